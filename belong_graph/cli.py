@@ -1,0 +1,137 @@
+"""The ``belong-graph`` command line: a thin caller of the library."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from belong_graph import build as pipeline
+from belong_graph.errors import BelongError, StoreMissing, ValidationFailed
+from belong_graph.formats import RDF_FORMATS, rdf_format
+from belong_graph.load import parse_file
+from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source
+from belong_graph.settings import Settings
+from belong_graph.validate import format_report
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn belong-graph's own errors into a message on stderr and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as failure:
+            click.echo(format_report(failure.report), nl=False)
+            click.echo(failure.message, err=True)
+        except BelongError as error:
+            click.echo(f"Error: {error.message}", err=True)
+        sys.exit(1)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="belong-graph")
+@click.pass_context
+def main(context: click.Context) -> None:
+    """Build, check, export and serve the Belong Network Library knowledge graph."""
+    context.obj = Settings.load()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+@reports_errors
+def validate(settings: Settings, paths: tuple[Path, ...]) -> None:
+    """Validate data files (default: data/) against the shapes.
+
+    Prints every finding grouped by resource; exits 1 if there is any violation.
+    """
+    if paths:
+        settings = Settings.load({**_overrides(settings), "data_paths": paths})
+    report = pipeline.check(settings).report
+    click.echo(format_report(report), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def build(settings: Settings) -> None:
+    """Validate the data, then build the store atomically."""
+    version = pipeline.build_store(settings)
+    click.echo(
+        f"Built dataset version {version.digest}: {version.quads} quads in {settings.store_dir}."
+    )
+
+
+@main.command()
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([f.name for f in RDF_FORMATS]),
+    default="turtle",
+    show_default=True,
+    help="Serialisation to write.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.pass_obj
+@reports_errors
+def export(settings: Settings, format_name: str, output: Path | None) -> None:
+    """Write the whole graph: data, ontology, concept schemes and derived triples."""
+    data = pipeline.build_in_memory(settings).dump(rdf_format(format_name))
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.option("--threads", type=int, help="Request threads (default 8).")
+@click.pass_obj
+@reports_errors
+def serve(settings: Settings, host: str | None, port: int | None, threads: int | None) -> None:
+    """Serve the graph over HTTP with waitress, building the store first if there is none."""
+    from belong_graph.web import serve as serve_app
+
+    given = {"host": host, "port": port, "threads": threads}
+    settings = Settings.load({**_overrides(settings), **{k: v for k, v in given.items() if v}})
+    try:
+        pipeline.open_current(settings)
+    except StoreMissing:
+        click.echo("No store yet: building it first.", err=True)
+        pipeline.build_store(settings)
+    serve_app(settings)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that _bel.py matches the ontology.")
+@click.pass_obj
+@reports_errors
+def namespace(settings: Settings, check: bool) -> None:
+    """Regenerate the closed namespace module (belong_graph/_bel.py) from the ontology."""
+    ontology = parse_file(settings.ontology_dir / "belong.ttl", base_iri=settings.base_iri)
+    source = namespace_module_source(ontology)
+    if check:
+        if NAMESPACE_MODULE.read_text() != source:
+            raise click.ClickException("_bel.py is out of date: run `belong-graph namespace`.")
+        return
+    NAMESPACE_MODULE.write_text(source)
+
+
+def _overrides(settings: Settings) -> dict[str, Any]:
+    return dict(vars(settings))

@@ -1,0 +1,79 @@
+"""One hierarchy of errors. Each carries the HTTP status it maps to and a message that says what
+went wrong and where, in words a curator or a researcher can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from belong_graph.validate import ValidationReport
+
+
+class BelongError(Exception):
+    """Base of every error belong-graph raises on purpose."""
+
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Location:
+    """Where in a file something went wrong."""
+
+    path: Path
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return where
+
+
+class DataSyntaxError(BelongError):
+    """An RDF file that cannot be parsed."""
+
+    status = 400
+
+    def __init__(self, location: Location, reason: str) -> None:
+        super().__init__(f"{location}: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+class UnknownFormatError(BelongError):
+    """A file extension or format name that belong-graph does not read or write."""
+
+    status = 400
+
+
+class ValidationFailed(BelongError):
+    """Data that violates the shapes: nothing was built."""
+
+    status = 422
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(
+            f"The data has {len(report.violations)} violation(s) of the shapes; nothing was built."
+        )
+        self.report = report
+
+
+class StoreMissing(BelongError):
+    """No store has been built yet."""
+
+    status = 503
+
+
+class QueryError(BelongError):
+    """A SPARQL query that cannot be parsed or run."""
+
+    status = 400

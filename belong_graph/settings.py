@@ -1,0 +1,82 @@
+"""Every setting of belong-graph, declared once, each with a default and help text.
+
+A setting can be overridden by an environment variable named ``BELONG_`` plus the setting's name
+in capitals (``BELONG_BASE_IRI``), or by passing overrides to :meth:`Settings.load`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "BELONG_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of the library, the command line and the web server."""
+
+    base_iri: str = _setting(
+        "https://data.belongnetwork.co.uk/",
+        "Base IRI of every IRI the graph mints; data files use IRIs relative to it.",
+    )
+    data_paths: tuple[Path, ...] = _setting(
+        (PROJECT_ROOT / "data",),
+        "RDF files, or folders of them, that hold the curated data (colon-separated in the env).",
+    )
+    ontology_dir: Path = _setting(PROJECT_ROOT / "ontology", "Folder of the OWL ontology files.")
+    shapes_dir: Path = _setting(PROJECT_ROOT / "shapes", "Folder of the SHACL shapes files.")
+    rules_dir: Path = _setting(
+        PROJECT_ROOT / "rules", "Folder of the SPARQL CONSTRUCT rules that derive shortcut triples."
+    )
+    store_dir: Path = _setting(
+        PROJECT_ROOT / "var" / "store", "Folder where `belong-graph build` keeps the built stores."
+    )
+    host: str = _setting("127.0.0.1", "Address the server binds to.")
+    port: int = _setting(8000, "Port the server listens on.")
+    threads: int = _setting(8, "Request threads of the WSGI server.")
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
+        """Defaults, then ``BELONG_*`` environment variables, then ``overrides``."""
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _parse(f.type, raw)
+        values.update(overrides or {})
+        return cls(**values)
+
+    def derived_graph_iri(self) -> str:
+        return self.graph_iri("derived")
+
+    def graph_iri(self, name: str) -> str:
+        """The named graph that holds one part of the dataset (a data file, the ontology...)."""
+        return f"{self.base_iri}graph/{name}"
+
+
+def _parse(type_name: Any, raw: str) -> Any:
+    kind = str(type_name)
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if kind == "Path":
+        return Path(raw)
+    if kind.startswith("tuple[Path"):
+        return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+    return raw
+
+
+def documented_settings() -> dict[str, str]:
+    """Each setting's name and help text, for documentation and ``belong-graph settings``."""
+    return {f.name: f.metadata["help"] for f in dataclasses.fields(Settings)}

@@ -1,0 +1,116 @@
+"""The store the server reads: one small interface, and its Oxigraph implementation.
+
+The graph lives in an embedded Oxigraph store, in memory (tests, ``export``) or on disk (the
+server). Anything that offers :class:`GraphStore` can stand in, such as a remote SPARQL store.
+Queries are passed to Oxigraph as strings with bound terms, never through rdflib's engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from belong_graph.errors import QueryError, StoreMissing
+from belong_graph.formats import Format
+from belong_graph.namespaces import PREFIXES
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+VERSION_FILE = "version.json"
+DATABASE_DIR = "db"
+
+
+@dataclass(frozen=True)
+class DatasetVersion:
+    """What identifies one build of the dataset."""
+
+    digest: str  # hash of everything the store was built from
+    built: str  # ISO 8601 time of the build, UTC
+    quads: int
+
+    def save(self, directory: Path) -> None:
+        (directory / VERSION_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def read(cls, directory: Path) -> DatasetVersion:
+        return cls(**json.loads((directory / VERSION_FILE).read_text()))
+
+
+class GraphStore(Protocol):
+    """What the rest of belong-graph needs from a store."""
+
+    @property
+    def version(self) -> DatasetVersion: ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult: ...
+
+    def dump(self, fmt: Format) -> bytes: ...
+
+
+class OxigraphStore:
+    """A :class:`GraphStore` on a pyoxigraph ``Store``."""
+
+    def __init__(self, store: ox.Store, version: DatasetVersion) -> None:
+        self._store = store
+        self._version = version
+
+    @classmethod
+    def open(cls, directory: Path) -> OxigraphStore:
+        """Open a store that ``belong-graph build`` wrote, read-only."""
+        if not (directory / VERSION_FILE).exists():
+            raise StoreMissing(f"No built store at {directory}: run `belong-graph build` first.")
+        store = ox.Store.read_only(str(directory / DATABASE_DIR))
+        return cls(store, DatasetVersion.read(directory))
+
+    @property
+    def version(self) -> DatasetVersion:
+        return self._version
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless named."""
+        try:
+            return self._store.query(
+                sparql,
+                use_default_graph_as_union=not default_graphs,
+                default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
+                substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()},
+            )
+        except SyntaxError as error:
+            raise QueryError(f"The query does not parse: {error}") from None
+
+    def dump(self, fmt: Format) -> bytes:
+        """The whole dataset: all quads for dataset formats, else the union of the graphs."""
+        if fmt.oxigraph is None:
+            raise QueryError(f"{fmt.name} is not an RDF format")
+        if fmt.datasets:
+            dataset = self._store.dump(format=fmt.oxigraph, prefixes=PREFIXES)
+            assert dataset is not None
+            return dataset
+        triples = self._store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
+        assert isinstance(triples, ox.QueryTriples)
+        serialized = ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES)
+        assert serialized is not None
+        return serialized
