@@ -38,6 +38,7 @@ class BEL(DefinedNamespace):
     expectedPublication: URIRef
     findingsSharedWith: URIRef
     formerName: URIRef
+    governmentLiaison: URIRef
     interventionType: URIRef
     launches: URIRef
     ledBy: URIRef

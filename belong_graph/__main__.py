@@ -1,0 +1,5 @@
+"""`python -m belong_graph` runs the command line."""
+
+from belong_graph.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""Shared fixtures: settings on a temporary store folder, the real library in memory, the Flask
+app and client, and a real server started on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from belong_graph.build import build_in_memory
+from belong_graph.settings import PROJECT_ROOT, Settings
+from belong_graph.store import OxigraphStore
+from belong_graph.web import create_app
+
+BASE = "https://data.belongnetwork.co.uk/"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No BELONG_* variable from the caller's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("BELONG_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.load({"store_dir": tmp_path / "store"})
+
+
+@pytest.fixture(scope="session")
+def library() -> OxigraphStore:
+    """The real library, validated and loaded into an in-memory store once per session."""
+    return build_in_memory(Settings.load())
+
+
+@pytest.fixture
+def app(library: OxigraphStore) -> Flask:
+    return create_app(Settings.load(), store=library)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def copy_project_data(target: Path) -> Path:
+    """A copy of data/ that a test may break without touching the real one."""
+    return Path(shutil.copytree(PROJECT_ROOT / "data", target))
+
+
+class LiveServer:
+    """`belong-graph serve` in its own process, on a free loopback port."""
+
+    def __init__(self, store_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "BELONG_STORE_DIR": str(store_dir)}
+        command = [sys.executable, "-m", "belong_graph", "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read().decode() if self.process.stdout else ""
+                raise RuntimeError(f"server exited early:\n{output}")
+            try:
+                urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not answer in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("live") / "store")
+    yield server
+    server.stop()

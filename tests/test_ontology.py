@@ -1,0 +1,49 @@
+"""The ontology is small, documented and aligned, and the code's closed namespace matches it."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from belong_graph.namespaces import BEL
+from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source, ontology_terms
+from belong_graph.settings import PROJECT_ROOT
+
+ONTOLOGY_IRI = URIRef("https://data.belongnetwork.co.uk/ontology")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(PROJECT_ROOT / "ontology" / "belong.ttl")
+
+
+def test_generated_namespace_matches_the_ontology(ontology: Graph) -> None:
+    assert NAMESPACE_MODULE.read_text() == namespace_module_source(ontology)
+
+
+def test_namespace_is_closed() -> None:
+    assert BEL.Participation == URIRef("https://data.belongnetwork.co.uk/ontology#Participation")
+    with pytest.raises(AttributeError):
+        _ = BEL.Partcipation
+
+
+@pytest.mark.parametrize(
+    "name", ontology_terms(Graph().parse(PROJECT_ROOT / "ontology" / "belong.ttl"))
+)
+def test_every_term_is_labelled_defined_and_aligned(ontology: Graph, name: str) -> None:
+    term = BEL[name]
+    labels = [label for label in ontology.objects(term, RDFS.label) if label.language == "en"]
+    definitions = [d for d in ontology.objects(term, SKOS.definition) if d.language == "en"]
+    assert len(labels) == 1 and len(definitions) == 1
+    assert (term, RDFS.isDefinedBy, ONTOLOGY_IRI) in ontology
+    parents = set(ontology.transitive_objects(term, RDFS.subClassOf)) | set(
+        ontology.transitive_objects(term, RDFS.subPropertyOf)
+    )
+    external = [p for p in parents if not str(p).startswith(str(BEL))]
+    assert external, f"{name} is not aligned to any external vocabulary"
+
+
+def test_ontology_header(ontology: Graph) -> None:
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
