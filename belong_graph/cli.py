@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
 
@@ -57,7 +58,7 @@ def validate(settings: Settings, paths: tuple[Path, ...]) -> None:
     Prints every finding grouped by resource; exits 1 if there is any violation.
     """
     if paths:
-        settings = Settings.load({**_overrides(settings), "data_paths": paths})
+        settings = dataclasses.replace(settings, data_paths=paths)
     report = pipeline.check(settings).report
     click.echo(format_report(report), nl=False)
     if not report.conforms:
@@ -109,7 +110,7 @@ def serve(settings: Settings, host: str | None, port: int | None, threads: int |
     from belong_graph.web import serve as serve_app
 
     given = {"host": host, "port": port, "threads": threads}
-    settings = Settings.load({**_overrides(settings), **{k: v for k, v in given.items() if v}})
+    settings = dataclasses.replace(settings, **{k: v for k, v in given.items() if v})
     try:
         pipeline.open_current(settings)
     except StoreMissing:
@@ -131,7 +132,3 @@ def namespace(settings: Settings, check: bool) -> None:
             raise click.ClickException("_bel.py is out of date: run `belong-graph namespace`.")
         return
     NAMESPACE_MODULE.write_text(source)
-
-
-def _overrides(settings: Settings) -> dict[str, Any]:
-    return dict(vars(settings))
