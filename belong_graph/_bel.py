@@ -44,5 +44,7 @@ class BEL(DefinedNamespace):
     ledBy: URIRef
     pilotArea: URIRef
     publishedInPartnershipWith: URIRef
+    queryTimeLimit: URIRef
+    resultLimit: URIRef
     shortcut: URIRef
     year: URIRef

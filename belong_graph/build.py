@@ -35,7 +35,7 @@ class CheckedData:
     report: ValidationReport
 
 
-def check(settings: Settings) -> CheckedData:
+def check(settings: Settings, *, validate_data: bool = True) -> CheckedData:
     """Parse the data and the ontology and validate them against the shapes."""
     data = parse_files(
         settings.data_paths, base_iri=settings.base_iri, graph_prefix=settings.graph_iri("data/")
@@ -45,6 +45,8 @@ def check(settings: Settings) -> CheckedData:
         base_iri=settings.base_iri,
         graph_prefix=settings.graph_iri("ontology/"),
     )
+    if not validate_data:
+        return CheckedData(data, ontology, ValidationReport(()))
     shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
     report = validate(data, shapes=shapes, ontology=ontology.graph)
     return CheckedData(data, ontology, report)
@@ -58,9 +60,9 @@ def build_in_memory(settings: Settings) -> OxigraphStore:
     return OxigraphStore(store, version)
 
 
-def build_store(settings: Settings) -> DatasetVersion:
+def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVersion:
     """Validate, then build a new on-disk store and make it current, atomically."""
-    checked = _checked(settings)
+    checked = _checked(settings, validate_data=validate_data)
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     staging = settings.store_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     try:
@@ -91,8 +93,8 @@ def open_current(settings: Settings) -> OxigraphStore:
     return OxigraphStore.open(settings.store_dir / CURRENT)
 
 
-def _checked(settings: Settings) -> CheckedData:
-    checked = check(settings)
+def _checked(settings: Settings, *, validate_data: bool = True) -> CheckedData:
+    checked = check(settings, validate_data=validate_data)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report)
     return checked

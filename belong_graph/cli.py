@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,7 +13,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from belong_graph import build as pipeline
-from belong_graph.errors import BelongError, StoreMissing, ValidationFailed
+from belong_graph.errors import BelongError, ValidationFailed
 from belong_graph.formats import RDF_FORMATS, rdf_format
 from belong_graph.load import parse_file
 from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source
@@ -102,21 +103,49 @@ def export(settings: Settings, format_name: str, output: Path | None) -> None:
 @main.command()
 @click.option("--host", help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8000).")
-@click.option("--threads", type=int, help="Request threads (default 8).")
+@click.option("--threads", type=int, help="HTTP request threads (default 8).")
+@click.option("--workers", type=int, help="Query worker processes (default 2).")
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Serve these RDF files or folders instead of data/ (repeatable).",
+)
+@click.option(
+    "--no-validate", is_flag=True, help="With --data: do not validate against the shapes."
+)
 @click.pass_obj
 @reports_errors
-def serve(settings: Settings, host: str | None, port: int | None, threads: int | None) -> None:
+def serve(
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    threads: int | None,
+    workers: int | None,
+    data_paths: tuple[Path, ...],
+    no_validate: bool,
+) -> None:
     """Serve the graph over HTTP with waitress, building the store first if there is none."""
     from belong_graph.web import serve as serve_app
 
-    given = {"host": host, "port": port, "threads": threads}
-    settings = dataclasses.replace(settings, **{k: v for k, v in given.items() if v})
-    try:
-        pipeline.open_current(settings)
-    except StoreMissing:
+    options = {"host": host, "port": port, "threads": threads, "workers": workers}
+    settings = Settings.load({**vars(settings), **{k: v for k, v in options.items() if v}})
+    if data_paths:
+        settings = dataclasses.replace(
+            settings,
+            data_paths=data_paths,
+            store_dir=settings.store_dir.with_name("served-" + _paths_key(data_paths)),
+        )
+        pipeline.build_store(settings, validate_data=not no_validate)
+    elif pipeline.current_store_dir(settings) is None:
         click.echo("No store yet: building it first.", err=True)
         pipeline.build_store(settings)
     serve_app(settings)
+
+
+def _paths_key(paths: tuple[Path, ...]) -> str:
+    return hashlib.sha256("\0".join(str(p.resolve()) for p in paths).encode()).hexdigest()[:12]
 
 
 @main.command()

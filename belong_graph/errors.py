@@ -77,3 +77,40 @@ class QueryError(BelongError):
     """A SPARQL query that cannot be parsed or run."""
 
     status = 400
+
+
+class NotAcceptable(BelongError):
+    """No format the client accepts can carry the answer."""
+
+    status = 406
+
+
+class ForbiddenOperation(BelongError):
+    """Something the public endpoint never does: updates, or calls to other services."""
+
+    status = 403
+
+
+class QueryTimeout(BelongError):
+    """A query that ran past its time limit and was stopped."""
+
+    status = 503
+
+
+class ServerBusy(BelongError):
+    """Every query worker is busy and the queue is full."""
+
+    status = 503
+    retry_after = 2
+
+
+class WorkerCrashed(BelongError):
+    """A query worker died while running a query (for example out of memory)."""
+
+    status = 503
+
+
+class ClientGone(BelongError):
+    """The client disconnected before its answer was ready; its query was stopped."""
+
+    status = 499

@@ -22,6 +22,7 @@ class Format:
     oxigraph: RdfFormat | None = None
     results: QueryResultsFormat | None = None
     datasets: bool = False  # can hold named graphs
+    aliases: tuple[str, ...] = ()  # other names clients send in a `format` parameter
 
     @property
     def is_rdf(self) -> bool:
@@ -29,17 +30,30 @@ class Format:
 
 
 RDF_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", "turtle", oxigraph=RdfFormat.TURTLE),
-    Format("ntriples", "application/n-triples", "nt", "nt", oxigraph=RdfFormat.N_TRIPLES),
+    Format("turtle", "text/turtle", "ttl", "turtle", RdfFormat.TURTLE, aliases=("ttl",)),
+    Format("ntriples", "application/n-triples", "nt", "nt", RdfFormat.N_TRIPLES),
     Format("nquads", "application/n-quads", "nq", "nquads", RdfFormat.N_QUADS, datasets=True),
-    Format("trig", "application/trig", "trig", "trig", oxigraph=RdfFormat.TRIG, datasets=True),
-    Format("jsonld", "application/ld+json", "jsonld", "json-ld", RdfFormat.JSON_LD, datasets=True),
-    Format("rdfxml", "application/rdf+xml", "rdf", "xml", oxigraph=RdfFormat.RDF_XML),
+    Format("trig", "application/trig", "trig", "trig", RdfFormat.TRIG, datasets=True),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        "json-ld",
+        RdfFormat.JSON_LD,
+        datasets=True,
+        aliases=("json-ld", "json"),
+    ),
+    Format("rdfxml", "application/rdf+xml", "rdf", "xml", RdfFormat.RDF_XML, aliases=("xml",)),
 )
 
 RESULT_FORMATS: tuple[Format, ...] = (
     Format(
-        "json", "application/sparql-results+json", "srj", "json", results=QueryResultsFormat.JSON
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        "json",
+        results=QueryResultsFormat.JSON,
+        aliases=("application/json",),
     ),
     Format("xml", "application/sparql-results+xml", "srx", "xml", results=QueryResultsFormat.XML),
     Format("csv", "text/csv", "csv", "csv", results=QueryResultsFormat.CSV),
@@ -49,11 +63,20 @@ RESULT_FORMATS: tuple[Format, ...] = (
 _EXTRA_EXTENSIONS = {"owl": "rdfxml", "xml": "rdfxml", "json": "jsonld"}
 
 
+def format_named(name: str, formats: tuple[Format, ...]) -> Format | None:
+    """The format a client names in a `format` parameter: by name, alias, extension or type."""
+    wanted = name.strip().lower()
+    for fmt in formats:
+        if wanted in (fmt.name, fmt.media_type, fmt.extension, *fmt.aliases):
+            return fmt
+    return None
+
+
 def rdf_format(name: str) -> Format:
     """The RDF format called ``name`` (as in ``--format turtle``)."""
-    for fmt in RDF_FORMATS:
-        if fmt.name == name:
-            return fmt
+    fmt = format_named(name, RDF_FORMATS)
+    if fmt is not None:
+        return fmt
     known = ", ".join(f.name for f in RDF_FORMATS)
     raise UnknownFormatError(f"Unknown RDF format {name!r}; use one of: {known}.")
 

@@ -44,6 +44,30 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the server binds to.")
     port: int = _setting(8000, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
+    workers: int = _setting(2, "Query worker processes; each runs one query at a time.")
+    queue_limit: int = _setting(
+        16, "Queries that may wait for a free worker; more get 503 with Retry-After."
+    )
+    query_timeout: float = _setting(
+        30.0, "Seconds a query may run before it is stopped; a `timeout` parameter may lower it."
+    )
+    result_limit: int = _setting(
+        10000, "Most rows (SELECT) or triples (CONSTRUCT) in one answer; more are cut, and said so."
+    )
+    max_query_bytes: int = _setting(
+        100_000, "Largest request body accepted, in bytes; larger requests get 413."
+    )
+    rate_limit: str = _setting(
+        "300 per minute",
+        "Requests a client (by IP address) may make, in flask-limiter syntax; empty to switch off.",
+    )
+    service_allowlist: tuple[str, ...] = _setting(
+        (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."
+    )
+    cache_entries: int = _setting(
+        512, "Answers to GET queries kept in memory, per dataset version."
+    )
+    cache_max_age: int = _setting(300, "Seconds clients and proxies may reuse an answer.")
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -74,6 +98,8 @@ def _parse(type_name: Any, raw: str) -> Any:
         return Path(raw)
     if kind.startswith("tuple[Path"):
         return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+    if kind.startswith("tuple[str"):
+        return tuple(p for p in raw.split(" ") if p)
     return raw
 
 

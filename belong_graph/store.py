@@ -8,6 +8,7 @@ Queries are passed to Oxigraph as strings with bound terms, never through rdflib
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -60,6 +61,20 @@ class GraphStore(Protocol):
     def dump(self, fmt: Format) -> bytes: ...
 
 
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def syntax_error_message(query: str, error: str) -> str:
+    """Oxigraph's parse error, with the offending line of the query and a caret under the spot."""
+    message = f"The query does not parse: {error}"
+    match = _POSITION.search(error)
+    lines = query.splitlines()
+    if match and 0 < int(match.group(1)) <= len(lines):
+        line, column = int(match.group(1)), int(match.group(2))
+        message += f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
+    return message
+
+
 class OxigraphStore:
     """A :class:`GraphStore` on a pyoxigraph ``Store``."""
 
@@ -97,7 +112,7 @@ class OxigraphStore:
                 substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()},
             )
         except SyntaxError as error:
-            raise QueryError(f"The query does not parse: {error}") from None
+            raise QueryError(syntax_error_message(sparql, str(error))) from None
 
     def dump(self, fmt: Format) -> bytes:
         """The whole dataset: all quads for dataset formats, else the union of the graphs."""

@@ -3,6 +3,7 @@ app and client, and a real server started on a free loopback port."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -18,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from belong_graph.build import build_in_memory
+from belong_graph.build import build_in_memory, build_store
 from belong_graph.settings import PROJECT_ROOT, Settings
 from belong_graph.store import OxigraphStore
 from belong_graph.web import create_app
@@ -45,9 +46,23 @@ def library() -> OxigraphStore:
     return build_in_memory(Settings.load())
 
 
-@pytest.fixture
-def app(library: OxigraphStore) -> Flask:
-    return create_app(Settings.load(), store=library)
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose store folder holds a fresh build of the real library."""
+    settings = Settings.load({"store_dir": tmp_path_factory.mktemp("built") / "store"})
+    build_store(settings)
+    return settings
+
+
+def make_app(settings: Settings) -> Iterator[Flask]:
+    app = create_app(settings)
+    yield app
+    app.extensions["belong_graph"].pool.close()
+
+
+@pytest.fixture(scope="session")
+def app(built_settings: Settings) -> Iterator[Flask]:
+    yield from make_app(dataclasses.replace(built_settings, rate_limit=""))
 
 
 @pytest.fixture
@@ -69,11 +84,12 @@ def copy_project_data(target: Path) -> Path:
 class LiveServer:
     """`belong-graph serve` in its own process, on a free loopback port."""
 
-    def __init__(self, store_dir: Path) -> None:
+    def __init__(self, store_dir: Path, *args: str, **settings: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "BELONG_STORE_DIR": str(store_dir)}
-        command = [sys.executable, "-m", "belong_graph", "serve", "--port", str(self.port)]
+        env.update({"BELONG_" + name.upper(): value for name, value in settings.items()})
+        command = [sys.executable, "-m", "belong_graph", "serve", "--port", str(self.port), *args]
         self.process = subprocess.Popen(
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )

@@ -2,33 +2,103 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import signal
+import sys
 
-from flask import Flask
+from flask import Flask, Response
+from flask_compress import Compress
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
 from belong_graph import build as pipeline
 from belong_graph.settings import Settings
-from belong_graph.store import GraphStore
+from belong_graph.sparql.pool import QueryPool
+from belong_graph.store import OxigraphStore
 from belong_graph.web import errors, sparql
+from belong_graph.web.caching import AnswerCache
+from belong_graph.web.state import AppState
+
+EXPOSED_HEADERS = ["Belong-Truncated", "Belong-Result-Limit", "ETag", "Last-Modified"]
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/csv",
+    "text/plain",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/javascript",
+    "application/json",
+    "application/ld+json",
+    "application/n-quads",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "application/trig",
+]
 
 
-def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> Flask:
-    """Build the app; it serves ``store``, or the current on-disk store of ``settings``."""
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app on the current store of ``settings`` (see ``belong-graph build``)."""
     settings = settings or Settings.load()
+    store_dir = pipeline.current_store_dir(settings) or settings.store_dir / pipeline.CURRENT
+    store = OxigraphStore.open(store_dir)
     app = Flask(__name__)
-    app.extensions["belong_graph"] = {
-        "settings": settings,
-        "store": store or pipeline.open_current(settings),
-    }
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
+    app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
+    app.config["COMPRESS_MIN_SIZE"] = 1024
+    app.extensions["belong_graph"] = AppState(
+        settings=settings,
+        store=store,
+        pool=QueryPool(
+            functools.partial(OxigraphStore.open, store_dir),
+            size=settings.workers,
+            queue_limit=settings.queue_limit,
+            isolate_network=not settings.service_allowlist,
+        ),
+        cache=AnswerCache(settings.cache_entries),
+    )
+    CORS(app, origins="*", send_wildcard=True, expose_headers=EXPOSED_HEADERS, max_age=86400)
+    Compress(app)
+    Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[settings.rate_limit] if settings.rate_limit else [],
+        headers_enabled=True,
+        storage_uri="memory://",
+    )
     errors.register(app)
+    app.after_request(_retry_after_only_when_refused)
     app.register_blueprint(sparql.blueprint)
     return app
 
 
-def serve(settings: Settings, **options: Any) -> None:
+def _retry_after_only_when_refused(response: Response) -> Response:
+    """flask-limiter sends Retry-After on every answer; it belongs only on 429 and 503."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def serve(settings: Settings) -> None:
     """Serve the app with waitress, a production WSGI server (never Flask's development one)."""
     import waitress
 
     app = create_app(settings)
+    state: AppState = app.extensions["belong_graph"]
+    state.pool.start()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the workers on the way out
     print(f"belong-graph serving on http://{settings.host}:{settings.port}/sparql", flush=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, **options)
+    try:
+        waitress.serve(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            channel_request_lookahead=1,  # lets a request see that its client went away
+            ident="belong-graph",
+        )
+    finally:
+        state.pool.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from belong_graph.errors import BelongError
+from belong_graph.errors import BelongError, ServerBusy
 
 
 def register(app: Flask) -> None:
@@ -12,4 +12,7 @@ def register(app: Flask) -> None:
 
 
 def _belong_error(error: BelongError) -> Response:
-    return Response(error.message + "\n", status=error.status, mimetype="text/plain")
+    response = Response(error.message + "\n", status=error.status, mimetype="text/plain")
+    if isinstance(error, ServerBusy):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response

@@ -1,39 +1,210 @@
-"""The SPARQL endpoint at /sparql: the query by GET or POST, the answer in the format asked for."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql.
+
+Query by GET, by POST form or by POST ``application/sparql-query``; the answer in the format
+negotiated by Accept or a ``format`` parameter. Without a query, GET answers the Service
+Description (or, for a browser, the query page). Updates and SERVICE calls are refused.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
-from belong_graph.errors import QueryError
-from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format
-from belong_graph.web import context
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from belong_graph.errors import BelongError, ForbiddenOperation, NotAcceptable, QueryError
+from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS
+from belong_graph.sparql.answer import Answer, Job
+from belong_graph.sparql.description import service_description
+from belong_graph.sparql.guard import check_query
+from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.negotiation import check_format_name, negotiate, wants_html
+from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+class UnsupportedMediaType(BelongError):
+    status = 415
+
+
+class URITooLong(BelongError):
+    status = 414
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The parts of a SPARQL Protocol request."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    timeout: float
+    format_name: str | None
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    query = _query_text()
-    result = context.store().query(query)
-    if isinstance(result, ox.QueryTriples):
-        fmt = _negotiate(RDF_FORMATS)
-        assert fmt.oxigraph is not None
-        return Response(result.serialize(format=fmt.oxigraph), mimetype=fmt.media_type)
-    fmt = _negotiate(RESULT_FORMATS)
-    assert fmt.results is not None
-    return Response(result.serialize(format=fmt.results), mimetype=fmt.media_type)
+    app = state()
+    protocol = read_protocol(app)
+    named = protocol.format_name
+    if request.method == "GET" and wants_html(named):
+        return Response(render_template("sparql.html"), mimetype="text/html")
+    if protocol.query is None:
+        return describe_service(app, named)
+    check_query(protocol.query, service_allowlist=app.settings.service_allowlist)
+    check_format_name(named, RESULT_FORMATS, RDF_FORMATS)
+    job = Job(
+        query=protocol.query,
+        result_format=_name(negotiate(RESULT_FORMATS, named)),
+        graph_format=_name(negotiate(RDF_FORMATS, named)),
+        limit=app.settings.result_limit,
+        default_graphs=protocol.default_graphs,
+        named_graphs=protocol.named_graphs,
+    )
+    if request.method == "POST":
+        return _answer_response(run(app, job, protocol.timeout))
+    version = app.store.version
+    etag = etag_for(version, job)
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    answer = app.cache.get(etag)
+    if answer is None:
+        answer = run(app, job, protocol.timeout)
+        app.cache.put(etag, answer)
+    response = _answer_response(answer)
+    return add_validators(response, version, etag, app.settings.cache_max_age)
 
 
-def _query_text() -> str:
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        return request.get_data(as_text=True)
-    query = request.values.get("query")
-    if not query:
-        raise QueryError("Missing the 'query' parameter: send a SPARQL query.")
-    return query
+def run(app: AppState, job: Job, timeout: float) -> Answer:
+    disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
+    return app.pool.run(job, timeout=timeout, cancelled=disconnected)
 
 
-def _negotiate(formats: tuple[Format, ...]) -> Format:
-    best = request.accept_mimetypes.best_match([f.media_type for f in formats])
-    return next((f for f in formats if f.media_type == best), formats[0])
+def read_protocol(app: AppState) -> Protocol:
+    """Read query, dataset and timeout from the URL and the body, as the Protocol says."""
+    if len(request.query_string) > app.settings.max_query_bytes:
+        raise URITooLong("The request URL is too long: send a long query by POST.")
+    url = _decode(request.query_string, "the URL")
+    if "update" in url:
+        raise ForbiddenOperation("SPARQL Update is not allowed: this public endpoint is read-only.")
+    query = _single(url, "query")
+    if request.method == "POST":
+        body = request.get_data(cache=False)
+        if request.mimetype == UPDATE:
+            raise ForbiddenOperation(
+                "SPARQL Update is not allowed: this public endpoint is read-only."
+            )
+        if request.mimetype == DIRECT:
+            direct = _utf8(body, "the request body")
+            if query is not None:
+                raise QueryError("The query is both in the URL and in the body: send it once.")
+            query = direct
+        elif request.mimetype == FORM:
+            form = _decode(body, "the request body")
+            if "update" in form:
+                raise ForbiddenOperation(
+                    "SPARQL Update is not allowed: this public endpoint is read-only."
+                )
+            if "query" in form and query is not None:
+                raise QueryError("The query is both in the URL and in the body: send it once.")
+            query = query if query is not None else _single(form, "query")
+            url = MultiDict([*url.items(multi=True), *form.items(multi=True)])
+        else:
+            raise UnsupportedMediaType(
+                f"Unsupported Content-Type {request.mimetype or '(none)'!r}: send the query as "
+                f"{FORM} or {DIRECT}."
+            )
+        if query is None:
+            raise QueryError("Missing the query: send it in a 'query' parameter or as the body.")
+    elif query is not None and not query.strip():
+        raise QueryError("The 'query' parameter is empty.")
+    return Protocol(
+        query=query,
+        default_graphs=tuple(url.getlist("default-graph-uri")),
+        named_graphs=tuple(url.getlist("named-graph-uri")),
+        timeout=_timeout(url.get("timeout"), app.settings.query_timeout),
+        format_name=url.get("format") or url.get("output"),
+    )
+
+
+def describe_service(app: AppState, named: str | None) -> Response:
+    formats = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml"))
+    fmt = negotiate(formats, named)
+    if fmt is None:
+        raise NotAcceptable(
+            "The service description is available as text/turtle, application/ld+json or "
+            "application/rdf+xml."
+        )
+    names = app.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
+    assert isinstance(names, ox.QuerySolutions)
+    graph = service_description(
+        request.base_url, app.settings, app.store.version, [row["g"].value for row in names]
+    )
+    body = graph.serialize(format=fmt.rdflib_name)
+    version = app.store.version
+    etag = etag_for(version, "service-description", request.base_url, fmt.name)
+    response = Response(body, mimetype=fmt.media_type)
+    return add_validators(response, version, etag, app.settings.cache_max_age)
+
+
+def _answer_response(answer: Answer) -> Response:
+    response = Response(answer.body, mimetype=answer.media_type)
+    response.headers["Belong-Truncated"] = "true" if answer.truncated else "false"
+    response.headers["Belong-Result-Limit"] = str(state().settings.result_limit)
+    response.vary.add("Accept")
+    return response
+
+
+def _decode(raw: bytes, where: str) -> MultiDict[str, str]:
+    """Parse URL-encoded parameters, refusing anything that is not UTF-8."""
+    pairs = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        pairs.append(
+            (
+                _utf8(unquote_to_bytes(name.replace(b"+", b" ")), where),
+                _utf8(unquote_to_bytes(value.replace(b"+", b" ")), where),
+            )
+        )
+    return MultiDict(pairs)
+
+
+def _utf8(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{where} is not valid UTF-8 (byte {error.start}).") from None
+
+
+def _single(params: MultiDict[str, str], name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise QueryError(f"The '{name}' parameter is given {len(values)} times: send it once.")
+    return values[0] if values else None
+
+
+def _timeout(raw: str | None, limit: float) -> float:
+    if raw is None or raw == "":
+        return limit
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise QueryError(
+            f"The 'timeout' parameter must be a number of seconds, not {raw!r}."
+        ) from None
+    if seconds <= 0:
+        raise QueryError("The 'timeout' parameter must be a positive number of seconds.")
+    return min(seconds, limit)
+
+
+def _name(fmt: object) -> str | None:
+    return getattr(fmt, "name", None)

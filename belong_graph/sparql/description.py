@@ -1,0 +1,70 @@
+"""The SPARQL 1.1 Service Description of the endpoint: what it speaks, what it serves and the
+limits it enforces."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS
+from belong_graph.load import new_graph
+from belong_graph.namespaces import BEL, DCTERMS
+from belong_graph.settings import Settings
+from belong_graph.store import DatasetVersion
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+_FORMAT_IRIS = {
+    "json": FORMATS.SPARQL_Results_JSON,
+    "xml": FORMATS.SPARQL_Results_XML,
+    "csv": FORMATS.SPARQL_Results_CSV,
+    "tsv": FORMATS.SPARQL_Results_TSV,
+    "turtle": FORMATS.Turtle,
+    "ntriples": FORMATS["N-Triples"],
+    "nquads": FORMATS["N-Quads"],
+    "trig": FORMATS.TriG,
+    "jsonld": FORMATS["JSON-LD"],
+    "rdfxml": FORMATS.RDF_XML,
+}
+
+
+def service_description(
+    endpoint: str, settings: Settings, version: DatasetVersion, graph_names: list[str]
+) -> Graph:
+    """Describe the endpoint at ``endpoint`` serving the dataset ``version``."""
+    graph = new_graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    graph.add(
+        (
+            service,
+            SD.feature,
+            SD.BasicFederatedQuery if settings.service_allowlist else SD.EmptyGraphs,
+        )
+    )
+    for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
+        graph.add((service, SD.resultFormat, _FORMAT_IRIS[fmt.name]))
+    graph.add((service, BEL.queryTimeLimit, Literal(settings.query_timeout, datatype=XSD.decimal)))
+    graph.add((service, BEL.resultLimit, Literal(settings.result_limit)))
+    dataset = BNode()
+    default_graph = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, DCTERMS.modified, Literal(version.built, datatype=XSD.dateTime)))
+    graph.add((dataset, DCTERMS.identifier, Literal(version.digest)))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    graph.add((default_graph, VOID.triples, Literal(version.quads)))
+    for name in graph_names:
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+    return graph

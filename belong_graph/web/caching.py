@@ -1,0 +1,61 @@
+"""HTTP caching keyed by the dataset version: validators for every GET answer, 304 on
+conditional requests, and an in-memory cache of recent answers."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import datetime
+
+from cachetools import LRUCache
+from flask import Response, request
+
+from belong_graph.sparql.answer import Answer
+from belong_graph.store import DatasetVersion
+
+
+class AnswerCache:
+    """The most recently used answers, by their ETag (which includes the dataset version)."""
+
+    def __init__(self, entries: int) -> None:
+        self._answers: LRUCache[str, Answer] = LRUCache(maxsize=max(entries, 1))
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> Answer | None:
+        with self._lock:
+            return self._answers.get(etag)
+
+    def put(self, etag: str, answer: Answer) -> None:
+        with self._lock:
+            self._answers[etag] = answer
+
+
+def etag_for(version: DatasetVersion, *parts: object) -> str:
+    """A strong validator: the dataset version and everything else the answer depends on."""
+    digest = hashlib.sha256(version.digest.encode())
+    for part in parts:
+        digest.update(b"\0" + repr(part).encode())
+    return digest.hexdigest()[:32]
+
+
+def add_validators(
+    response: Response, version: DatasetVersion, etag: str, max_age: int
+) -> Response:
+    """ETag, Last-Modified, Cache-Control and Vary; turns the answer into a 304 when it can."""
+    response.set_etag(etag)
+    response.last_modified = datetime.fromisoformat(version.built)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.vary.add("Accept")
+    response.make_conditional(request)
+    return response
+
+
+def not_modified(version: DatasetVersion, etag: str) -> bool:
+    """Whether the client already holds this answer (checked before running the query)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and since >= datetime.fromisoformat(version.built).replace(
+        microsecond=0
+    )

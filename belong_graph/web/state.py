@@ -1,0 +1,25 @@
+"""What the app holds for its requests: settings, store, query pool and answer cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from belong_graph.settings import Settings
+from belong_graph.sparql.pool import QueryPool
+from belong_graph.store import GraphStore
+from belong_graph.web.caching import AnswerCache
+
+
+@dataclass(frozen=True)
+class AppState:
+    settings: Settings
+    store: GraphStore
+    pool: QueryPool
+    cache: AnswerCache
+
+
+def state() -> AppState:
+    app_state: AppState = current_app.extensions["belong_graph"]
+    return app_state

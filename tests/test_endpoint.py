@@ -1,0 +1,329 @@
+"""The SPARQL 1.1 Protocol at /sparql, request by request, with Flask's test client."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Dataset, Graph, URIRef
+
+SELECT = "PREFIX schema: <http://schema.org/> SELECT ?name WHERE { ?f schema:name ?name ; a <https://data.belongnetwork.co.uk/ontology#FundingBody> } ORDER BY ?name"
+CONSTRUCT = "PREFIX schema: <http://schema.org/> CONSTRUCT { ?p schema:funder ?f } WHERE { ?p schema:funder ?f }"
+ASK = "ASK { ?s ?p ?o }"
+FUNDERS = ["Nuffield Foundation", "Spirit of 2012"]
+
+
+def names(body: bytes) -> list[str]:
+    return [row["name"]["value"] for row in json.loads(body)["results"]["bindings"]]
+
+
+def test_get(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT})
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+    assert names(response.data) == FUNDERS
+
+
+def test_post_form(client: FlaskClient) -> None:
+    response = client.post("/sparql", data={"query": SELECT})
+    assert names(response.data) == FUNDERS
+
+
+def test_post_direct(client: FlaskClient) -> None:
+    response = client.post("/sparql", data=SELECT, content_type="application/sparql-query")
+    assert names(response.data) == FUNDERS
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "expected"),
+    [
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            b'<literal xml:lang="en">Spirit of 2012</literal>',
+        ),
+        ("text/csv", "text/csv", b"name\r\nNuffield Foundation\r\nSpirit of 2012\r\n"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values",
+            b'?name\n"Nuffield Foundation"@en\n',
+        ),
+        (
+            "text/csv;q=0.5, application/sparql-results+xml;q=0.9",
+            "application/sparql-results+xml",
+            b"<sparql",
+        ),
+        ("application/json", "application/sparql-results+json", b'"Spirit of 2012"'),
+    ],
+)
+def test_select_formats_by_accept(
+    client: FlaskClient, accept: str, media_type: str, expected: bytes
+) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert expected in response.data
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # rdflib 7 warns about itself
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/n-quads", "application/n-quads", "nquads"),
+        ("application/trig", "application/trig", "trig"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_construct_formats_by_accept(
+    client: FlaskClient, accept: str, media_type: str, rdflib_format: str
+) -> None:
+    response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    graph = Dataset().parse(data=response.data, format=rdflib_format)
+    funder = URIRef("https://data.belongnetwork.co.uk/id/organisation/nuffield-foundation")
+    assert funder in set(graph.objects())
+    assert len(graph) == 4  # Beyond Us and Them, Radical Kindness and the two DLUHC programmes
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("csv", "text/csv"),
+        ("xml", "application/sparql-results+xml"),
+        ("json", "application/sparql-results+json"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_format_parameter(client: FlaskClient, name: str, media_type: str) -> None:
+    response = client.get(
+        "/sparql", query_string={"query": SELECT, "format": name}, headers={"Accept": "text/html"}
+    )
+    assert response.mimetype == media_type
+    assert b"Spirit of 2012" in response.data
+
+
+def test_format_parameter_for_a_graph(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "json-ld"})
+    assert response.mimetype == "application/ld+json"
+    assert "nuffield-foundation" in response.get_data(as_text=True)
+
+
+def test_ask(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": ASK})
+    assert json.loads(response.data) == {"head": {}, "boolean": True}
+
+
+def test_406_when_nothing_acceptable(client: FlaskClient) -> None:
+    select = client.get(
+        "/sparql", query_string={"query": SELECT}, headers={"Accept": "text/turtle"}
+    )
+    assert select.status_code == 406
+    assert "application/sparql-results+json" in select.get_data(as_text=True)
+    graph = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/csv"})
+    assert graph.status_code == 406
+
+
+def test_unknown_format_parameter_is_400(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "pdf"})
+    assert response.status_code == 400
+    assert "Unknown format 'pdf'" in response.get_data(as_text=True)
+
+
+def test_syntax_error_shows_where(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": "PREFIX s: <http://schema.org/>\nSELECT ?x WHERE { ?x s:name }"},
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "does not parse" in text
+    assert "SELECT ?x WHERE { ?x s:name }\n" in text
+    assert text.rstrip().endswith("^")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "message"),
+    [
+        ({"query_string": "query=ASK%7B%7D&query=ASK%7B%7D"}, 400, "given 2 times"),
+        ({"method": "POST", "data": {"format": "json"}}, 400, "Missing the query"),
+        ({"query_string": "query="}, 400, "is empty"),
+        ({"query_string": "query=ASK%7B%7D%FF"}, 400, "not valid UTF-8"),
+        (
+            {"method": "POST", "data": b"ASK {}", "content_type": "text/plain"},
+            415,
+            "Unsupported Content-Type",
+        ),
+        (
+            {
+                "method": "POST",
+                "data": b"ASK {}",
+                "content_type": "application/sparql-query",
+                "query_string": "query=ASK%7B%7D",
+            },
+            400,
+            "both in the URL and in the body",
+        ),
+        (
+            {"method": "POST", "data": b"ASK { \xff }", "content_type": "application/sparql-query"},
+            400,
+            "not valid UTF-8",
+        ),
+        ({"query_string": {"query": ASK, "timeout": "soon"}}, 400, "number of seconds"),
+        ({"query_string": {"query": ASK, "timeout": "-1"}}, 400, "positive number"),
+        (
+            {"method": "POST", "data": b"x" * 200_000, "content_type": "application/sparql-query"},
+            413,
+            "Too Large",
+        ),
+    ],
+)
+def test_bad_requests(client: FlaskClient, kwargs: dict, status: int, message: str) -> None:  # type: ignore[type-arg]
+    response = client.open("/sparql", **kwargs)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": "POST", "data": {"update": "DROP ALL"}},
+        {"method": "POST", "data": b"CLEAR DEFAULT", "content_type": "application/sparql-update"},
+        {"query_string": {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}},
+        {"method": "POST", "data": {"query": "LOAD <http://127.0.0.1:9/x.ttl>"}},
+        {"query_string": {"query": "PREFIX x: <a:> DELETE WHERE { ?s ?p ?o }"}},
+    ],
+)
+def test_updates_are_refused_and_change_nothing(client: FlaskClient, kwargs: dict) -> None:  # type: ignore[type-arg]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = client.get("/sparql", query_string={"query": count}).data
+    response = client.open("/sparql", **kwargs)
+    assert response.status_code == 403
+    assert "read-only" in response.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": count}).data == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE x:sparql { ?s ?p ?o } }",
+    ],
+)
+def test_service_is_refused(client: FlaskClient, query: str) -> None:
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 403
+    assert "SERVICE is not allowed" in response.get_data(as_text=True)
+
+
+def test_words_like_service_in_strings_and_names_are_fine(client: FlaskClient) -> None:
+    query = 'PREFIX service: <http://example.org/> SELECT ?service WHERE { BIND ("SERVICE <x> DROP" AS ?service) } # INSERT'
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 200, response.data
+    assert b"SERVICE <x> DROP" in response.data
+
+
+def test_dataset_parameters(client: FlaskClient) -> None:
+    graph = "https://data.belongnetwork.co.uk/graph/data/people"
+    count = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <http://schema.org/Person> }"
+    only_people = client.get("/sparql", query_string={"query": count, "default-graph-uri": graph})
+    assert json.loads(only_people.data)["results"]["bindings"][0]["n"]["value"] == "22"
+    other = "https://data.belongnetwork.co.uk/graph/data/organisations"
+    none = client.get("/sparql", query_string={"query": count, "default-graph-uri": other})
+    assert json.loads(none.data)["results"]["bindings"][0]["n"]["value"] == "0"
+    named = client.get(
+        "/sparql",
+        query_string={
+            "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "named-graph-uri": graph,
+        },
+    )
+    assert [b["g"]["value"] for b in json.loads(named.data)["results"]["bindings"]] == [graph]
+
+
+def test_conditional_get(client: FlaskClient) -> None:
+    first = client.get("/sparql", query_string={"query": SELECT})
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert "Accept" in first.headers["Vary"]
+    again = client.get("/sparql", query_string={"query": SELECT}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    since = client.get(
+        "/sparql", query_string={"query": SELECT}, headers={"If-Modified-Since": modified}
+    )
+    assert since.status_code == 304
+    other = client.get(
+        "/sparql",
+        query_string={"query": SELECT},
+        headers={"If-None-Match": etag, "Accept": "text/csv"},
+    )
+    assert other.status_code == 200  # another format is another answer
+
+
+def test_gzip_when_asked(client: FlaskClient) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 200"
+    plain = client.get("/sparql", query_string={"query": query})
+    zipped = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert gzip.decompress(zipped.data) == plain.data
+
+
+def test_cors(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql", query_string={"query": ASK}, headers={"Origin": "https://yasgui.example"}
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_service_description(client: FlaskClient) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.mimetype == "text/turtle"
+    graph = Graph().parse(data=response.data, format="turtle")
+    result = graph.query("""
+        PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>
+        SELECT ?timeout ?limit (COUNT(DISTINCT ?format) AS ?formats) (COUNT(DISTINCT ?g) AS ?graphs) WHERE {
+            ?service a sd:Service ; sd:endpoint ?service ; sd:supportedLanguage sd:SPARQL11Query ;
+                sd:resultFormat ?format ; bel:queryTimeLimit ?timeout ; bel:resultLimit ?limit ;
+                sd:defaultDataset/sd:namedGraph/sd:name ?g .
+        } GROUP BY ?timeout ?limit""")
+    (row,) = list(result)
+    assert (float(row[0]), int(row[1]), int(row[2])) == (30.0, 10000, 10)  # type: ignore[index]
+    assert int(row[3]) >= 9  # type: ignore[index]
+    for accept, media_type in [
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ]:
+        assert client.get("/sparql", headers={"Accept": accept}).mimetype == media_type
+    assert client.get("/sparql", headers={"Accept": "text/csv"}).status_code == 406
+
+
+def test_browsers_get_the_query_page(client: FlaskClient) -> None:
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get("/sparql", headers={"Accept": accept})
+    assert page.mimetype == "text/html"
+    assert b'id="yasgui"' in page.data
+    shared = client.get("/sparql?query=" + quote(ASK), headers={"Accept": accept})
+    assert shared.mimetype == "text/html"
