@@ -9,8 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
 
-SELECT = "PREFIX schema: <http://schema.org/> SELECT ?name WHERE { ?f schema:name ?name ; a <https://data.belongnetwork.co.uk/ontology#FundingBody> } ORDER BY ?name"
-CONSTRUCT = "PREFIX schema: <http://schema.org/> CONSTRUCT { ?p schema:funder ?f } WHERE { ?p schema:funder ?f }"
+SELECT = """PREFIX schema: <http://schema.org/>
+PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>
+SELECT ?name WHERE { ?f schema:name ?name ; a bel:FundingBody } ORDER BY ?name"""
+CONSTRUCT = """PREFIX schema: <http://schema.org/>
+CONSTRUCT { ?p schema:funder ?f } WHERE { ?p schema:funder ?f }"""
 ASK = "ASK { ?s ?p ?o }"
 FUNDERS = ["Nuffield Foundation", "Spirit of 2012"]
 
@@ -223,7 +226,8 @@ def test_service_is_refused(client: FlaskClient, query: str) -> None:
 
 
 def test_words_like_service_in_strings_and_names_are_fine(client: FlaskClient) -> None:
-    query = 'PREFIX service: <http://example.org/> SELECT ?service WHERE { BIND ("SERVICE <x> DROP" AS ?service) } # INSERT'
+    query = """PREFIX service: <http://example.org/>
+    SELECT ?service WHERE { BIND ("SERVICE <x> DROP" AS ?service) } # INSERT"""
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.data
     assert b"SERVICE <x> DROP" in response.data
@@ -304,7 +308,8 @@ def test_service_description(client: FlaskClient) -> None:
     result = graph.query("""
         PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
         PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>
-        SELECT ?timeout ?limit (COUNT(DISTINCT ?format) AS ?formats) (COUNT(DISTINCT ?g) AS ?graphs) WHERE {
+        SELECT ?timeout ?limit (COUNT(DISTINCT ?format) AS ?formats) (COUNT(DISTINCT ?g) AS ?graphs)
+        WHERE {
             ?service a sd:Service ; sd:endpoint ?service ; sd:supportedLanguage sd:SPARQL11Query ;
                 sd:resultFormat ?format ; bel:queryTimeLimit ?timeout ; bel:resultLimit ?limit ;
                 sd:defaultDataset/sd:namedGraph/sd:name ?g .
