@@ -43,7 +43,10 @@ RDF_FORMATS: tuple[Format, ...] = (
         datasets=True,
         aliases=("json-ld", "json"),
     ),
-    Format("rdfxml", "application/rdf+xml", "rdf", "xml", RdfFormat.RDF_XML, aliases=("xml",)),
+    Format(
+        "rdfxml", "application/rdf+xml", "rdf", "xml", RdfFormat.RDF_XML, aliases=("xml", "rdf+xml")
+    ),
+    Format("n3", "text/n3", "n3", "n3", RdfFormat.N3, aliases=("text/rdf+n3",)),
 )
 
 RESULT_FORMATS: tuple[Format, ...] = (

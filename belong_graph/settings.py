@@ -65,7 +65,7 @@ class Settings:
         (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."
     )
     cache_entries: int = _setting(
-        512, "Answers to GET queries kept in memory, per dataset version."
+        512, "Answers to GET queries kept in memory, keyed by dataset version, query and format."
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may reuse an answer.")
 

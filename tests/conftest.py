@@ -122,7 +122,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path_factory.mktemp("live") / "store")
+def live_server(built_settings: Settings) -> Iterator[LiveServer]:
+    server = LiveServer(built_settings.store_dir, rate_limit="")
     yield server
     server.stop()

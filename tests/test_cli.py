@@ -114,7 +114,6 @@ def reference_triples() -> Graph:
     return Graph().parse(data=result.stdout_bytes, format="nt")
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # rdflib 7 warns about itself
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
 def test_export_round_trips(fmt: Format, reference_triples: Graph, tmp_path: Path) -> None:
     output = tmp_path / f"graph.{fmt.extension}"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
+
+from belong_graph.errors import ForbiddenOperation
+from belong_graph.settings import Settings
+from belong_graph.sparql.guard import check_query
+from tests.conftest import make_app
 
 SELECT = """PREFIX schema: <http://schema.org/>
 PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>
@@ -70,7 +77,6 @@ def test_select_formats_by_accept(
     assert expected in response.data
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # rdflib 7 warns about itself
 @pytest.mark.parametrize(
     ("accept", "media_type", "rdflib_format"),
     [
@@ -315,7 +321,7 @@ def test_service_description(client: FlaskClient) -> None:
                 sd:defaultDataset/sd:namedGraph/sd:name ?g .
         } GROUP BY ?timeout ?limit""")
     (row,) = list(result)
-    assert (float(row[0]), int(row[1]), int(row[2])) == (30.0, 10000, 10)  # type: ignore[index]
+    assert (float(row[0]), int(row[1]), int(row[2])) == (30.0, 10000, 11)  # type: ignore[index]
     assert int(row[3]) >= 9  # type: ignore[index]
     for accept, media_type in [
         ("application/ld+json", "application/ld+json"),
@@ -332,3 +338,46 @@ def test_browsers_get_the_query_page(client: FlaskClient) -> None:
     assert b'id="yasgui"' in page.data
     shared = client.get("/sparql?query=" + quote(ASK), headers={"Accept": accept})
     assert shared.mimetype == "text/html"
+
+
+@pytest.fixture(scope="module")
+def capped_client(built_settings: Settings) -> Iterator[FlaskClient]:
+    for app in make_app(dataclasses.replace(built_settings, result_limit=3, rate_limit="")):
+        yield app.test_client()
+
+
+def test_row_cap_is_always_signalled(capped_client: FlaskClient) -> None:
+    many = capped_client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert many.headers["Belong-Truncated"] == "true"
+    assert many.headers["Belong-Result-Limit"] == "3"
+    document = json.loads(many.data)
+    assert document["truncated"] is True
+    assert len(document["results"]["bindings"]) == 3
+    as_csv = capped_client.get(
+        "/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"}
+    )
+    assert as_csv.headers["Belong-Truncated"] == "true"
+    assert len(as_csv.get_data(as_text=True).splitlines()) == 4  # header and three rows
+    few = capped_client.get("/sparql", query_string={"query": SELECT})
+    assert few.headers["Belong-Truncated"] == "false"
+    assert "truncated" not in json.loads(few.data)
+
+
+def test_triple_cap_is_signalled(capped_client: FlaskClient) -> None:
+    response = capped_client.get("/sparql", query_string={"query": CONSTRUCT, "format": "nt"})
+    assert response.headers["Belong-Truncated"] == "true"
+    assert len(response.get_data(as_text=True).strip().splitlines()) == 3
+
+
+def test_service_allowlist_opens_only_listed_prefixes() -> None:
+    allowed = ("https://query.wikidata.org/",)
+    check_query(
+        "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
+        service_allowlist=allowed,
+    )
+    for query in (
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }",
+    ):
+        with pytest.raises(ForbiddenOperation):
+            check_query(query, service_allowlist=allowed)

@@ -1,14 +1,26 @@
-"""The serve command starts a real server that answers SPARQL over HTTP to real clients."""
+"""The real server (`belong-graph serve`, waitress) on a free loopback port, with real clients:
+SPARQLWrapper in every return format, rdflib's SPARQLStore, and raw HTTP for the bounds."""
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
+from email.message import Message
+from typing import Any
+from xml.dom.minidom import Document
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+from belong_graph.settings import Settings
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.integration
@@ -18,43 +30,275 @@ PREFIX schema: <http://schema.org/>
 SELECT ?project ?funder WHERE {
   ?p schema:funder ?f ; schema:name ?project . ?f schema:name ?funder
 } ORDER BY ?project ?funder"""
+FUNDED_ROWS = [
+    ("Beyond Us and Them", "Nuffield Foundation"),
+    ("Bradford for Everyone", "Department for Levelling Up, Housing and Communities"),
+    ("Integration Area Programme", "Department for Levelling Up, Housing and Communities"),
+    ("Radical Kindness", "Spirit of 2012"),
+]
+CONSTRUCT = """PREFIX schema: <http://schema.org/>
+CONSTRUCT { ?p schema:funder ?f } WHERE { ?p schema:funder ?f }"""
+NUFFIELD = URIRef("https://data.belongnetwork.co.uk/id/organisation/nuffield-foundation")
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def test_sparqlwrapper_gets_the_funders(live_server: LiveServer) -> None:
-    client = SPARQLWrapper(live_server.url + "/sparql")
-    client.setQuery(FUNDED)
-    client.setReturnFormat(JSON)
-    rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
-    pairs = [(row["project"]["value"], row["funder"]["value"]) for row in rows]
-    assert pairs == [
-        ("Beyond Us and Them", "Nuffield Foundation"),
-        ("Bradford for Everyone", "Department for Levelling Up, Housing and Communities"),
-        ("Integration Area Programme", "Department for Levelling Up, Housing and Communities"),
-        ("Radical Kindness", "Spirit of 2012"),
+def get(
+    url: str, query: str, headers: dict[str, str] | None = None, **params: str
+) -> tuple[int, Message, bytes]:
+    target = url + "/sparql?" + urllib.parse.urlencode({"query": query, **params})
+    request = urllib.request.Request(target, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def bounded_server(built_settings: Settings) -> Iterator[LiveServer]:
+    """One query worker, a 3 s limit and a short queue, to see the bounds hold."""
+    server = LiveServer(
+        built_settings.store_dir,
+        "--workers",
+        "1",
+        query_timeout="3",
+        queue_limit="1",
+        rate_limit="",
+    )
+    yield server
+    server.stop()
+
+
+def rows_from_json(result: dict) -> list[tuple[str, ...]]:  # type: ignore[type-arg]
+    return [(b["project"]["value"], b["funder"]["value"]) for b in result["results"]["bindings"]]
+
+
+def rows_from_xml(result: Document) -> list[tuple[str, ...]]:
+    return [
+        tuple(literal.firstChild.data for literal in row.getElementsByTagName("literal"))  # type: ignore[union-attr]
+        for row in result.getElementsByTagName("result")
     ]
 
 
-def test_sparqlwrapper_csv(live_server: LiveServer) -> None:
+def rows_from_csv(result: bytes) -> list[tuple[str, ...]]:
+    lines = result.decode().replace('"', "").splitlines()[1:]
+    return [tuple(line.split(",", 1)) for line in lines]
+
+
+def rows_from_tsv(result: bytes) -> list[tuple[str, ...]]:
+    lines = result.decode().splitlines()[1:]
+    return [tuple(cell.split('"')[1] for cell in line.split("\t")) for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rows"),
+    [(JSON, rows_from_json), (XML, rows_from_xml), (CSV, rows_from_csv), (TSV, rows_from_tsv)],
+)
+def test_sparqlwrapper_select_in_every_format(
+    live_server: LiveServer, fmt: str, rows: Callable[[Any], list[tuple[str, ...]]]
+) -> None:
     client = SPARQLWrapper(live_server.url + "/sparql")
     client.setQuery(FUNDED)
-    client.setReturnFormat(CSV)
-    text = client.queryAndConvert().decode()  # type: ignore[union-attr]
-    assert text.splitlines()[0] == "project,funder"
-    assert "Radical Kindness,Spirit of 2012" in text
+    client.setReturnFormat(fmt)
+    assert rows(client.queryAndConvert()) == FUNDED_ROWS
 
 
-def test_rdflib_sparqlstore(live_server: LiveServer) -> None:
-    graph = Graph(store=SPARQLStore(live_server.url + "/sparql", returnFormat="json"))
+@pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD])
+def test_sparqlwrapper_construct_in_every_format(live_server: LiveServer, fmt: str) -> None:
+    client = SPARQLWrapper(live_server.url + "/sparql")
+    client.setQuery(CONSTRUCT)
+    client.setReturnFormat(fmt)
+    result = client.queryAndConvert()
+    graph = result if isinstance(result, Graph) else Graph().parse(data=result, format=fmt)
+    assert len(graph) == 4
+    assert NUFFIELD in set(graph.objects())
+
+
+def test_sparqlwrapper_post(live_server: LiveServer) -> None:
+    client = SPARQLWrapper(live_server.url + "/sparql")
+    client.setMethod("POST")
+    client.setQuery(FUNDED)
+    client.setReturnFormat(JSON)
+    rows = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    assert len(rows) == 4
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml"])
+def test_rdflib_sparqlstore(live_server: LiveServer, return_format: str) -> None:
+    graph = Graph(store=SPARQLStore(live_server.url + "/sparql", returnFormat=return_format))
     rows = graph.query(
         "SELECT ?name WHERE { ?r <http://purl.org/dc/terms/creator> ?o . "
-        "?o <http://schema.org/name> ?name } ORDER BY ?name"
+        "?o <http://schema.org/name> ?name }"
     )
     names = {str(row[0]) for row in rows}  # type: ignore[index]
     assert {"University of Bristol", "Dominic Abrams", "Julie Walsh"} <= names
+    assert (None, URIRef("http://schema.org/funder"), NUFFIELD) in graph
+
+
+def test_conditional_get_over_http(live_server: LiveServer) -> None:
+    status, headers, body = get(live_server.url, FUNDED)
+    assert status == 200 and b"Spirit of 2012" in body
+    status, _, body = get(live_server.url, FUNDED, {"If-None-Match": headers["ETag"]})
+    assert (status, body) == (304, b"")
+
+
+def test_a_runaway_query_is_stopped_while_others_are_answered(bounded_server: LiveServer) -> None:
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["status"], _, outcome["body"] = get(bounded_server.url, CARTESIAN)
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)
+    slow = threading.Thread(target=lambda: outcome.update(queued=get(bounded_server.url, FUNDED)))
+    slow.start()  # waits in the queue behind the runaway query
+    time.sleep(0.2)
+    status, headers, body = get(bounded_server.url, "ASK { ?s ?p ?o }")
+    assert status == 503  # the one worker is busy and the queue (of one) is full
+    assert headers["Retry-After"] == "2"
+    assert b"queue is full" in body
+    thread.join(30)
+    assert outcome["status"] == 503
+    assert b"exceeded the 3 s limit" in outcome["body"]  # type: ignore[operator]
+    assert outcome["seconds"] < 5  # type: ignore[operator]
+    slow.join(30)
+    queued_status, _, _ = outcome["queued"]  # type: ignore[misc]
+    assert queued_status in (200, 503)  # answered by the fresh worker, or timed out waiting
+    started = time.monotonic()
+    status, _, body = get(bounded_server.url, FUNDED)
+    assert status == 200 and b"Radical Kindness" in body
+    assert time.monotonic() - started < 1
+
+
+def test_timeout_parameter_lowers_the_limit(bounded_server: LiveServer) -> None:
+    started = time.monotonic()
+    status, _, body = get(bounded_server.url, CARTESIAN, timeout="1")
+    assert status == 503 and b"exceeded the 1 s limit" in body
+    assert time.monotonic() - started < 2.5
+    status, _, body = get(bounded_server.url, "ASK {}", timeout="100")
+    assert status == 200  # a higher value is capped at the server's limit, not refused
+
+
+def test_a_client_that_disconnects_stops_its_query(bounded_server: LiveServer) -> None:
+    request = (
+        f"GET /sparql?{urllib.parse.urlencode({'query': CARTESIAN + ' # disconnect'})} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", bounded_server.port)) as sock:
+        sock.sendall(request)
+        time.sleep(0.5)
+    time.sleep(0.3)
+    started = time.monotonic()
+    status, _, _ = get(bounded_server.url, FUNDED + " # after disconnect")
+    assert status == 200
+    assert time.monotonic() - started < 2  # the one worker was freed long before the 3 s limit
+
+
+class Listener:
+    """A loopback TCP listener that records whether anything connects to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.sock.accept()
+                self.connections += 1
+                connection.close()
+            except TimeoutError:
+                continue
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+def test_service_never_reaches_a_loopback_listener(
+    live_server: LiveServer, listener: Listener
+) -> None:
+    for query in (
+        f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o }} LIMIT 1",
+        f"SELECT * FROM NAMED <{listener.url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+    ):
+        status, _, body = get(live_server.url, query)
+        assert status in (200, 403), body
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+def test_workers_cannot_reach_the_network_even_past_the_guard(
+    built_settings: Settings, listener: Listener
+) -> None:
+    """Defence in depth: the query workers live in a network namespace with no interfaces."""
+    import functools
+
+    from belong_graph.build import open_current
+    from belong_graph.sparql.answer import Job
+    from belong_graph.sparql.pool import QueryPool
+    from belong_graph.store import OxigraphStore
+
+    directory = built_settings.store_dir / "current"
+    assert open_current(built_settings)  # the store is there
+    pool = QueryPool(functools.partial(OxigraphStore.open, directory), size=1, queue_limit=1)
+    try:
+        job = Job(
+            f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}", "json", None, 10
+        )
+        answer = pool.run(job, timeout=10, cancelled=lambda: False)
+    finally:
+        pool.close()
+    assert json.loads(answer.body)["results"]["bindings"] in ([], [{}])
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_rate_limit(built_settings: Settings) -> None:
+    server = LiveServer(built_settings.store_dir, rate_limit="5 per minute")
+    try:  # the server's own start-up check was the first request
+        answers = [get(server.url, "ASK {}") for _ in range(5)]
+    finally:
+        server.stop()
+    assert [status for status, _, _ in answers] == [200, 200, 200, 200, 429]
+    assert int(answers[-1][1]["Retry-After"]) > 0
+    assert b"5 per 1 minute" in answers[-1][2]
+
+
+def test_request_body_limit(live_server: LiveServer) -> None:
+    request = urllib.request.Request(
+        live_server.url + "/sparql",
+        data=b"ASK {} #" + b"x" * 200_000,
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=10)
+    assert error.value.code == 413
 
 
 def test_missing_query_is_a_400_with_a_message(live_server: LiveServer) -> None:
+    request = urllib.request.Request(live_server.url + "/sparql", data=b"format=json")
     with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(live_server.url + "/sparql?format=json", timeout=10)
+        urllib.request.urlopen(request, timeout=10)
     assert error.value.code == 400
-    assert "Missing the 'query' parameter" in error.value.read().decode()
+    assert "Missing the query" in error.value.read().decode()

@@ -27,6 +27,7 @@ _FORMAT_IRIS = {
     "trig": FORMATS.TriG,
     "jsonld": FORMATS["JSON-LD"],
     "rdfxml": FORMATS.RDF_XML,
+    "n3": FORMATS.N3,
 }
 
 
