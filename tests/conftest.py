@@ -102,8 +102,8 @@ class LiveServer:
                 output = self.process.stdout.read().decode() if self.process.stdout else ""
                 raise RuntimeError(f"server exited early:\n{output}")
             try:
-                urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=1)
-                return
+                with urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=1):
+                    return
             except OSError:
                 time.sleep(0.1)
         self.stop()

@@ -51,7 +51,8 @@ def get(
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+        with error:
+            return error.code, error.headers, error.read()
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +294,7 @@ def test_request_body_limit(live_server: LiveServer) -> None:
     )
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(request, timeout=10)
+    error.value.close()
     assert error.value.code == 413
 
 
@@ -300,5 +302,6 @@ def test_missing_query_is_a_400_with_a_message(live_server: LiveServer) -> None:
     request = urllib.request.Request(live_server.url + "/sparql", data=b"format=json")
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(request, timeout=10)
-    assert error.value.code == 400
-    assert "Missing the query" in error.value.read().decode()
+    with error.value:
+        assert error.value.code == 400
+        assert "Missing the query" in error.value.read().decode()
