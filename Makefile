@@ -5,8 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VENDOR := belong_graph/web/static/vendor
+ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint clean
+.PHONY: install serve build test lint browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end libraries come from the npm registry, pinned in package-lock.json.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(VENDOR)/yasgui
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	touch $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
+
+# Browser tests drive Debian's Chromium with Playwright (no browser download).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 build: install
 	$(BIN)/belong-graph build
@@ -28,8 +41,8 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/belong-graph namespace --check
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

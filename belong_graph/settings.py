@@ -38,6 +38,9 @@ class Settings:
     rules_dir: Path = _setting(
         PROJECT_ROOT / "rules", "Folder of the SPARQL CONSTRUCT rules that derive shortcut triples."
     )
+    queries_dir: Path = _setting(
+        PROJECT_ROOT / "queries", "Folder of the canned queries (.rq files with #+ headers)."
+    )
     store_dir: Path = _setting(
         PROJECT_ROOT / "var" / "store", "Folder where `belong-graph build` keeps the built stores."
     )

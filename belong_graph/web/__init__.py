@@ -13,6 +13,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from belong_graph import build as pipeline
+from belong_graph.catalogue import load_catalogue
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import OxigraphStore
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             isolate_network=not settings.service_allowlist,
         ),
         cache=AnswerCache(settings.cache_entries),
+        catalogue=load_catalogue(settings.queries_dir),
     )
     CORS(app, origins="*", send_wildcard=True, expose_headers=EXPOSED_HEADERS, max_age=86400)
     Compress(app)

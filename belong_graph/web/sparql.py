@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import BelongError, ForbiddenOperation, NotAcceptable, QueryError
 from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS
+from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.description import service_description
 from belong_graph.sparql.guard import check_query
@@ -55,7 +56,7 @@ def endpoint() -> Response:
     protocol = read_protocol(app)
     named = protocol.format_name
     if request.method == "GET" and wants_html(named):
-        return Response(render_template("sparql.html"), mimetype="text/html")
+        return query_page(app, protocol.query)
     if protocol.query is None:
         return describe_service(app, named)
     check_query(protocol.query, service_allowlist=app.settings.service_allowlist)
@@ -132,6 +133,29 @@ def read_protocol(app: AppState) -> Protocol:
         timeout=_timeout(url.get("timeout"), app.settings.query_timeout),
         format_name=url.get("format") or url.get("output"),
     )
+
+
+def query_page(app: AppState, query: str | None) -> Response:
+    """YASGUI on this endpoint, with our prefixes and the canned queries as examples."""
+    config = {
+        "endpoint": request.base_url,
+        "prefixes": PREFIXES,
+        "query": query,
+        "resultLimit": app.settings.result_limit,
+        "examples": [
+            {"name": q.name, "title": q.title, "sparql": q.sparql} for q in app.catalogue
+        ],
+    }
+    page = render_template(
+        "sparql.html",
+        config=config,
+        endpoint=request.base_url,
+        settings=app.settings,
+        catalogue=app.catalogue,
+        result_formats=RESULT_FORMATS,
+        rdf_formats=RDF_FORMATS,
+    )
+    return Response(page, mimetype="text/html")
 
 
 def describe_service(app: AppState, named: str | None) -> Response:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from belong_graph.catalogue import CannedQuery
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import GraphStore
@@ -18,6 +19,7 @@ class AppState:
     store: GraphStore
     pool: QueryPool
     cache: AnswerCache
+    catalogue: tuple[CannedQuery, ...]
 
 
 def state() -> AppState:

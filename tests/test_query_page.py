@@ -1,0 +1,117 @@
+"""The query page in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import LiveServer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def test_type_a_query_run_it_and_see_the_rows(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    page.goto(live_server.url + "/sparql")
+    editor = page.locator(".yasqe .CodeMirror")
+    expect(editor).to_be_visible()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(
+        "PREFIX schema: <http://schema.org/>\n"
+        "SELECT ?funder WHERE { ?p schema:funder/schema:name ?funder }"
+    )
+    page.locator(".yasqe_queryButton").click()
+    table = page.locator(".yasr table.dataTable")
+    expect(table).to_contain_text("Nuffield Foundation")
+    expect(table).to_contain_text("Spirit of 2012")
+    assert "query=" in page.url  # the query is in a URL that can be shared
+    page.screenshot(path=str(tmp_path / "query-page.png"))
+
+
+def test_examples_are_the_canned_queries(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/sparql")
+    page.get_by_role("button", name="Funders and what they funded").click()
+    expect(page.locator(".yasr table.dataTable")).to_contain_text("Radical Kindness")
+
+
+def test_a_shared_url_opens_with_its_query(page: Page, live_server: LiveServer) -> None:
+    query = "SELECT ?name WHERE { ?s <http://schema.org/name> ?name } ORDER BY ?name LIMIT 3"
+    page.goto(live_server.url + "/sparql?query=" + quote(query))  # runs on opening
+    expect(page.locator(".yasr table.dataTable")).to_contain_text("Aidan Mascarenhas-Keyes")
+
+
+def test_iris_in_results_are_links(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/sparql?query=" + quote(
+        "SELECT ?org WHERE { ?org <http://schema.org/name> 'Nuffield Foundation'@en }"
+    ))
+    link = page.locator(".yasr table.dataTable a", has_text="nuffield-foundation").first
+    expect(link).to_have_attribute(
+        "href", "https://data.belongnetwork.co.uk/id/organisation/nuffield-foundation"
+    )
+
+
+def test_stopped_and_cut_answers_are_explained(
+    browser: Browser, capped_server: LiveServer
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(capped_server.url + "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }"))
+        expect(page.locator("#notice")).to_contain_text("Only the first 5 rows are shown")
+        cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        page.goto(capped_server.url + "/sparql?query=" + quote(cartesian))
+        expect(page.locator("#notice")).to_contain_text("exceeded the 2 s limit", timeout=15000)
+    finally:
+        page.close()
+
+
+def test_download_links_carry_the_query(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/sparql")
+    with page.expect_download() as download:
+        page.locator("#downloads a[data-format='csv']").click()
+    path = download.value.path()
+    assert path is not None
+    assert Path(path).read_text().splitlines()[0]  # a CSV header row
+    assert "format=csv" in download.value.url
+
+
+@pytest.fixture(scope="module")
+def capped_server(built_settings) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    server = LiveServer(
+        built_settings.store_dir, result_limit="5", query_timeout="2", rate_limit=""
+    )
+    yield server
+    server.stop()
