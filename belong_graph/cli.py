@@ -13,6 +13,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from belong_graph import build as pipeline
+from belong_graph import synthetic
 from belong_graph.errors import BelongError, ValidationFailed
 from belong_graph.formats import RDF_FORMATS, rdf_format
 from belong_graph.load import parse_file
@@ -146,6 +147,22 @@ def serve(
 
 def _paths_key(paths: tuple[Path, ...]) -> str:
     return hashlib.sha256("\0".join(str(p.resolve()) for p in paths).encode()).hexdigest()[:12]
+
+
+@main.command()
+@click.option("--resources", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.pass_obj
+def generate(settings: Settings, resources: int, seed: int, output: Path | None) -> None:
+    """Write a deterministic synthetic library shaped like the real one, as Turtle."""
+    if output is None:
+        synthetic.generate(sys.stdout, resources=resources, seed=seed, base_iri=settings.base_iri)
+        return
+    with output.open("w", encoding="utf-8") as out:
+        synthetic.generate(out, resources=resources, seed=seed, base_iri=settings.base_iri)
 
 
 @main.command()

@@ -142,9 +142,7 @@ def query_page(app: AppState, query: str | None) -> Response:
         "prefixes": PREFIXES,
         "query": query,
         "resultLimit": app.settings.result_limit,
-        "examples": [
-            {"name": q.name, "title": q.title, "sparql": q.sparql} for q in app.catalogue
-        ],
+        "examples": [{"name": q.name, "title": q.title, "sparql": q.sparql} for q in app.catalogue],
     }
     page = render_template(
         "sparql.html",
