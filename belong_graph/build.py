@@ -48,7 +48,7 @@ def check(settings: Settings, *, validate_data: bool = True) -> CheckedData:
     if not validate_data:
         return CheckedData(data, ontology, ValidationReport(()))
     shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
-    report = validate(data, shapes=shapes, ontology=ontology.graph)
+    report = validate(data, shapes=shapes, ontology=ontology.graph, engine=settings.validator)
     return CheckedData(data, ontology, report)
 
 

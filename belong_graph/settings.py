@@ -41,6 +41,10 @@ class Settings:
     queries_dir: Path = _setting(
         PROJECT_ROOT / "queries", "Folder of the canned queries (.rq files with #+ headers)."
     )
+    validator: str = _setting(
+        "pyshacl",
+        "SHACL engine: pyshacl (the reference) or turbo (pySHACL-turbo, same reports, faster).",
+    )
     store_dir: Path = _setting(
         PROJECT_ROOT / "var" / "store", "Folder where `belong-graph build` keeps the built stores."
     )

@@ -46,8 +46,10 @@ WORDS = (
     "meaningful", "divides", "resilience", "inclusion", "dialogue", "shared", "future", "voices",
     "migrants", "welcome", "towns", "cities", "schools", "faith", "sport", "health", "partners",
 )  # fmt: skip
-FIRST = ("Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jonah",
-         "Kiran", "Leah", "Malik", "Nina", "Omar", "Priya", "Rhys", "Sana", "Tom", "Zara")  # fmt: skip
+FIRST = (
+    "Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jonah",
+    "Kiran", "Leah", "Malik", "Nina", "Omar", "Priya", "Rhys", "Sana", "Tom", "Zara",
+)  # fmt: skip
 LAST = ("Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hughes", "Iqbal",
         "Jones", "Khan", "Lewis", "Morris", "Nowak", "Owen", "Patel", "Quinn", "Roberts",
         "Singh", "Taylor")  # fmt: skip
@@ -100,7 +102,8 @@ def generate(out: TextIO, *, resources: int, seed: int, base_iri: str) -> None:
 def _schemes() -> Iterator[str]:
     yield """
 source:synthetic a prov:Entity ; dcterms:title "Synthetic library"@en .
-collection:belong-network-library a dcmitype:Collection ; dcterms:title "The Belong Network Library"@en .
+collection:belong-network-library a dcmitype:Collection ;
+    dcterms:title "The Belong Network Library"@en .
 """
     for name, label, members in (
         ("themes", "Resource Themes", THEMES),
@@ -114,14 +117,16 @@ collection:belong-network-library a dcmitype:Collection ; dcterms:title "The Bel
                 f'skos:prefLabel "{slug.replace("-", " ").capitalize()}"@en ; '
                 f'skos:notation "{slug}" .\n'
             )
-    yield '\nscheme:partnership-roles a skos:ConceptScheme ; skos:prefLabel "Partnership roles"@en .\n'
+    yield "\nscheme:partnership-roles a skos:ConceptScheme ;"
+    yield ' skos:prefLabel "Partnership roles"@en .\n'
     for slug, shortcuts in ROLES.items():
         yield (
             f"role:{slug} a org:Role, skos:Concept ; skos:inScheme scheme:partnership-roles ; "
             f'skos:prefLabel "{slug.replace("-", " ").capitalize()}"@en ; '
             f'skos:notation "{slug}" ; bel:shortcut {shortcuts} .\n'
         )
-    yield '\nscheme:contribution-roles a skos:ConceptScheme ; skos:prefLabel "Contribution roles"@en .\n'
+    yield "\nscheme:contribution-roles a skos:ConceptScheme ;"
+    yield ' skos:prefLabel "Contribution roles"@en .\n'
     yield (
         "contribution:author a skos:Concept ; skos:inScheme scheme:contribution-roles ; "
         'skos:prefLabel "Author"@en ; skos:notation "author" ; bel:shortcut dcterms:creator .\n'
@@ -161,12 +166,12 @@ def _resource(rng: random.Random, index: int, people: int, organisations: int) -
     description = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize() + "."
     kind = TYPES[index % len(TYPES)]
     themes = rng.sample(THEMES, rng.randint(1, 3))
-    credits = []
-    for position in range(1, rng.randint(1, 5) + 1):
+    credits: list[tuple[str, str | None]] = []
+    for _ in range(rng.randint(1, 5)):
         if rng.random() < 0.8:
             who = _skewed(rng, people) if rng.random() < 0.5 else rng.randint(1, people)
-            affiliation = f"organisation:o{rng.randint(1, organisations):05d}"
-            credits.append((f"person:p{who:05d}", affiliation))
+            printed = f"organisation:o{rng.randint(1, organisations):05d}"
+            credits.append((f"person:p{who:05d}", printed))
         else:
             credits.append((f"organisation:o{_skewed(rng, organisations):05d}", None))
     if index == 42:
@@ -175,7 +180,8 @@ def _resource(rng: random.Random, index: int, people: int, organisations: int) -
         f"resource:{slug} a dcterms:BibliographicResource, {SCHEMA_CLASSES[kind]} ;",
         f'    dcterms:title "{title}"@en ;',
         f'    dcterms:description "{description}"@en ;',
-        f'    dcterms:issued "{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}"^^xsd:gYearMonth ;',
+        f'    dcterms:issued "{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}"'
+        "^^xsd:gYearMonth ;",
         f"    dcterms:type rtype:{kind} ;",
         f"    dcterms:subject {', '.join('theme:' + t for t in themes)} ;",
         f"    dcterms:publisher organisation:o{_skewed(rng, organisations):05d} ;",
@@ -199,7 +205,7 @@ def _initiative(rng: random.Random, index: int, people: int, organisations: int)
     slug = f"i{index:04d}"
     lines = [
         f"project:{slug} a bel:ResearchProject ;",
-        f'    schema:name "{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} project {index}"@en ;',
+        f'    schema:name "{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {index}"@en ;',
         f"    dcterms:subject theme:{rng.choice(THEMES)} ;",
         "    prov:wasDerivedFrom source:synthetic .",
     ]

@@ -62,7 +62,7 @@ def test_validate_reports_violations_grouped_by_resource(tmp_path: Path) -> None
         i for i, line in enumerate(lines) if "/id/resource/everyday-integration-toolkit>" in line
     )
     assert f"in {resources}" in lines[heading]
-    assert "Violation: A resource needs exactly one title (dcterms:title)." in lines[heading + 1]
+    assert "Violation: A resource needs exactly one title (dcterms:title)," in lines[heading + 1]
     assert "1 violation(s)" in result.stdout
 
 

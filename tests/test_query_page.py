@@ -75,18 +75,18 @@ def test_a_shared_url_opens_with_its_query(page: Page, live_server: LiveServer) 
 
 
 def test_iris_in_results_are_links(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.url + "/sparql?query=" + quote(
-        "SELECT ?org WHERE { ?org <http://schema.org/name> 'Nuffield Foundation'@en }"
-    ))
+    page.goto(
+        live_server.url
+        + "/sparql?query="
+        + quote("SELECT ?org WHERE { ?org <http://schema.org/name> 'Nuffield Foundation'@en }")
+    )
     link = page.locator(".yasr table.dataTable a", has_text="nuffield-foundation").first
     expect(link).to_have_attribute(
         "href", "https://data.belongnetwork.co.uk/id/organisation/nuffield-foundation"
     )
 
 
-def test_stopped_and_cut_answers_are_explained(
-    browser: Browser, capped_server: LiveServer
-) -> None:
+def test_stopped_and_cut_answers_are_explained(browser: Browser, capped_server: LiveServer) -> None:
     page = browser.new_page()
     try:
         page.goto(capped_server.url + "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }"))
