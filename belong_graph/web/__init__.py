@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings=settings,
         store=store,
         pool=QueryPool(
-            functools.partial(OxigraphStore.open, store_dir),
+            functools.partial(
+                OxigraphStore.open, store_dir, in_memory=settings.workers_in_memory
+            ),
             size=settings.workers,
             queue_limit=settings.queue_limit,
             isolate_network=not settings.service_allowlist,
@@ -64,13 +66,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     CORS(app, origins="*", send_wildcard=True, expose_headers=EXPOSED_HEADERS, max_age=86400)
     Compress(app)
-    Limiter(
-        get_remote_address,
-        app=app,
-        default_limits=[settings.rate_limit] if settings.rate_limit else [],
-        headers_enabled=True,
-        storage_uri="memory://",
-    )
+    if settings.rate_limit:
+        Limiter(
+            get_remote_address,
+            app=app,
+            default_limits=[settings.rate_limit],
+            headers_enabled=True,
+            storage_uri="memory://",
+        )
     errors.register(app)
     app.after_request(_retry_after_only_when_refused)
     app.register_blueprint(sparql.blueprint)
