@@ -1,6 +1,7 @@
 # One command surface for developers, the README and CI.
 #   make serve   install everything, build the store and serve it on http://127.0.0.1:8000/
 #   make test    install everything and run lint, format check, type check and every test
+#   make bench   measure the endpoint against rdflib-endpoint (benchmarks/RESULTS.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser clean
+.PHONY: install serve build test lint browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +44,11 @@ lint: install
 
 test: lint browser
 	$(BIN)/pytest
+
+# Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min).
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

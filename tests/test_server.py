@@ -4,7 +4,10 @@ SPARQLWrapper in every return format, rdflib's SPARQLStore, and raw HTTP for the
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -12,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from email.message import Message
+from pathlib import Path
 from typing import Any
 from xml.dom.minidom import Document
 
@@ -311,3 +315,42 @@ def test_missing_query_is_a_400_with_a_message(live_server: LiveServer) -> None:
     with error.value:
         assert error.value.code == 400
         assert "Missing the query" in error.value.read().decode()
+
+
+def test_serve_other_files(tmp_path: Path) -> None:
+    """`belong-graph serve --data PATH` publishes other RDF files, validated by our shapes."""
+    library = tmp_path / "library.ttl"
+    subprocess.run(
+        [sys.executable, "-m", "belong_graph", "generate", "--resources", "40", "-o", str(library)],
+        check=True,
+    )
+    server = LiveServer(tmp_path / "store", "--data", str(library), rate_limit="")
+    try:
+        resources = "?r a <http://purl.org/dc/terms/BibliographicResource>"
+        status, _, body = get(server.url, f"SELECT (COUNT(*) AS ?n) WHERE {{ {resources} }}")
+    finally:
+        server.stop()
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "40"
+
+
+def test_serve_refuses_invalid_files_unless_told(tmp_path: Path) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        '<http://example.org/a> a <http://schema.org/Person> ; <http://schema.org/name> "A"@en .\n'
+    )
+    command = [sys.executable, "-m", "belong_graph", "serve", "--data", str(other), "--port", "9"]
+    refused = subprocess.run(
+        command, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "BELONG_STORE_DIR": str(tmp_path / "store")},
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "A person IRI must look like" in refused.stdout
+    server = LiveServer(tmp_path / "store", "--data", str(other), "--no-validate", rate_limit="")
+    try:
+        status, _, body = get(
+            server.url, "SELECT ?name WHERE { ?p <http://schema.org/name> ?name }"
+        )
+    finally:
+        server.stop()
+    assert status == 200 and b'"A"' in body
