@@ -52,15 +52,17 @@ def rdf_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def parse_files(paths: Iterable[Path], *, base_iri: str, graph_prefix: str) -> ParsedData:
     """Parse every RDF file under ``paths`` into one graph, naming a graph for each file."""
-    union = new_graph()
-    data = ParsedData(union, [])
+    data = ParsedData(new_graph(), [])
     for path in rdf_files(paths):
         graph = parse_file(path, base_iri=base_iri)
         source = SourceFile(path, rdf_format_for_file(path), graph_prefix + _graph_slug(path))
         data.files.append(source)
         for subject in set(graph.subjects()):
             data.origins.setdefault(subject, []).append(path)
-        union += graph
+        if len(data.files) == 1:
+            data.graph = graph  # one large file is not copied
+        else:
+            data.graph += graph
     return data
 
 

@@ -78,7 +78,7 @@ def _solutions_answer(solutions: ox.QuerySolutions, fmt: Format, limit: int) -> 
     rows = rows[:limit]
     document: dict[str, Any] = {
         "head": {"vars": variables},
-        "results": {"bindings": [_binding(row, variables) for row in rows]},
+        "results": {"bindings": _bindings(rows, variables)},
     }
     if fmt.name == "json":
         if truncated:
@@ -95,13 +95,20 @@ def _bytes(serialized: bytes | None) -> bytes:
     return serialized
 
 
-def _binding(row: ox.QuerySolution, variables: list[str]) -> dict[str, dict[str, str]]:
-    binding = {}
-    for name in variables:
-        term = row[name]
-        if term is not None:
-            binding[name] = _term(term)
-    return binding
+def _bindings(rows: list[ox.QuerySolution], variables: list[str]) -> list[dict[str, Any]]:
+    """SPARQL JSON bindings; each distinct term is converted once."""
+    converted: dict[Any, dict[str, Any]] = {}
+
+    def term(value: Any) -> dict[str, Any]:
+        json_term = converted.get(value)
+        if json_term is None:
+            json_term = converted[value] = _term(value)
+        return json_term
+
+    return [
+        {name: term(value) for name, value in zip(variables, row, strict=True) if value is not None}
+        for row in rows
+    ]
 
 
 def _term(term: Any) -> dict[str, Any]:

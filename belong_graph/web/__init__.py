@@ -54,9 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings=settings,
         store=store,
         pool=QueryPool(
-            functools.partial(
-                OxigraphStore.open, store_dir, in_memory=settings.workers_in_memory
-            ),
+            functools.partial(OxigraphStore.open, store_dir, in_memory=settings.workers_in_memory),
             size=settings.workers,
             queue_limit=settings.queue_limit,
             isolate_network=not settings.service_allowlist,
