@@ -79,6 +79,18 @@ class QueryError(BelongError):
     status = 400
 
 
+class UnsupportedMediaType(BelongError):
+    """A request body in a media type the endpoint does not read."""
+
+    status = 415
+
+
+class URITooLong(BelongError):
+    """A request URL longer than the endpoint accepts."""
+
+    status = 414
+
+
 class NotAcceptable(BelongError):
     """No format the client accepts can carry the answer."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyshacl
 import pyshacl_turbo
 from rdflib import BNode, Graph
+from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from belong_graph.load import ParsedData, new_graph, parse_file, rdf_files
@@ -82,25 +83,28 @@ def validate(
         advanced=True,
         allow_warnings=True,
     )
-    findings = [_finding(results, result, data) for result in results.subjects(SH.resultSeverity)]
+    names = new_graph().namespace_manager  # the project's prefixes, not those of a data file
+    findings = [
+        _finding(results, result, data, names) for result in results.subjects(SH.resultSeverity)
+    ]
     findings.sort(key=lambda f: (f.files, f.label, f.focus, SEVERITY_ORDER[f.severity], f.path))
     return ValidationReport(tuple(findings))
 
 
-def _finding(results: Graph, result: Node, data: ParsedData) -> Finding:
+def _finding(results: Graph, result: Node, data: ParsedData, names: NamespaceManager) -> Finding:
     focus = results.value(result, SH.focusNode)
     owner = _named_owner(data.graph, focus)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
     severity = results.value(result, SH.resultSeverity)
     return Finding(
-        focus=_show(data.graph, focus),
+        focus=_show(names, focus),
         label=_label(data.graph, owner) if owner is not None else "",
         files=tuple(str(p) for p in data.origins.get(owner, [])) if owner is not None else (),
         severity=str(severity).rsplit("#", 1)[-1],
-        path=_show_path(data.graph, results, path),
+        path=_show_path(names, results, path),
         message=str(results.value(result, SH.resultMessage) or "Does not conform to the shapes."),
-        value=_show(data.graph, value) if value is not None else "",
+        value=_show(names, value) if value is not None else "",
     )
 
 
@@ -121,21 +125,21 @@ def _label(graph: Graph, node: Node) -> str:
     return ""
 
 
-def _show(graph: Graph, node: Node | None) -> str:
+def _show(names: NamespaceManager, node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, BNode):
         return "(blank node)"
-    return str(node.n3(graph.namespace_manager))
+    return str(node.n3(names))
 
 
-def _show_path(graph: Graph, results: Graph, path: Node | None) -> str:
+def _show_path(names: NamespaceManager, results: Graph, path: Node | None) -> str:
     if path is None:
         return ""
     inverse = results.value(path, SH.inversePath) if isinstance(path, BNode) else None
     if inverse is not None:
-        return "^" + _show(graph, inverse)
-    return _show(graph, path)
+        return "^" + _show(names, inverse)
+    return _show(names, path)
 
 
 def format_report(report: ValidationReport) -> str:

@@ -322,8 +322,8 @@ def write_report(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. Every server serves the same synthetic library "
         f"(`belong-graph generate --resources {compared['resources']} --seed {args.seed}`) on "
-        "127.0.0.1; the client runs on the same cores. belong-graph runs as `belong-graph serve "
-        "--data FILE --workers 2 --threads 8` (waitress, two query worker processes, on-disk "
+        "127.0.0.1; the client runs on the same cores. belong-graph is built with `belong-graph build` "
+        "(pySHACL-turbo) and runs as `belong-graph serve --workers 2 --threads 8` (waitress, two query worker processes, on-disk "
         "Oxigraph copied into each worker's memory); the same app also runs under gunicorn (two "
         "gthread processes of four threads, each with one query worker); the floor is a bare pyoxigraph store in memory behind Flask and waitress "
         "(`benchmarks/floor_server.py`); rdflib-endpoint 0.6.3 runs as its CLI builds it.",
@@ -414,7 +414,7 @@ def write_report(
         f"{builds['turbo']:.1f} s with pySHACL-turbo.",  # type: ignore[index]
         "",
         "Notes: the client shares the two cores with the servers, so requests/s are lower bounds for "
-        "all three. rdflib-endpoint answers from rdflib's in-memory engine inside an async handler, one "
+        "every server. rdflib-endpoint answers from rdflib's in-memory engine inside an async handler, one "
         "query at a time; belong-graph runs every query in a worker process that can be stopped, with "
         "its checks, limits, validators and answer cache; the floor has none of these.",
         "",

@@ -14,8 +14,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from belong_graph.errors import BelongError, ForbiddenOperation, NotAcceptable, QueryError
-from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS
+from belong_graph.errors import (
+    ForbiddenOperation,
+    NotAcceptable,
+    QueryError,
+    UnsupportedMediaType,
+    URITooLong,
+)
+from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.description import service_description
@@ -29,14 +35,6 @@ blueprint = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-class UnsupportedMediaType(BelongError):
-    status = 415
-
-
-class URITooLong(BelongError):
-    status = 414
 
 
 @dataclass(frozen=True)
@@ -228,5 +226,5 @@ def _timeout(raw: str | None, limit: float) -> float:
     return min(seconds, limit)
 
 
-def _name(fmt: object) -> str | None:
-    return getattr(fmt, "name", None)
+def _name(fmt: Format | None) -> str | None:
+    return fmt.name if fmt else None
