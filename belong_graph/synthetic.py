@@ -153,8 +153,9 @@ def _person(index: int) -> str:
 
 
 def _skewed(rng: random.Random, count: int) -> int:
-    """An index from 1 to count, where a few are much more popular than the rest."""
-    return min(int(rng.paretovariate(1.2)), count)
+    """An index from 1 to count with a long tail: index 1 takes about 0.4 % of the picks, the
+    first hundred about a quarter, as prolific authors and organisations do."""
+    return min(int(rng.paretovariate(1.2) * 300) - 299, count)
 
 
 def _resource(rng: random.Random, index: int, people: int, organisations: int) -> str:
