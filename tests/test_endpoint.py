@@ -329,6 +329,9 @@ def test_service_description(client: FlaskClient) -> None:
     ]:
         assert client.get("/sparql", headers={"Accept": accept}).mimetype == media_type
     assert client.get("/sparql", headers={"Accept": "text/csv"}).status_code == 406
+    etag = response.headers["ETag"]
+    again = client.get("/sparql", headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert (again.status_code, again.data) == (304, b"")
 
 
 def test_browsers_get_the_query_page(client: FlaskClient) -> None:

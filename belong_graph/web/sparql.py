@@ -162,15 +162,16 @@ def describe_service(app: AppState, named: str | None) -> Response:
             "The service description is available as text/turtle, application/ld+json or "
             "application/rdf+xml."
         )
+    version = app.store.version
+    etag = etag_for(version, "service-description", request.base_url, fmt.name)
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
     names = app.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
     assert isinstance(names, ox.QuerySolutions)
     graph = service_description(
-        request.base_url, app.settings, app.store.version, [row["g"].value for row in names]
+        request.base_url, app.settings, version, [row["g"].value for row in names]
     )
-    body = graph.serialize(format=fmt.rdflib_name)
-    version = app.store.version
-    etag = etag_for(version, "service-description", request.base_url, fmt.name)
-    response = Response(body, mimetype=fmt.media_type)
+    response = Response(graph.serialize(format=fmt.rdflib_name), mimetype=fmt.media_type)
     return add_validators(response, version, etag, app.settings.cache_max_age)
 
 
