@@ -48,6 +48,9 @@ class DataSyntaxError(BelongError):
         self.location = location
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[DataSyntaxError], tuple[Location, str]]:
+        return DataSyntaxError, (self.location, self.reason)  # from a validating process
+
 
 class UnknownFormatError(BelongError):
     """A file extension or format name that belong-graph does not read or write."""

@@ -1,19 +1,21 @@
 """The one reader of RDF files: data, ontology and shapes are parsed here, and nowhere else.
 
-Data files use IRIs relative to the configured base IRI, so every file is parsed with that base.
-A syntax error becomes a :class:`DataSyntaxError` that names the file, line and column.
+Data and ontology files are parsed by Oxigraph into an in-memory dataset, each file its own
+named graph; shapes are parsed by rdflib, which pySHACL reads. Data files use IRIs relative to
+the configured base IRI, so every file is parsed with that base. A syntax error becomes a
+:class:`DataSyntaxError` that names the file, line and column.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax import SAXParseException
 
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node
 
 from belong_graph.errors import DataSyntaxError, Location, UnknownFormatError
 from belong_graph.formats import RDF_FORMATS, Format, rdf_format_for_file
@@ -31,11 +33,15 @@ class SourceFile:
 
 @dataclass
 class ParsedData:
-    """The union of some RDF files, and which files describe each subject."""
+    """Some RDF files in an in-memory Oxigraph dataset, each file its own named graph."""
 
-    graph: Graph
+    store: ox.Store
     files: list[SourceFile]
-    origins: dict[Node, list[Path]] = field(default_factory=dict)
+
+    def files_describing(self, node: ox.NamedNode | ox.BlankNode) -> tuple[Path, ...]:
+        """The files in which ``node`` is a subject."""
+        graphs = {q.graph_name for q in self.store.quads_for_pattern(node, None, None)}
+        return tuple(f.path for f in self.files if ox.NamedNode(f.graph_name) in graphs)
 
 
 def rdf_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -50,20 +56,35 @@ def rdf_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise DataSyntaxError(Location(path), "no such file or folder")
 
 
-def parse_files(paths: Iterable[Path], *, base_iri: str, graph_prefix: str) -> ParsedData:
-    """Parse every RDF file under ``paths`` into one graph, naming a graph for each file."""
-    data = ParsedData(new_graph(), [])
-    for path in rdf_files(paths):
-        graph = parse_file(path, base_iri=base_iri)
-        source = SourceFile(path, rdf_format_for_file(path), graph_prefix + _graph_slug(path))
-        data.files.append(source)
-        for subject in set(graph.subjects()):
-            data.origins.setdefault(subject, []).append(path)
-        if len(data.files) == 1:
-            data.graph = graph  # one large file is not copied
-        else:
-            data.graph += graph
+def source_files(paths: Iterable[Path], *, graph_prefix: str) -> list[SourceFile]:
+    """The RDF files under ``paths``, each with the name of its graph."""
+    return [
+        SourceFile(path, rdf_format_for_file(path), graph_prefix + _graph_slug(path))
+        for path in rdf_files(paths)
+    ]
+
+
+def parse_files(files: Iterable[SourceFile], *, base_iri: str) -> ParsedData:
+    """Parse ``files`` into one in-memory dataset, each into its own named graph."""
+    data = ParsedData(ox.Store(), list(files))
+    for source in data.files:
+        load_file(data.store, source, base_iri=base_iri)
     return data
+
+
+def load_file(store: ox.Store, source: SourceFile, *, base_iri: str) -> None:
+    """Bulk-load one file into its graph of ``store``, reporting where a syntax error is."""
+    try:
+        store.bulk_load(
+            path=str(source.path),
+            format=source.format.oxigraph,
+            base_iri=base_iri,
+            to_graph=ox.NamedNode(source.graph_name),
+        )
+    except SyntaxError as error:
+        location = Location(source.path, error.lineno, error.offset)
+        reason = _OXIGRAPH_POSITION.sub("", error.msg)  # the location says where
+        raise DataSyntaxError(location, f"syntax error: {reason}") from None
 
 
 def parse_file(path: Path, *, base_iri: str) -> Graph:
@@ -91,6 +112,7 @@ def _graph_slug(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower() or "data"
 
 
+_OXIGRAPH_POSITION = re.compile(r"^Parser error (at|between) .*?line \d+ column \d+: ")
 _LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 _COLUMN = re.compile(r"column (\d+)", re.IGNORECASE)
 

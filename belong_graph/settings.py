@@ -52,9 +52,6 @@ class Settings:
     port: int = _setting(8000, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
     workers: int = _setting(2, "Query worker processes; each runs one query at a time.")
-    workers_in_memory: bool = _setting(
-        True, "Query workers copy the store into memory (faster) rather than read it on disk."
-    )
     queue_limit: int = _setting(
         16, "Queries that may wait for a free worker; more get 503 with Retry-After."
     )

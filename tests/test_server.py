@@ -266,16 +266,14 @@ def test_workers_cannot_reach_the_network_even_past_the_guard(
     built_settings: Settings, listener: Listener
 ) -> None:
     """Defence in depth: the query workers live in a network namespace with no interfaces."""
-    import functools
-
     from belong_graph.build import open_current
     from belong_graph.sparql.answer import Job
     from belong_graph.sparql.pool import QueryPool
-    from belong_graph.store import OxigraphStore
+    from belong_graph.store import StoreSource
 
-    directory = built_settings.store_dir / "current"
+    directory = (built_settings.store_dir / "current").resolve()
     assert open_current(built_settings)  # the store is there
-    pool = QueryPool(functools.partial(OxigraphStore.open, directory), size=1, queue_limit=1)
+    pool = QueryPool(StoreSource(directory), size=1, queue_limit=1)
     try:
         job = Job(
             f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}", "json", None, 10
@@ -357,3 +355,25 @@ def test_serve_refuses_invalid_files_unless_told(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert status == 200 and b'"A"' in body
+
+
+def test_the_fork_server_loads_the_store_once_for_every_worker(built_settings: Settings) -> None:
+    """Workers inherit the store the fork server loaded, when it is the store they serve."""
+    directory = (built_settings.store_dir / "current").resolve()
+    script = (
+        "from pathlib import Path; import sys\n"
+        "from belong_graph.sparql.shared import shared_store\n"
+        "store = shared_store(Path(sys.argv[1]))\n"
+        "print(store.version.digest, shared_store(Path(sys.argv[1]).parent))\n"
+    )
+    env = {**os.environ, "BELONG_SHARED_STORE": str(directory)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(directory)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    digest = json.loads((directory / "version.json").read_text())["digest"]
+    assert done.stdout.split() == [digest, "None"]

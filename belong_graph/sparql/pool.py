@@ -2,7 +2,9 @@
 
 Neither Oxigraph nor rdflib can cancel a running query, so every query runs in a worker process
 of its own: when the query passes its time limit, or its client goes away, the worker is killed
-and a fresh one takes its place, while the other workers go on answering. Workers that need no
+and a fresh one takes its place, while the other workers go on answering. Workers are forked
+from multiprocessing's fork server, which holds the store in memory once for all of them (see
+:mod:`belong_graph.sparql.shared`). Workers that need no
 network (no SERVICE allow-list) are shut in a network namespace of their own, so even a query
 that slipped past the guard could not open a connection.
 """
@@ -21,7 +23,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from belong_graph.errors import (
     BelongError,
@@ -33,11 +37,11 @@ from belong_graph.errors import (
     WorkerCrashed,
 )
 from belong_graph.sparql.answer import Answer, Job, answer
-from belong_graph.store import GraphStore
+from belong_graph.store import GraphStore, StoreSource
 
 log = logging.getLogger(__name__)
 
-StoreOpener = Callable[[], GraphStore]  # must be picklable: it runs in the worker
+SHARED_STORE_ENV = "BELONG_SHARED_STORE"  # the store the fork server loads for every worker
 _ERRORS: dict[str, type[BelongError]] = {e.__name__: e for e in (QueryError, NotAcceptable)}
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -61,7 +65,7 @@ class _Worker:
 class QueryPool:
     """Runs jobs in ``size`` worker processes, with at most ``queue_limit`` jobs waiting."""
 
-    open_store: StoreOpener
+    source: StoreSource
     size: int
     queue_limit: int
     isolate_network: bool = True
@@ -140,11 +144,11 @@ class QueryPool:
             self._add_worker()
 
     def _add_worker(self) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = _worker_context(self.source)
         parent, child = context.Pipe()
         process = context.Process(
             target=_worker_main,
-            args=(child, self.open_store, self.isolate_network),
+            args=(child, self.source, self.isolate_network),
             daemon=True,
             name="belong-graph-query-worker",
         )
@@ -163,11 +167,20 @@ def _timeout_message(timeout: float) -> str:
     return f"The query exceeded the {timeout:g} s limit and was stopped."
 
 
-def _worker_main(connection: Connection, open_store: StoreOpener, isolate_network: bool) -> None:
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the server
+def _worker_context(source: StoreSource) -> ForkServerContext:
+    """The fork server's context; the first pool to start it has its store shared there."""
+    context = multiprocessing.get_context("forkserver")
+    assert isinstance(context, ForkServerContext)
+    os.environ.setdefault(SHARED_STORE_ENV, str(source.directory))  # read as it starts
+    context.set_forkserver_preload(["belong_graph.sparql.shared"])
+    return context
+
+
+def _worker_main(connection: Connection, source: StoreSource, isolate_network: bool) -> None:
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the fork server
     if isolate_network:
         _leave_the_network()
-    store = open_store()
+    store = _inherited_store(source.directory) or source.open()
     while True:
         try:
             job = connection.recv()
@@ -177,6 +190,12 @@ def _worker_main(connection: Connection, open_store: StoreOpener, isolate_networ
             connection.send(("answer", answer(store, job)))
         except (QueryError, NotAcceptable) as error:
             connection.send(("error", (type(error).__name__, error.message)))
+
+
+def _inherited_store(directory: Path) -> GraphStore | None:
+    from belong_graph.sparql.shared import shared_store  # loaded by the fork server, if at all
+
+    return shared_store(directory)
 
 
 def _leave_the_network() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import signal
 import sys
 
@@ -16,7 +15,7 @@ from belong_graph import build as pipeline
 from belong_graph.catalogue import load_catalogue
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
-from belong_graph.store import OxigraphStore
+from belong_graph.store import DatasetVersion, StoreSource
 from belong_graph.web import errors, sparql
 from belong_graph.web.caching import AnswerCache
 from belong_graph.web.state import AppState
@@ -44,17 +43,17 @@ COMPRESSED_TYPES = [
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app on the current store of ``settings`` (see ``belong-graph build``)."""
     settings = settings or Settings.load()
-    store_dir = pipeline.current_store_dir(settings) or settings.store_dir / pipeline.CURRENT
-    store = OxigraphStore.open(store_dir)
+    store_dir = pipeline.current_store_dir(settings) or (settings.store_dir / pipeline.CURRENT)
+    version = DatasetVersion.read(store_dir)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
     app.config["COMPRESS_MIN_SIZE"] = 1024
     app.extensions["belong_graph"] = AppState(
         settings=settings,
-        store=store,
+        version=version,
         pool=QueryPool(
-            functools.partial(OxigraphStore.open, store_dir, in_memory=settings.workers_in_memory),
+            StoreSource(store_dir.resolve()),
             size=settings.workers,
             queue_limit=settings.queue_limit,
             isolate_network=not settings.service_allowlist,

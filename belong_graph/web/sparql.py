@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
@@ -69,7 +68,7 @@ def endpoint() -> Response:
     )
     if request.method == "POST":
         return _answer_response(run(app, job, protocol.timeout))
-    version = app.store.version
+    version = app.version
     etag = etag_for(version, job)
     if not_modified(version, etag):
         return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
@@ -162,15 +161,11 @@ def describe_service(app: AppState, named: str | None) -> Response:
             "The service description is available as text/turtle, application/ld+json or "
             "application/rdf+xml."
         )
-    version = app.store.version
+    version = app.version
     etag = etag_for(version, "service-description", request.base_url, fmt.name)
     if not_modified(version, etag):
         return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
-    names = app.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g")
-    assert isinstance(names, ox.QuerySolutions)
-    graph = service_description(
-        request.base_url, app.settings, version, [row["g"].value for row in names]
-    )
+    graph = service_description(request.base_url, app.settings, version, list(version.graphs))
     response = Response(graph.serialize(format=fmt.rdflib_name), mimetype=fmt.media_type)
     return add_validators(response, version, etag, app.settings.cache_max_age)
 

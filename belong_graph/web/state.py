@@ -1,4 +1,4 @@
-"""What the app holds for its requests: settings, store, query pool and answer cache."""
+"""What the app holds for its requests: settings, the dataset's version, query pool and cache."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from flask import current_app
 from belong_graph.catalogue import CannedQuery
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
-from belong_graph.store import GraphStore
+from belong_graph.store import DatasetVersion
 from belong_graph.web.caching import AnswerCache
 
 
 @dataclass(frozen=True)
 class AppState:
     settings: Settings
-    store: GraphStore
+    version: DatasetVersion  # the store itself lives in the query workers
     pool: QueryPool
     cache: AnswerCache
     catalogue: tuple[CannedQuery, ...]
