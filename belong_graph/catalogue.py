@@ -1,34 +1,153 @@
-"""The catalogue of canned queries: ``queries/*.rq`` files, each with a header of grlc-style
-``#+ key: value`` lines, parsed once at start-up. A malformed file fails at once, with its name
-and the reason."""
+"""The catalogue of canned query views: ``queries/*.rq`` files, each with a header of grlc-style
+``#+`` lines, read as YAML, parsed once at start-up. A malformed file fails at once, with its
+name and the reason.
+
+A header looks like this::
+
+    #+ title: Resources on a theme
+    #+ description: Library resources, newest first.
+    #+ tags: [resources, library]
+    #+ pagination: 20
+    #+ visualisation: table
+    #+ parameters:
+    #+   theme: {type: iri, class: skos:Concept, description: A theme, example: theme/belonging}
+    #+   year: {type: year, required: true, default: "2020"}
+
+Parameter values are converted to RDF terms by their declared type and bound with a ``VALUES``
+block written from those terms at the top of the query's ``WHERE`` clause, never spliced into
+the query text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+import yaml
 
-from belong_graph.errors import BelongError
+from belong_graph.errors import BelongError, QueryError
 
-_HEADER = re.compile(r"^#\+\s*([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-REQUIRED = ("title", "description")
+_HEADER = re.compile(r"^#\+ ?(.*)$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
+_LOCAL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)+$")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TYPES = ("iri", "string", "integer", "year")
+VISUALISATIONS = ("table", "bar", "line", "network")
+PAGE = "page"
 
 
 class CatalogueError(BelongError):
     """A canned query file that cannot be used."""
 
 
+class ParameterError(QueryError):
+    """A request value that does not fit its parameter."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a view, bound to the query variable of the same name."""
+
+    name: str
+    type: str  # one of TYPES
+    description: str = ""
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+    of_class: str | None = None  # for IRIs: the class of the entity it names (documentation)
+
+    def term(self, value: str, base_iri: str) -> ox.NamedNode | ox.Literal:
+        """``value`` as an RDF term of this parameter's type, or a :class:`ParameterError`."""
+        value = value.strip()
+        if self.type == "iri":
+            return self._entity(value, base_iri)
+        if self.type == "integer":
+            if not re.fullmatch(r"-?\d{1,12}", value):
+                raise ParameterError(f"Parameter '{self.name}': {value!r} is not a whole number.")
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+        if self.type == "year":
+            if not re.fullmatch(r"\d{4}", value):
+                raise ParameterError(
+                    f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020)."
+                )
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        if len(value) > 200:
+            raise ParameterError(f"Parameter '{self.name}': at most 200 characters.")
+        return ox.Literal(value)
+
+    def _entity(self, value: str, base_iri: str) -> ox.NamedNode:
+        """An entity of this library, given as its IRI or as its path below ``id/``."""
+        entities = base_iri + "id/"
+        path = value.removeprefix(entities)
+        if not _LOCAL_PATH.fullmatch(path):
+            raise ParameterError(
+                f"Parameter '{self.name}' must name an entity of this library: an IRI starting "
+                f"with {entities}, or the rest of it, such as {self.example or 'theme/belonging'}."
+            )
+        return ox.NamedNode(entities + path)
+
+
 @dataclass(frozen=True)
 class CannedQuery:
-    """One named, documented query."""
+    """One named, documented, parameterised query."""
 
     name: str
     title: str
     description: str
     tags: tuple[str, ...]
     sparql: str
+    parameters: tuple[Parameter, ...] = ()
+    pagination: int | None = None  # rows per page, if the view is paged
+    visualisation: str = "table"
+
+    def bind(
+        self, values: Mapping[str, str], base_iri: str
+    ) -> dict[str, ox.NamedNode | ox.Literal]:
+        """The terms for the request's ``values``, with defaults; unknown names are refused."""
+        known = {p.name for p in self.parameters} | ({PAGE} if self.pagination else set())
+        unknown = sorted(set(values) - known)
+        if unknown:
+            offered = ", ".join(sorted(known)) or "none"
+            raise ParameterError(
+                f"The view '{self.name}' has no parameter '{unknown[0]}' (it has: {offered})."
+            )
+        terms: dict[str, ox.NamedNode | ox.Literal] = {}
+        for parameter in self.parameters:
+            value = values.get(parameter.name) or parameter.default
+            if value:
+                terms[parameter.name] = parameter.term(value, base_iri)
+            elif parameter.required:
+                raise ParameterError(
+                    f"The view '{self.name}' needs the parameter '{parameter.name}'."
+                )
+        return terms
+
+    def page_number(self, values: Mapping[str, str]) -> int:
+        value = values.get(PAGE, "1")
+        if not re.fullmatch(r"\d{1,6}", value) or int(value) < 1:
+            raise ParameterError(f"Parameter 'page': {value!r} is not a page number (1, 2, ...).")
+        return int(value)
+
+    def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
+        """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
+        a next page)."""
+        sparql = self.sparql
+        if terms:
+            names = " ".join(f"?{name}" for name in terms)
+            row = " ".join(str(term) for term in terms.values())  # N-Triples syntax, escaped
+            match = _WHERE.search(sparql)
+            assert match is not None  # checked when the file was read
+            sparql = (
+                f"{sparql[: match.end()]}\n  VALUES ({names}) {{ ({row}) }}{sparql[match.end() :]}"
+            )
+        if self.pagination:
+            sparql += f"\nLIMIT {self.pagination + 1} OFFSET {(page - 1) * self.pagination}\n"
+        return sparql
 
 
 def load_catalogue(directory: Path) -> tuple[CannedQuery, ...]:
@@ -37,19 +156,87 @@ def load_catalogue(directory: Path) -> tuple[CannedQuery, ...]:
 
 
 def read_query(path: Path) -> CannedQuery:
+    """One view file, checked: its header, its parameters and its query with them bound."""
     text = path.read_text(encoding="utf-8")
-    header: dict[str, str] = {}
+    header = _header(path, text)
+    for key in ("title", "description"):
+        if not isinstance(header.get(key), str) or not header[key].strip():
+            raise CatalogueError(f"{path}: the header needs '#+ {key}: ...'.")
+    tags = header.get("tags", [])
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    pagination = header.get("pagination")
+    if pagination is not None and (not isinstance(pagination, int) or pagination < 1):
+        raise CatalogueError(f"{path}: 'pagination' must be a number of rows per page.")
+    visualisation = header.get("visualisation", "table")
+    if visualisation not in VISUALISATIONS:
+        raise CatalogueError(f"{path}: 'visualisation' must be one of {', '.join(VISUALISATIONS)}.")
+    view = CannedQuery(
+        name=path.stem,
+        title=header["title"].strip(),
+        description=header["description"].strip(),
+        tags=tuple(str(t) for t in tags),
+        sparql=text,
+        parameters=_parameters(path, header.get("parameters") or {}),
+        pagination=pagination,
+        visualisation=visualisation,
+    )
+    _check_query(path, view)
+    return view
+
+
+def _header(path: Path, text: str) -> dict[str, Any]:
+    lines = []
     for line in text.splitlines():
         match = _HEADER.match(line)
         if not match:
             break
-        header[match.group(1).lower()] = match.group(2).strip()
-    missing = [key for key in REQUIRED if not header.get(key)]
-    if missing:
-        raise CatalogueError(f"{path}: the header needs '#+ {missing[0]}: ...'.")
+        lines.append(match.group(1))
     try:
-        ox.Store().query(text)  # parses it; an empty store answers at once
-    except SyntaxError as error:
+        header = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path}: the '#+' header is not valid YAML: {error}") from None
+    if not isinstance(header, dict):
+        raise CatalogueError(f"{path}: the '#+' header must be 'key: value' lines.")
+    return header
+
+
+def _parameters(path: Path, declared: object) -> tuple[Parameter, ...]:
+    if not isinstance(declared, dict):
+        raise CatalogueError(f"{path}: 'parameters' must map each name to its description.")
+    parameters = []
+    for name, spec in declared.items():
+        if not isinstance(spec, dict) or not _NAME.match(str(name)) or name == PAGE:
+            raise CatalogueError(f"{path}: parameter '{name}' needs a name and a {{type: ...}}.")
+        if spec.get("type") not in TYPES:
+            raise CatalogueError(
+                f"{path}: parameter '{name}' has type {spec.get('type')!r}; "
+                f"the types are {', '.join(TYPES)}."
+            )
+        parameters.append(
+            Parameter(
+                name=str(name),
+                type=spec["type"],
+                description=str(spec.get("description", "")),
+                required=bool(spec.get("required", False)),
+                default=None if spec.get("default") is None else str(spec["default"]),
+                example=None if spec.get("example") is None else str(spec["example"]),
+                of_class=spec.get("class"),
+            )
+        )
+    return tuple(parameters)
+
+
+def _check_query(path: Path, view: CannedQuery) -> None:
+    """The query must parse, alone and with every parameter bound to its example."""
+    if view.parameters and not _WHERE.search(view.sparql):
+        raise CatalogueError(f"{path}: a view with parameters needs a 'WHERE {{' clause.")
+    if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
+        raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
+    examples = {p.name: p.example or p.default or "" for p in view.parameters}
+    try:
+        bound = view.query_for(view.bind({k: v for k, v in examples.items() if v}, "http://x/"))
+        for query in (view.sparql, bound):
+            ox.Store().query(query)  # parses it; an empty store answers at once
+    except (SyntaxError, ParameterError) as error:
         raise CatalogueError(f"{path}: the query does not parse: {error}") from None
-    tags = tuple(t.strip() for t in header.get("tags", "").split(",") if t.strip())
-    return CannedQuery(path.stem, header["title"], header["description"], tags, text)

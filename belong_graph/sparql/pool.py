@@ -3,10 +3,11 @@
 Neither Oxigraph nor rdflib can cancel a running query, so every query runs in a worker process
 of its own: when the query passes its time limit, or its client goes away, the worker is killed
 and a fresh one takes its place, while the other workers go on answering. Workers are forked
-from multiprocessing's fork server, which holds the store in memory once for all of them (see
-:mod:`belong_graph.sparql.shared`). Workers that need no
-network (no SERVICE allow-list) are shut in a network namespace of their own, so even a query
-that slipped past the guard could not open a connection.
+from multiprocessing's fork server, which has the modules they need imported already; each
+worker loads its own copy of the store (Oxigraph's in-memory store writes to its pages as it
+reads them, so a copy inherited from the fork server would soon be copied anyway). Workers
+that need no network (no SERVICE allow-list) are shut in a network namespace of their own, so
+even a query that slipped past the guard could not open a connection.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 
 from belong_graph.errors import (
     BelongError,
@@ -37,11 +37,10 @@ from belong_graph.errors import (
     WorkerCrashed,
 )
 from belong_graph.sparql.answer import Answer, Job, answer
-from belong_graph.store import GraphStore, StoreSource
+from belong_graph.store import StoreSource
 
 log = logging.getLogger(__name__)
 
-SHARED_STORE_ENV = "BELONG_SHARED_STORE"  # the store the fork server loads for every worker
 _ERRORS: dict[str, type[BelongError]] = {e.__name__: e for e in (QueryError, NotAcceptable)}
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -144,7 +143,7 @@ class QueryPool:
             self._add_worker()
 
     def _add_worker(self) -> None:
-        context = _worker_context(self.source)
+        context = _worker_context()
         parent, child = context.Pipe()
         process = context.Process(
             target=_worker_main,
@@ -167,12 +166,11 @@ def _timeout_message(timeout: float) -> str:
     return f"The query exceeded the {timeout:g} s limit and was stopped."
 
 
-def _worker_context(source: StoreSource) -> ForkServerContext:
-    """The fork server's context; the first pool to start it has its store shared there."""
+def _worker_context() -> ForkServerContext:
+    """The fork server's context, with the workers' modules imported once, there."""
     context = multiprocessing.get_context("forkserver")
     assert isinstance(context, ForkServerContext)
-    os.environ.setdefault(SHARED_STORE_ENV, str(source.directory))  # read as it starts
-    context.set_forkserver_preload(["belong_graph.sparql.shared"])
+    context.set_forkserver_preload([__name__])
     return context
 
 
@@ -180,7 +178,7 @@ def _worker_main(connection: Connection, source: StoreSource, isolate_network: b
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the fork server
     if isolate_network:
         _leave_the_network()
-    store = _inherited_store(source.directory) or source.open()
+    store = source.open()
     while True:
         try:
             job = connection.recv()
@@ -190,12 +188,6 @@ def _worker_main(connection: Connection, source: StoreSource, isolate_network: b
             connection.send(("answer", answer(store, job)))
         except (QueryError, NotAcceptable) as error:
             connection.send(("error", (type(error).__name__, error.message)))
-
-
-def _inherited_store(directory: Path) -> GraphStore | None:
-    from belong_graph.sparql.shared import shared_store  # loaded by the fork server, if at all
-
-    return shared_store(directory)
 
 
 def _leave_the_network() -> None:

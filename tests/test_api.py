@@ -1,0 +1,261 @@
+"""The canned query views as a JSON API, on the real library: answers from the seed documents,
+every format, pagination, parameter checks and injection attempts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from belong_graph.catalogue import CatalogueError, read_query
+
+BASE = "https://data.belongnetwork.co.uk/id/"
+
+
+def view(client: FlaskClient, name: str, **params: str) -> dict:
+    answer = client.get(f"/api/views/{name}", query_string=params)
+    assert answer.status_code == 200, answer.data
+    return json.loads(answer.data)
+
+
+def titles(document: dict) -> list[str]:
+    return [item["resource"]["label"] for item in document["items"]]
+
+
+def test_views_are_listed_with_their_parameters_and_links(client: FlaskClient) -> None:
+    views = {v["name"]: v for v in json.loads(client.get("/api/views").data)["views"]}
+    assert {"resources", "organisation-partners", "funders"} <= set(views)
+    resources = views["resources"]
+    assert resources["pagination"] == 20
+    assert {p["name"]: p["type"] for p in resources["parameters"]}["theme"] == "iri"
+    assert resources["links"]["sparql"].endswith("/api/views/resources.rq")
+    sparql = client.get("/api/views/resources.rq")
+    assert sparql.mimetype == "application/sparql-query"
+    assert b"dcterms:subject ?theme" in sparql.data
+
+
+def test_partners_of_kent_include_belong_and_nuffield_through_beyond_us_and_them(
+    client: FlaskClient,
+) -> None:
+    items = view(client, "organisation-partners", organisation="organisation/university-of-kent")[
+        "items"
+    ]
+    through = {(i["partner"]["id"], i["initiative"]["label"], i["theirRole"]) for i in items}
+    assert (BASE + "organisation/belong", "Beyond Us and Them", "Lead") in through
+    assert (BASE + "organisation/nuffield-foundation", "Beyond Us and Them", "Funder") in through
+    assert all(i["partner"]["id"] != BASE + "organisation/university-of-kent" for i in items)
+
+
+def test_resources_filter_by_theme_year_and_keyword(client: FlaskClient) -> None:
+    everything = view(client, "resources")  # the ten of the library page, not the research page's
+    assert len(everything["items"]) == 10 and everything["next"] is None
+    assert "Power of Connection toolkit" not in titles(everything)
+    on_cohesion = titles(view(client, "resources", theme="theme/social-cohesion"))
+    assert "Everybody’s Business online launch webinar" in on_cohesion
+    assert "The Everyday Integration Toolkit" not in on_cohesion
+    assert all(
+        str(i["year"]) == "2022" for i in view(client, "resources", **{"in": "2022"})["items"]
+    )
+    found = titles(view(client, "resources", keyword="BRADFORD"))  # in a title or a description
+    assert found == [  # newest first: August, then July 2022
+        "Independent Evaluations of the Integration Area Programme",
+        "A Bradford for Everyone: Programme Evaluation Report",
+    ]
+    assert view(client, "resources", **{"from": "2023"})["items"] == []
+
+
+def test_a_full_iri_and_its_short_form_give_the_same_answer(client: FlaskClient) -> None:
+    short = view(client, "resources", theme="theme/social-cohesion")
+    full = view(client, "resources", theme=BASE + "theme/social-cohesion")
+    assert short["items"] == full["items"] != []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"in": "20x0"}, "Parameter 'in': '20x0' is not a year"),
+        (
+            {"theme": "http://example.org/x"},
+            "Parameter 'theme' must name an entity of this library",
+        ),
+        ({"theme": "theme/x> } ; DROP ALL ; <x"}, "Parameter 'theme' must name an entity"),
+        ({"theme": "theme/a b"}, "Parameter 'theme' must name an entity"),
+        ({"colour": "red"}, "The view 'resources' has no parameter 'colour'"),
+        ({"page": "0"}, "Parameter 'page': '0' is not a page number"),
+    ],
+)
+def test_bad_values_get_400_naming_the_parameter(
+    client: FlaskClient, params: dict[str, str], message: str
+) -> None:
+    answer = client.get("/api/views/resources", query_string=params)
+    assert answer.status_code == 400
+    assert message in answer.get_data(as_text=True)
+
+
+def test_a_keyword_with_quotes_and_braces_is_only_a_string(client: FlaskClient) -> None:
+    for payload in ['" } } ; SELECT * { ?s ?p ?o } #', "') || true || ('", "}"]:
+        assert view(client, "resources", keyword=payload)["items"] == []
+
+
+def test_a_required_parameter_and_an_unknown_view(client: FlaskClient) -> None:
+    missing = client.get("/api/views/organisation-partners")
+    assert missing.status_code == 400
+    assert "needs the parameter 'organisation'" in missing.get_data(as_text=True)
+    assert client.get("/api/views/nothing-here").status_code == 404
+
+
+def test_pagination_links_the_next_page(client: FlaskClient) -> None:
+    first = client.get("/api/views/resources", query_string={"page": "1"})
+    assert "Link" not in first.headers  # 10 resources fit on one page of 20
+    assert json.loads(client.get("/api/views/resources?page=2").data)["items"] == []
+
+
+def test_every_format(client: FlaskClient) -> None:
+    params = {"organisation": "organisation/university-of-kent"}
+    as_csv = client.get(
+        "/api/views/organisation-partners", query_string={**params, "format": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert as_csv.mimetype == "text/csv"
+    assert BASE + "organisation/belong" in {row["partner"] for row in rows}
+    raw = client.get(
+        "/api/views/organisation-partners",
+        query_string=params,
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert raw.mimetype == "application/sparql-results+json"
+    assert "partner" in json.loads(raw.data)["head"]["vars"]
+    xml = client.get("/api/views/organisation-partners", query_string={**params, "format": "xml"})
+    assert xml.mimetype == "application/sparql-results+xml"
+    assert b"organisation/belong" in xml.data
+    tsv = client.get(
+        "/api/views/organisation-partners",
+        query_string=params,
+        headers={"Accept": "text/tab-separated-values"},
+    )
+    assert tsv.get_data(as_text=True).startswith("?partner\t")
+    refused = client.get("/api/views/resources", headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+
+
+def test_answers_carry_an_etag_and_revalidate(client: FlaskClient) -> None:
+    first = client.get("/api/views/funders")
+    again = client.get("/api/views/funders", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.rq"
+    broken.write_text(
+        "#+ title: Broken\n#+ description: x\n#+ parameters:\n#+   x: {type: colour}\n"
+        "SELECT * WHERE { ?s ?p ?x }\n"
+    )
+    with pytest.raises(CatalogueError, match=r"broken\.rq: parameter 'x' has type 'colour'"):
+        read_query(broken)
+    broken.write_text("#+ title: Broken\n#+ description: x\nSELECT * WHERE { ?s ?p }\n")
+    with pytest.raises(CatalogueError, match=r"broken\.rq: the query does not parse"):
+        read_query(broken)
+
+
+def test_the_openapi_document_is_valid_and_describes_every_view(client: FlaskClient) -> None:
+    from openapi_spec_validator import validate
+
+    document = json.loads(client.get("/api/openapi.json").data)
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    resources = document["paths"]["/api/views/resources"]["get"]
+    assert {p["name"] for p in resources["parameters"]} >= {"theme", "keyword", "page", "format"}
+
+
+def labels(document: dict, column: str, **where: str) -> list[str]:
+    """The labels in ``column`` of the rows whose other columns equal ``where``."""
+    return [
+        item[column]["label"]
+        for item in document["items"]
+        if all(item.get(key) == value for key, value in where.items())
+    ]
+
+
+def test_facet_counts_follow_the_filters(client: FlaskClient) -> None:
+    counts = {
+        (i["facet"], i["value"]["label"] if isinstance(i["value"], dict) else i["value"]): i[
+            "resources"
+        ]
+        for i in view(client, "facets")["items"]
+    }
+    assert counts[("theme", "Place-based working")] == 4
+    assert counts[("year", "2022")] == 10
+    narrowed = view(client, "facets", theme="theme/social-cohesion")["items"]
+    years = [(i["value"], i["resources"]) for i in narrowed if i["facet"] == "year"]
+    assert years == [("2022", 3)]  # the report and the webinar of Everybody's Business, and one
+
+
+def test_one_resource_lists_its_credits_in_the_printed_order(client: FlaskClient) -> None:
+    document = view(client, "resource", resource="resource/discrimination-prejudice-and-cohesion")
+    assert labels(document, "agent", relation="credit") == [
+        "Dominic Abrams",
+        "Jo Broadwood",
+        "Fanny Lalot",
+        "Kaya Davies Hayon",
+        "Hilal Ozkeçeci",
+        "Andrew Dixon",
+    ]
+    assert "Social cohesion" in labels(document, "agent", relation="theme")
+
+
+def test_kent_is_credited_with_its_centre(client: FlaskClient) -> None:
+    document = view(client, "organisation-profile", organisation="organisation/university-of-kent")
+    assert labels(document, "item", relation="unit") == ["Centre for the Study of Group Processes"]
+    through_centre = [
+        i["item"]["label"]
+        for i in document["items"]
+        if i["relation"] == "initiative"
+        and i["via"]["label"] == "Centre for the Study of Group Processes"
+    ]
+    assert through_centre == ["Beyond Us and Them"]
+    assert "Research on social cohesion measurement frameworks" in labels(
+        document, "item", relation="initiative"
+    )
+
+
+def test_a_person_profile_has_works_and_co_authors(client: FlaskClient) -> None:
+    document = view(client, "person-profile", person="person/dominic-abrams")
+    assert "Jo Broadwood" in labels(document, "item", relation="co-author")
+    assert labels(document, "item", relation="work", role="Author") == [
+        "Discrimination, Prejudice and Cohesion – Intergroup relations among Black, Muslim and "
+        "White People in Britain in the Context of COVID-19 and Beyond"
+    ]
+
+
+def test_beyond_us_and_them_partners_and_roles(client: FlaskClient) -> None:
+    document = view(client, "initiatives", initiative="project/beyond-us-and-them")
+    assert labels(document, "item", relation="partner", role="Funder") == ["Nuffield Foundation"]
+    assert labels(document, "item", relation="partner", role="Lead") == [
+        "Belong - The Cohesion and Integration Network"
+    ]
+    assert {i["kind"] for i in document["items"]} == {"Research project"}
+
+
+def test_kent_and_nuffield_are_one_step_apart(client: FlaskClient) -> None:
+    document = view(
+        client,
+        "connection",
+        organisation="organisation/university-of-kent",
+        other="organisation/nuffield-foundation",
+    )
+    assert [(i["hops"], i["via"]["label"]) for i in document["items"]] == [
+        (1, "Beyond Us and Them")
+    ]
+
+
+def test_organisations_roll_up_their_units(client: FlaskClient) -> None:
+    rows = {i["organisation"]["label"]: i for i in view(client, "organisations")["items"]}
+    belong = rows["Belong - The Cohesion and Integration Network"]
+    assert "Charity" in belong["kind"] and belong["initiatives"] >= 9
+    assert rows["Stronger Communities Team"]["parent"]["label"] == (
+        "City of Bradford Metropolitan District Council"
+    )
