@@ -22,6 +22,8 @@ $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	mkdir -p $(VENDOR)/yasgui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	mkdir -p $(VENDOR)/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chartjs/
 	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)

@@ -12,6 +12,7 @@ A header looks like this::
     #+ parameters:
     #+   theme: {type: iri, class: skos:Concept, description: A theme, example: theme/belonging}
     #+   year: {type: year, required: true, default: "2020"}
+    #+   sort: {type: string, values: [newest, title]}
 
 Parameter values are converted to RDF terms by their declared type and bound with a ``VALUES``
 block written from those terms at the top of the query's ``WHERE`` clause, never spliced into
@@ -60,6 +61,7 @@ class Parameter:
     default: str | None = None
     example: str | None = None
     of_class: str | None = None  # for IRIs: the class of the entity it names (documentation)
+    values: tuple[str, ...] = ()  # for strings: the only values allowed, if any
 
     def term(self, value: str, base_iri: str) -> ox.NamedNode | ox.Literal:
         """``value`` as an RDF term of this parameter's type, or a :class:`ParameterError`."""
@@ -76,6 +78,10 @@ class Parameter:
                     f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020)."
                 )
             return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        if self.values and value not in self.values:
+            raise ParameterError(
+                f"Parameter '{self.name}': {value!r} is not one of {', '.join(self.values)}."
+            )
         if len(value) > 200:
             raise ParameterError(f"Parameter '{self.name}': at most 200 characters.")
         return ox.Literal(value)
@@ -222,6 +228,7 @@ def _parameters(path: Path, declared: object) -> tuple[Parameter, ...]:
                 default=None if spec.get("default") is None else str(spec["default"]),
                 example=None if spec.get("example") is None else str(spec["example"]),
                 of_class=spec.get("class"),
+                values=tuple(str(v) for v in spec.get("values", ())),
             )
         )
     return tuple(parameters)

@@ -4,14 +4,18 @@ every format, pagination, parameter checks and injection attempts."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from belong_graph.catalogue import CatalogueError, read_query
+from belong_graph.settings import PROJECT_ROOT, Settings
+from tests.conftest import make_app
 
 BASE = "https://data.belongnetwork.co.uk/id/"
 
@@ -191,7 +195,7 @@ def test_facet_counts_follow_the_filters(client: FlaskClient) -> None:
     assert counts[("year", "2022")] == 10
     narrowed = view(client, "facets", theme="theme/social-cohesion")["items"]
     years = [(i["value"], i["resources"]) for i in narrowed if i["facet"] == "year"]
-    assert years == [("2022", 3)]  # the report and the webinar of Everybody's Business, and one
+    assert years == [("2022", 3)]  # Discrimination report, Everybody's Business and its webinar
 
 
 def test_one_resource_lists_its_credits_in_the_printed_order(client: FlaskClient) -> None:
@@ -259,3 +263,32 @@ def test_organisations_roll_up_their_units(client: FlaskClient) -> None:
     assert rows["Stronger Communities Team"]["parent"]["label"] == (
         "City of Bradford Metropolitan District Council"
     )
+
+
+def test_resources_sort_by_title_or_oldest_first(client: FlaskClient) -> None:
+    by_title = titles(view(client, "resources", sort="title"))
+    assert by_title == sorted(by_title, key=str.lower)
+    oldest = view(client, "resources", sort="oldest")["items"]
+    assert [i["issued"] for i in oldest] == sorted(i["issued"] for i in oldest)
+    assert client.get("/api/views/resources?sort=random").status_code == 400
+
+
+def test_a_paged_view_links_its_next_page(built_settings: Settings, tmp_path: Path) -> None:
+    queries = tmp_path / "queries"
+    shutil.copytree(PROJECT_ROOT / "queries", queries)
+    view_file = queries / "resources.rq"
+    view_file.write_text(view_file.read_text().replace("#+ pagination: 20", "#+ pagination: 4"))
+    settings = dataclasses.replace(built_settings, queries_dir=queries)
+    for app in make_app(settings):
+        client = app.test_client()
+        first = client.get("/api/views/resources", query_string={"sort": "title"})
+        document = json.loads(first.data)
+        assert len(document["items"]) == 4 and document["page"] == 1
+        assert first.headers["Link"] == f'<{document["next"]}>; rel="next"'
+        pages = [titles(document)]
+        while document["next"]:
+            document = json.loads(client.get(document["next"]).data)
+            pages.append(titles(document))
+        assert [len(p) for p in pages] == [4, 4, 2]
+        everything = [title for page in pages for title in page]
+        assert everything == sorted(everything, key=str.lower) and len(set(everything)) == 10

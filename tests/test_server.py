@@ -355,25 +355,3 @@ def test_serve_refuses_invalid_files_unless_told(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert status == 200 and b'"A"' in body
-
-
-def test_the_fork_server_loads_the_store_once_for_every_worker(built_settings: Settings) -> None:
-    """Workers inherit the store the fork server loaded, when it is the store they serve."""
-    directory = (built_settings.store_dir / "current").resolve()
-    script = (
-        "from pathlib import Path; import sys\n"
-        "from belong_graph.sparql.shared import shared_store\n"
-        "store = shared_store(Path(sys.argv[1]))\n"
-        "print(store.version.digest, shared_store(Path(sys.argv[1]).parent))\n"
-    )
-    env = {**os.environ, "BELONG_SHARED_STORE": str(directory)}
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(directory)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    digest = json.loads((directory / "version.json").read_text())["digest"]
-    assert done.stdout.split() == [digest, "None"]

@@ -9,6 +9,8 @@ the view has one) and any other value its plain text or number.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,31 +45,56 @@ def list_views() -> Response:
 @blueprint.get("/views/<name>")
 def answer_view(name: str) -> Response:
     app = state()
-    view = _view(app, name)
+    view = view_named(app, name)
     named = request.args.get("format")
     check_format_name(named, API_FORMATS)
     fmt = _api_format(named)
     values = {k: v for k, v in request.args.items() if k != "format"}
-    page = view.page_number(values) if view.pagination else 1
-    query = view.query_for(view.bind(values, app.settings.base_iri), page)
-    result_format = "json" if fmt is API_JSON else fmt.name
-    job = Job(query, result_format, None, app.settings.result_limit)
+    job = view_job(app, view, values, "json" if fmt is API_JSON else fmt.name)
     etag = etag_for(app.version, job, fmt.name)
     if not_modified(app.version, etag):
         return add_validators(Response(status=304), app.version, etag, app.settings.cache_max_age)
-    answer = app.cache.get(etag)
-    if answer is None:
-        answer = _run(app, job)
-        app.cache.put(etag, answer)
-    response = _view_response(view, values, page, answer, fmt)
+    answer = _answer(app, job, etag)
+    response = _view_response(view, values, answer, fmt)
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
-def _view(app: AppState, name: str) -> CannedQuery:
+@dataclass(frozen=True)
+class ViewItems:
+    """One page of a view's answer, as items."""
+
+    items: list[dict[str, Any]]
+    page: int
+    more: bool  # whether a next page exists
+    truncated: bool
+
+
+def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> ViewItems:
+    """Run ``view`` with ``values`` (through the cache) and read its answer as items."""
+    job = view_job(app, view, values, "json")
+    answer = _answer(app, job, etag_for(app.version, job, "json"))
+    document = json.loads(answer.body)
+    rows = document["results"]["bindings"]
+    more = bool(view.pagination) and len(rows) > (view.pagination or 0)
+    items = [_item(row, document["head"]["vars"]) for row in rows[: view.pagination or None]]
+    return ViewItems(items, _page(view, values), more, answer.truncated)
+
+
+def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
+    """The query job for ``view`` with ``values`` bound, its page cut, in result format ``fmt``."""
+    query = view.query_for(view.bind(values, app.settings.base_iri), _page(view, values))
+    return Job(query, fmt, None, app.settings.result_limit)
+
+
+def view_named(app: AppState, name: str) -> CannedQuery:
     for view in app.catalogue:
         if view.name == name:
             return view
     raise UnknownView(f"There is no view called {name!r}; /api/views lists them.")
+
+
+def _page(view: CannedQuery, values: Mapping[str, str]) -> int:
+    return view.page_number(values) if view.pagination else 1
 
 
 def _api_format(named: str | None) -> Format:
@@ -78,15 +105,21 @@ def _api_format(named: str | None) -> Format:
     return fmt
 
 
-def _run(app: AppState, job: Job) -> Answer:
-    disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
-    return app.pool.run(job, timeout=app.settings.query_timeout, cancelled=disconnected)
+def _answer(app: AppState, job: Job, etag: str) -> Answer:
+    """The answer from the cache, or from a query worker."""
+    answer = app.cache.get(etag)
+    if answer is None:
+        disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
+        answer = app.pool.run(job, timeout=app.settings.query_timeout, cancelled=disconnected)
+        app.cache.put(etag, answer)
+    return answer
 
 
 def _view_response(
-    view: CannedQuery, values: dict[str, str], page: int, answer: Answer, fmt: Format
+    view: CannedQuery, values: dict[str, str], answer: Answer, fmt: Format
 ) -> Response:
     """The answer in ``fmt``; a paged view drops its look-ahead row and links the next page."""
+    page = _page(view, values)
     more = bool(view.pagination) and answer.count > (view.pagination or 0)
     next_url = _page_url(view, values, page + 1) if more else None
     if fmt is API_JSON:
@@ -114,11 +147,11 @@ def _view_response(
 @blueprint.get("/views/<name>.rq")
 def view_sparql(name: str) -> Response:
     """The SPARQL behind a view, as its file says."""
-    view = _view(state(), name)
+    view = view_named(state(), name)
     return Response(view.sparql, mimetype="application/sparql-query")
 
 
-def _page_url(view: CannedQuery, values: dict[str, str], page: int) -> str:
+def _page_url(view: CannedQuery, values: Mapping[str, str], page: int) -> str:
     query = urlencode({**values, PAGE: str(page)})
     return url_for("api.answer_view", name=view.name, _external=True) + "?" + query
 
@@ -165,6 +198,7 @@ def _summary(view: CannedQuery) -> dict[str, Any]:
                 "default": p.default,
                 "example": p.example,
                 "class": p.of_class,
+                "values": list(p.values) or None,
             }
             for p in view.parameters
         ],
@@ -215,7 +249,11 @@ def openapi_document(views: tuple[CannedQuery, ...], views_url: str) -> dict[str
                 "in": "query",
                 "required": p.required,
                 "description": p.description,
-                "schema": {**SCHEMAS[p.type], **({"default": p.default} if p.default else {})},
+                "schema": {
+                    **SCHEMAS[p.type],
+                    **({"default": p.default} if p.default else {}),
+                    **({"enum": list(p.values)} if p.values else {}),
+                },
                 **({"example": p.example} if p.example else {}),
             }
             for p in view.parameters

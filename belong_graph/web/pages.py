@@ -1,0 +1,147 @@
+"""Pages for people: the library as a browsable catalogue, and a page for each organisation,
+person, initiative and theme, all built from the views in ``queries/``.
+
+Pages are rendered on the server and work without JavaScript: facets are links that keep every
+filter in the URL, and every chart is drawn from the data table printed beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from belong_graph.errors import BelongError
+from belong_graph.web.api import ViewItems, view_items, view_named
+from belong_graph.web.state import AppState, state
+
+blueprint = Blueprint("pages", __name__)
+
+FILTERS = ("theme", "type", "in", "keyword", "sort")
+FACETS = (("theme", "Resource Themes"), ("type", "Resource Type"), ("year", "Resource Years"))
+SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A to Z"))
+ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their parameter
+    "resource": ("Resource", (("resource", "resource"),)),
+    "organisation": ("Organisation", (("organisation-profile", "organisation"),)),
+    "person": ("Person", (("person-profile", "person"),)),
+    "project": ("Initiative", (("initiatives", "initiative"),)),
+    "theme": ("Theme", (("resources", "theme"), ("resources-per-year-and-theme", "theme"))),
+}
+
+
+class UnknownEntity(BelongError):
+    status = 404
+
+
+@blueprint.app_template_filter("page_link")
+def page_link(iri: str) -> str:
+    """Where this server shows ``iri``: its own page for an entity of the library."""
+    entities = state().settings.base_iri + "id/"
+    if iri.startswith(entities):
+        kind, _, slug = iri.removeprefix(entities).partition("/")
+        return url_for("pages.entity", kind=kind, slug=slug)
+    return iri
+
+
+@blueprint.get("/")
+def home() -> Response:
+    return Response(render_template("home.html", views=state().catalogue), mimetype="text/html")
+
+
+@blueprint.get("/resources")
+def resources() -> Response:
+    """The catalogue: combinable facets with counts, keyword search, sorting and pages."""
+    app = state()
+    chosen = {k: request.args[k] for k in (*FILTERS, "page") if request.args.get(k)}
+    listing = view_items(app, view_named(app, "resources"), chosen)
+    facet_filters = {k: v for k, v in chosen.items() if k in ("theme", "type", "in", "keyword")}
+    facets = view_items(app, view_named(app, "facets"), facet_filters).items
+    page = render_template(
+        "resources.html",
+        chosen=chosen,
+        listing=listing,
+        facets=_facet_groups(facets, chosen),
+        sorts=SORTS,
+        listing_view=view_named(app, "resources"),
+        next_url=_with(chosen, page=str(listing.page + 1)) if listing.more else None,
+        previous_url=_with(chosen, page=str(listing.page - 1)) if listing.page > 1 else None,
+    )
+    return Response(page, mimetype="text/html")
+
+
+@blueprint.get("/id/<kind>/<slug>")
+def entity(kind: str, slug: str) -> Response:
+    """A page for one organisation, person, initiative or theme, from its views."""
+    app = state()
+    if kind not in ENTITY_VIEWS:
+        raise UnknownEntity(f"There is no page for {request.path}.")
+    title, views = ENTITY_VIEWS[kind]
+    sections = []
+    for name, parameter in views:
+        view = view_named(app, name)
+        answer = view_items(app, view, {parameter: f"{kind}/{slug}"})
+        sections.append(
+            (view, answer, _chart_rows(answer) if view.visualisation != "table" else [])
+        )
+    label = _label_of(app, kind, slug, sections)
+    page = render_template(
+        "entity.html", kind=title, label=label, iri=request.base_url, sections=sections
+    )
+    return Response(page, mimetype="text/html")
+
+
+def _chart_rows(answer: ViewItems) -> list[tuple[str, Any]]:
+    """A chart's data: each item's first column as the label, its last as the number."""
+    rows = []
+    for item in answer.items:
+        values = list(item.values())
+        first = values[0]
+        rows.append((first["label"] if isinstance(first, dict) else str(first), values[-1]))
+    return rows
+
+
+def _label_of(app: AppState, kind: str, slug: str, sections: list[Any]) -> str:
+    """The entity's label as the views give it, or 404 when no view knows the entity."""
+    iri = f"{app.settings.base_iri}id/{kind}/{slug}"
+    for _, answer, _ in sections:
+        for item in answer.items:
+            for value in item.values():
+                if isinstance(value, dict) and value.get("id") == iri and value.get("label"):
+                    return str(value["label"])
+    labels = view_items(app, view_named(app, "label"), {"entity": f"{kind}/{slug}"}).items
+    if not labels:
+        raise UnknownEntity(f"Nothing in the library is called {iri}.")
+    return str(labels[0]["label"])
+
+
+def _facet_groups(rows: list[dict[str, Any]], chosen: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each facet with its values, counts and the link that adds (or removes) the value."""
+    groups: list[dict[str, Any]] = []
+    for facet, title in FACETS:
+        parameter = "in" if facet == "year" else facet
+        values: list[dict[str, Any]] = []
+        for row in rows:
+            if row["facet"] != facet:
+                continue
+            value = row["value"]
+            key = value["id"] if isinstance(value, dict) else str(value)
+            label = value["label"] if isinstance(value, dict) else str(value)
+            short = key.split("/id/", 1)[-1]
+            selected = chosen.get(parameter) in (short, key)
+            link = _with(chosen, page=None, **{parameter: None if selected else short})
+            values.append(
+                {"label": label, "count": row["resources"], "link": link, "selected": selected}
+            )
+        if facet == "year":
+            values.sort(key=lambda v: v["label"])
+        chart = [(v["label"], v["count"]) for v in values]
+        groups.append({"name": facet, "title": title, "values": values, "rows": chart})
+    return groups
+
+
+def _with(chosen: Mapping[str, str], **changes: str | None) -> str:
+    """The catalogue's URL with ``changes`` made to the chosen filters (None removes one)."""
+    values = {k: v for k, v in {**chosen, **changes}.items() if v}
+    return url_for("pages.resources") + ("?" + urlencode(values) if values else "")
