@@ -10,10 +10,11 @@ A header looks like this::
     #+ pagination: 20
     #+ visualisation: table
     #+ parameters:
-    #+   theme: {type: iri, class: skos:Concept, description: A theme, example: theme/belonging}
+    #+   theme: {type: iri, scheme: scheme/themes, description: A theme, example: theme/belonging}
     #+   year: {type: year, required: true, default: "2020"}
     #+   sort: {type: string, values: [newest, title]}
 
+An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme.
 Parameter values are converted to RDF terms by their declared type and bound with a ``VALUES``
 block written from those terms at the top of the query's ``WHERE`` clause, never spliced into
 the query text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
@@ -62,6 +63,7 @@ class Parameter:
     example: str | None = None
     of_class: str | None = None  # for IRIs: the class of the entity it names (documentation)
     values: tuple[str, ...] = ()  # for strings: the only values allowed, if any
+    scheme: str | None = None  # for IRIs: the concept scheme (below id/) its concepts are from
 
     def term(self, value: str, base_iri: str) -> ox.NamedNode | ox.Literal:
         """``value`` as an RDF term of this parameter's type, or a :class:`ParameterError`."""
@@ -229,6 +231,7 @@ def _parameters(path: Path, declared: object) -> tuple[Parameter, ...]:
                 example=None if spec.get("example") is None else str(spec["example"]),
                 of_class=spec.get("class"),
                 values=tuple(str(v) for v in spec.get("values", ())),
+                scheme=spec.get("scheme"),
             )
         )
     return tuple(parameters)

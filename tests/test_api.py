@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html
 import io
 import json
 import shutil
@@ -48,7 +49,7 @@ def test_partners_of_kent_include_belong_and_nuffield_through_beyond_us_and_them
     items = view(client, "organisation-partners", organisation="organisation/university-of-kent")[
         "items"
     ]
-    through = {(i["partner"]["id"], i["initiative"]["label"], i["theirRole"]) for i in items}
+    through = {(i["partner"]["id"], i["through"]["label"], i["theirRole"]) for i in items}
     assert (BASE + "organisation/belong", "Beyond Us and Them", "Lead") in through
     assert (BASE + "organisation/nuffield-foundation", "Beyond Us and Them", "Funder") in through
     assert all(i["partner"]["id"] != BASE + "organisation/university-of-kent" for i in items)
@@ -292,3 +293,88 @@ def test_a_paged_view_links_its_next_page(built_settings: Settings, tmp_path: Pa
         assert [len(p) for p in pages] == [4, 4, 2]
         everything = [title for page in pages for title in page]
         assert everything == sorted(everything, key=str.lower) and len(set(everything)) == 10
+
+
+def test_a_theme_outside_its_scheme_is_refused_with_the_choices(client: FlaskClient) -> None:
+    answer = client.get("/api/views/resources", query_string={"theme": "resource-type/toolkit"})
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    assert "Parameter 'theme': 'resource-type/toolkit' is not a concept of scheme/themes" in text
+    assert "theme/social-cohesion" in text
+
+
+def test_the_openapi_enumerates_the_concepts_of_a_scheme(client: FlaskClient) -> None:
+    document = json.loads(client.get("/api/openapi.json").data)
+    parameters = document["paths"]["/api/views/resources"]["get"]["parameters"]
+    theme = next(p for p in parameters if p["name"] == "theme")
+    assert "theme/social-cohesion" in theme["schema"]["enum"]
+    assert "resource-type/toolkit" not in theme["schema"]["enum"]
+
+
+def test_the_reference_page_documents_every_view(client: FlaskClient) -> None:
+    page = html.unescape(client.get("/api/").get_data(as_text=True))
+    for view in json.loads(client.get("/api/views").data)["views"]:
+        assert f'id="{view["name"]}"' in page
+        assert view["title"] in page
+
+
+VIEW_EXAMPLES = {
+    "organisation-partners": {"organisation": "organisation/university-of-kent"},
+    "organisation-profile": {"organisation": "organisation/university-of-kent"},
+    "person-profile": {"person": "person/dominic-abrams"},
+    "resource": {"resource": "resource/everyday-integration-toolkit"},
+    "connection": {
+        "organisation": "organisation/university-of-kent",
+        "other": "organisation/nuffield-foundation",
+    },
+    "label": {"entity": "organisation/belong"},
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "srj", "xml"])
+def test_every_view_answers_in_every_format(client: FlaskClient, fmt: str) -> None:
+    """Each view's answer has rows, and the same number of them, in every format."""
+    for summary in json.loads(client.get("/api/views").data)["views"]:
+        name = summary["name"]
+        params = {**VIEW_EXAMPLES.get(name, {}), "format": fmt}
+        answer = client.get(f"/api/views/{name}", query_string=params)
+        assert answer.status_code == 200, (name, answer.data)
+        text = answer.get_data(as_text=True)
+        expected = len(view(client, name, **VIEW_EXAMPLES.get(name, {}))["items"])
+        assert expected > 0, name
+        if fmt == "json":
+            count = len(json.loads(text)["items"])
+        elif fmt == "srj":
+            count = len(json.loads(text)["results"]["bindings"])
+        elif fmt == "xml":
+            count = text.count("<result>")
+        else:
+            count = (
+                len(list(csv.reader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t")))
+                - 1
+            )
+        assert count == expected, (name, fmt)
+
+
+def test_funders_and_government_bodies_from_the_seed(client: FlaskClient) -> None:
+    funded = {(i["funderName"], i["initiativeName"]) for i in view(client, "funders")["items"]}
+    assert ("Nuffield Foundation", "Beyond Us and Them") in funded
+    bodies = {i["bodyName"] for i in view(client, "government-bodies")["items"]}
+    assert "Department for Levelling Up, Housing and Communities" in bodies
+
+
+def test_co_authors_and_the_timeline(client: FlaskClient) -> None:
+    pairs = {frozenset((i["nameA"], i["nameB"])) for i in view(client, "co-authors")["items"]}
+    assert frozenset(("Dominic Abrams", "Jo Broadwood")) in pairs
+    timeline = view(client, "resources-per-year-and-theme", theme="theme/place-based-working")
+    assert [(i["year"], i["resources"]) for i in timeline["items"]] == [("2022", 4)]
+
+
+def test_partners_through_a_shared_resource(client: FlaskClient) -> None:
+    items = view(client, "organisation-partners", organisation="organisation/belong")["items"]
+    through_resources = {
+        (i["partner"]["label"], i["theirRole"])
+        for i in items
+        if i["ourRole"] in ("author", "contributor", "publisher", "publishing partner")
+    }
+    assert through_resources, "Belong shares resources with other organisations in the seed"

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request, url_for
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, url_for
 
-from belong_graph.catalogue import PAGE, CannedQuery
+from belong_graph.catalogue import PAGE, CannedQuery, ParameterError
 from belong_graph.errors import BelongError, NotAcceptable
 from belong_graph.formats import RESULT_FORMATS, Format
 from belong_graph.sparql.answer import Answer, Job
@@ -28,11 +29,31 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 API_JSON = Format("json", "application/json", "json", "json")
 API_FORMATS = (API_JSON, *(f for f in RESULT_FORMATS if f.name != "json"), RESULT_FORMATS[0])
+CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label }
+ORDER BY ?label"""
 NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 
 class UnknownView(BelongError):
     status = 404
+
+
+@blueprint.get("/")
+def reference() -> Response:
+    """The API's reference page for people: every view, its parameters and example links."""
+    app = state()
+    examples = {
+        view.name: url_for("api.answer_view", **_example_values(view)) for view in app.catalogue
+    }
+    page = render_template("api.html", views=app.catalogue, examples=examples)
+    return Response(page, mimetype="text/html")
+
+
+def _example_values(view: CannedQuery) -> dict[str, Any]:
+    """URL values for trying ``view``: its name and an example for each required parameter."""
+    required = {p.name: p.example for p in view.parameters if p.example and p.required}
+    return {"name": view.name, **required}
 
 
 @blueprint.get("/views")
@@ -82,8 +103,31 @@ def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> V
 
 def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
     """The query job for ``view`` with ``values`` bound, its page cut, in result format ``fmt``."""
-    query = view.query_for(view.bind(values, app.settings.base_iri), _page(view, values))
+    terms = view.bind(values, app.settings.base_iri)
+    for parameter in view.parameters:
+        term = terms.get(parameter.name)
+        if parameter.scheme and term is not None:
+            concepts = scheme_concepts(app, parameter.scheme)
+            if term.value not in concepts:
+                entities = app.settings.base_iri + "id/"
+                offered = ", ".join(iri.removeprefix(entities) for iri in concepts)
+                raise ParameterError(
+                    f"Parameter '{parameter.name}': {values[parameter.name]!r} is not a concept "
+                    f"of {parameter.scheme}; use one of: {offered}."
+                )
+    query = view.query_for(terms, _page(view, values))
     return Job(query, fmt, None, app.settings.result_limit)
+
+
+def scheme_concepts(app: AppState, scheme: str) -> dict[str, str]:
+    """The concepts of a concept scheme (named below id/), by IRI, with their labels."""
+    iri = ox.NamedNode(app.settings.base_iri + "id/" + scheme)
+    query = CONCEPTS.replace("WHERE {", f"WHERE {{ VALUES ?scheme {{ {iri} }}", 1)
+    job = Job(query, "json", None, app.settings.result_limit)
+    document = json.loads(_answer(app, job, etag_for(app.version, job)).body)
+    return {
+        row["concept"]["value"]: row["label"]["value"] for row in document["results"]["bindings"]
+    }
 
 
 def view_named(app: AppState, name: str) -> CannedQuery:
@@ -199,6 +243,7 @@ def _summary(view: CannedQuery) -> dict[str, Any]:
                 "example": p.example,
                 "class": p.of_class,
                 "values": list(p.values) or None,
+                "scheme": p.scheme,
             }
             for p in view.parameters
         ],
@@ -216,7 +261,15 @@ def _summary(view: CannedQuery) -> dict[str, Any]:
 def openapi() -> Response:
     """An OpenAPI 3.1 description of every view, generated from the view files' headers."""
     app = state()
-    document = openapi_document(app.catalogue, url_for("api.list_views", _external=True))
+    entities = app.settings.base_iri + "id/"
+    schemes = {
+        p.scheme: [iri.removeprefix(entities) for iri in scheme_concepts(app, p.scheme)]
+        for view in app.catalogue
+        for p in view.parameters
+        if p.scheme
+    }
+    views_url = url_for("api.list_views", _external=True)
+    document = openapi_document(app.catalogue, views_url, schemes)
     return Response(json.dumps(document, indent=1), mimetype=API_JSON.media_type)
 
 
@@ -231,7 +284,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def openapi_document(views: tuple[CannedQuery, ...], views_url: str) -> dict[str, Any]:
+def openapi_document(
+    views: tuple[CannedQuery, ...], views_url: str, schemes: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    """OpenAPI 3.1 for ``views``; a parameter from a concept scheme lists its concepts."""
     server = views_url.removesuffix("/api/views")
     paths: dict[str, Any] = {
         "/api/views": {
@@ -253,6 +309,7 @@ def openapi_document(views: tuple[CannedQuery, ...], views_url: str) -> dict[str
                     **SCHEMAS[p.type],
                     **({"default": p.default} if p.default else {}),
                     **({"enum": list(p.values)} if p.values else {}),
+                    **({"enum": schemes[p.scheme]} if p.scheme else {}),
                 },
                 **({"example": p.example} if p.example else {}),
             }
