@@ -50,7 +50,7 @@ test: lint browser
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/run.py
+	nice -n -10 $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

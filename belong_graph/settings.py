@@ -52,6 +52,11 @@ class Settings:
     port: int = _setting(8000, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
     workers: int = _setting(2, "Query worker processes; each runs one query at a time.")
+    memory_budget: int = _setting(
+        1024,
+        "MiB the server aims to stay within: query workers hold the store in memory while "
+        "another copy fits, the others read the on-disk copy (slower); 0 for no budget.",
+    )
     queue_limit: int = _setting(
         16, "Queries that may wait for a free worker; more get 503 with Retry-After."
     )

@@ -355,3 +355,32 @@ def test_serve_refuses_invalid_files_unless_told(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert status == 200 and b'"A"' in body
+
+
+@pytest.mark.parametrize(("budget", "in_memory"), [(0, 2), (1, 1)])
+def test_workers_past_the_memory_budget_read_the_store_on_disk(
+    built_settings: Settings, budget: int, in_memory: int
+) -> None:
+    """The first worker holds the store in memory; the next one does only if it fits."""
+    from belong_graph.sparql.answer import Job
+    from belong_graph.sparql.pool import QueryPool
+    from belong_graph.store import StoreSource
+
+    directory = (built_settings.store_dir / "current").resolve()
+    pool = QueryPool(StoreSource(directory), size=2, queue_limit=4, memory_budget=budget)
+    query = "SELECT ?name WHERE { <https://data.belongnetwork.co.uk/id/organisation/belong> "
+    query += "<http://schema.org/name> ?name }"
+    try:
+        pool.start()
+        deadline = time.monotonic() + 60
+        while len(pool._workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.memory_workers() == in_memory
+        answers = [
+            pool.run(Job(query, "json", None, 10), timeout=10, cancelled=lambda: False)
+            for _ in range(3)
+        ]
+    finally:
+        pool.close()
+    names = {b["name"]["value"] for a in answers for b in json.loads(a.body)["results"]["bindings"]}
+    assert names == {"Belong - The Cohesion and Integration Network"}

@@ -2,18 +2,21 @@
 
 Neither Oxigraph nor rdflib can cancel a running query, so every query runs in a worker process
 of its own: when the query passes its time limit, or its client goes away, the worker is killed
-and a fresh one takes its place, while the other workers go on answering. Workers are forked
-from multiprocessing's fork server, which has the modules they need imported already; each
-worker loads its own copy of the store (Oxigraph's in-memory store writes to its pages as it
-reads them, so a copy inherited from the fork server would soon be copied anyway). Workers
-that need no network (no SERVICE allow-list) are shut in a network namespace of their own, so
-even a query that slipped past the guard could not open a connection.
+and a fresh one of the same kind takes its place, while the other workers go on answering.
+Workers are forked from multiprocessing's fork server, which has the modules they need imported
+already. Each worker opens its own copy of the store (Oxigraph's in-memory store writes to its
+pages as it reads them, so a copy inherited from a parent would soon be copied anyway): in
+memory while another copy fits in the memory budget, else read-only on disk, where the data
+sits in the page cache that all workers share. An idle in-memory worker is always chosen before
+an on-disk one. Workers that need no network (no SERVICE allow-list) are shut in a network
+namespace of their own, so even a query that slipped past the guard could not open a connection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import logging
 import multiprocessing
 import os
@@ -46,12 +49,15 @@ _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
 _POLL_SECONDS = 0.02
 _PR_SET_PDEATHSIG = 1
+_READY_SECONDS = 600.0  # the longest a worker may take to open its store
 
 
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
+    in_memory: bool
+    resident: int = 0  # bytes, once the store is open
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -62,13 +68,21 @@ class _Worker:
 
 @dataclass
 class QueryPool:
-    """Runs jobs in ``size`` worker processes, with at most ``queue_limit`` jobs waiting."""
+    """Runs jobs in ``size`` worker processes, with at most ``queue_limit`` jobs waiting.
+
+    Workers hold the store in memory while the pool's processes stay within ``memory_budget``
+    bytes (0: no budget); the first always does, the others read the on-disk store past it.
+    """
 
     source: StoreSource
     size: int
     queue_limit: int
     isolate_network: bool = True
-    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, init=False)
+    memory_budget: int = 0
+    _idle: queue.PriorityQueue[tuple[bool, int, _Worker]] = field(
+        default_factory=queue.PriorityQueue, init=False
+    )
+    _order: itertools.count[int] = field(default_factory=itertools.count, init=False)
     _waiting: int = field(default=0, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _workers: set[_Worker] = field(default_factory=set, init=False)
@@ -117,7 +131,7 @@ class QueryPool:
                 )
             self._waiting += 1
         try:
-            return self._idle.get(timeout=max(deadline - time.monotonic(), 0))
+            return self._idle.get(timeout=max(deadline - time.monotonic(), 0))[2]
         except queue.Empty:
             raise QueryTimeout(_timeout_message(timeout)) from None
         finally:
@@ -126,40 +140,72 @@ class QueryPool:
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         if healthy and worker.process.is_alive():
-            self._idle.put(worker)
+            self._make_idle(worker)
             return
         with self._lock:
             self._workers.discard(worker)
         worker.kill()
-        threading.Thread(target=self._add_worker, daemon=True).start()
+        replace = threading.Thread(target=self._add_worker, args=(worker.in_memory,), daemon=True)
+        replace.start()
+
+    def _make_idle(self, worker: _Worker) -> None:
+        self._idle.put((not worker.in_memory, next(self._order), worker))
 
     def start(self) -> None:
-        """Start the workers now rather than on the first query."""
+        """Start the workers now rather than on the first query (in the background, one after
+        the other, as each one's memory decides where the next one keeps the store)."""
         with self._lock:
             if self._started:
                 return
             self._started = True
-        for _ in range(self.size):
-            self._add_worker()
+        threading.Thread(target=self._add_workers, daemon=True).start()
 
-    def _add_worker(self) -> None:
+    def memory_workers(self) -> int:
+        """How many running workers hold the store in memory."""
+        with self._lock:
+            return sum(worker.in_memory for worker in self._workers)
+
+    def _add_workers(self) -> None:
+        for _ in range(self.size):
+            self._add_worker(self._another_fits_in_memory())
+
+    def _another_fits_in_memory(self) -> bool:
+        with self._lock:
+            workers = list(self._workers)
+        in_memory = [w.resident for w in workers if w.in_memory]
+        if not self.memory_budget or not in_memory:
+            return True
+        used = _resident_bytes(os.getpid()) + sum(w.resident for w in workers)
+        return used + max(in_memory) <= self.memory_budget
+
+    def _add_worker(self, in_memory: bool) -> None:
         context = _worker_context()
         parent, child = context.Pipe()
         process = context.Process(
             target=_worker_main,
-            args=(child, self.source, self.isolate_network),
+            args=(child, self.source, self.isolate_network, in_memory),
             daemon=True,
             name="belong-graph-query-worker",
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, in_memory)
+        if not parent.poll(_READY_SECONDS):
+            log.error("a query worker did not open the store in %g s", _READY_SECONDS)
+            worker.kill()
+            return
+        try:
+            _, worker.resident = parent.recv()
+        except (EOFError, OSError):
+            log.error("a query worker stopped while opening the store")
+            worker.kill()
+            return
         with self._lock:
             if self._closed:
                 worker.kill()
                 return
             self._workers.add(worker)
-        self._idle.put(worker)
+        self._make_idle(worker)
 
 
 def _timeout_message(timeout: float) -> str:
@@ -174,11 +220,20 @@ def _worker_context() -> ForkServerContext:
     return context
 
 
-def _worker_main(connection: Connection, source: StoreSource, isolate_network: bool) -> None:
+def _resident_bytes(pid: int) -> int:
+    """The resident memory of a process, from Linux's /proc."""
+    with open(f"/proc/{pid}/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _worker_main(
+    connection: Connection, source: StoreSource, isolate_network: bool, in_memory: bool
+) -> None:
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the fork server
     if isolate_network:
         _leave_the_network()
-    store = source.open()
+    store = source.open(in_memory=in_memory)
+    connection.send(("ready", _resident_bytes(os.getpid())))
     while True:
         try:
             job = connection.recv()

@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             size=settings.workers,
             queue_limit=settings.queue_limit,
             isolate_network=not settings.service_allowlist,
+            memory_budget=settings.memory_budget * 2**20,
         ),
         cache=AnswerCache(settings.cache_entries),
         catalogue=load_catalogue(settings.queries_dir),
