@@ -375,6 +375,19 @@ def test_partners_through_a_shared_resource(client: FlaskClient) -> None:
     through_resources = {
         (i["partner"]["label"], i["theirRole"])
         for i in items
-        if i["ourRole"] in ("author", "contributor", "publisher", "publishing partner")
+        if i["ourRole"] in ("Author", "Contributor", "Publisher", "Publishing partner")
     }
     assert through_resources, "Belong shares resources with other organisations in the seed"
+
+
+def test_partners_through_a_resource_say_when(client: FlaskClient) -> None:
+    """Seed 003: Sheffield and Goodwin wrote 'Supporting Migrant Communities', November 2022."""
+    items = view(
+        client, "organisation-partners", organisation="organisation/university-of-sheffield"
+    )
+    goodwin = [
+        i for i in items["items"] if i["partner"]["label"] == "Goodwin Development Trust Ltd."
+    ]
+    assert [(i["through"]["label"], i["theirRole"], i["when"]) for i in goodwin] == [
+        ("Supporting Migrant Communities: A resource for practitioners", "Author", "2022-11")
+    ]
