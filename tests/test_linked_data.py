@@ -192,6 +192,10 @@ def test_unknown_iris_get_404(client: FlaskClient) -> None:
     assert plain.mimetype == "text/plain"
     assert "Nothing in the library is called" in plain.get_data(as_text=True)
     assert client.get("/id/no-such-kind/x.ttl").status_code == 404
+    for odd in ("a%20b", "a%3Cb%3E", "%7Bx%7D", "x%22y", ".ttl"):  # not even an IRI
+        response = client.get(f"/id/person/{odd}", headers={"Accept": "text/turtle"})
+        assert response.status_code == 404
+        assert response.mimetype == "text/plain"
 
 
 def test_conditional_requests_get_304(client: FlaskClient) -> None:

@@ -67,6 +67,15 @@ LEFT_OUT = (
 )
 
 
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is a well-formed IRI (a request path may hold spaces or brackets)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def describe_query(iri: str) -> str:
     """The CONSTRUCT that describes ``iri``; the IRI is bound as a term, never spliced as text."""
     return DESCRIBE.replace("LEFT_OUT", LEFT_OUT).replace("ENTITY", str(ox.NamedNode(iri)), 1)
@@ -82,6 +91,7 @@ class Description:
 
     iri: str
     triples: list[ox.Triple]
+    truncated: bool = False  # cut at the result limit
     _out: dict[Subject, dict[ox.NamedNode, list[Term]]] = field(default_factory=dict, repr=False)
     _in: dict[Term, dict[ox.NamedNode, list[Subject]]] = field(default_factory=dict, repr=False)
 
@@ -130,7 +140,7 @@ class Description:
         return [t for t in self.outgoing(subject).get(RDF_TYPE, []) if isinstance(t, ox.NamedNode)]
 
 
-def read_description(iri: str, ntriples: bytes) -> Description:
+def read_description(iri: str, ntriples: bytes, *, truncated: bool = False) -> Description:
     """The description of ``iri`` from the N-Triples a query worker sent back."""
     triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
-    return Description(iri, triples)
+    return Description(iri, triples, truncated)

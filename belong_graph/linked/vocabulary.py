@@ -96,7 +96,7 @@ def _term(graph: Description, term: ox.NamedNode, kind: str) -> TermDoc:
     for predicate, title in ALIGNMENTS:
         targets = [v for v in graph.values(predicate, term) if isinstance(v, ox.NamedNode)]
         if targets:
-            links = tuple(sorted((Link(t.value, compact_iri(t.value)) for t in targets), key=str))
+            links = tuple(sorted((Link(t.value, compact_iri(t.value)) for t in targets), key=_name))
             alignments.append((title, links))
     return TermDoc(
         iri=term.value,
@@ -106,6 +106,10 @@ def _term(graph: Description, term: ox.NamedNode, kind: str) -> TermDoc:
         definition=_first(graph, term, PREFIXES["skos"] + "definition"),
         alignments=tuple(alignments),
     )
+
+
+def _name(link: Link) -> str:
+    return link.name
 
 
 def _first(graph: Description, subject: ox.NamedNode, predicate: str) -> str:

@@ -22,7 +22,7 @@ from belong_graph import __version__
 from belong_graph.errors import BelongError
 from belong_graph.formats import HTML, LINKED_DATA_FORMATS, Format
 from belong_graph.linked import facts, jsonld, metadata
-from belong_graph.linked.describe import Description, describe_query, read_description
+from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
 from belong_graph.linked.documents import rdf_document
 from belong_graph.linked.rewrite import Addresses
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
@@ -67,6 +67,8 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) 
     etag = etag_for(app.version, "entity", iri, fmt.name, where.public, __version__)
     if not_modified(app.version, etag):
         return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
+    if not is_iri(iri):
+        return _not_found(where, iri, fmt)
     description = describe(app, iri)
     if not description.exists:
         return _not_found(where, iri, fmt)
@@ -76,6 +78,7 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) 
         response = Response(body, mimetype=HTML.media_type)
     else:
         response = _rdf_response(description.triples, fmt, where, iri)
+    response.headers["Belong-Truncated"] = "true" if description.truncated else "false"
     return _finish(response, app, etag, where, path, fmt, negotiated)
 
 
@@ -83,7 +86,7 @@ def describe(app: AppState, iri: str) -> Description:
     """The entity's description, from a query worker (or the answer cache)."""
     job = Job(describe_query(iri), None, "ntriples", app.settings.result_limit)
     answer = _answer(app, job, etag_for(app.version, job))
-    return read_description(iri, answer.body)
+    return read_description(iri, answer.body, truncated=answer.truncated)
 
 
 def _requested(slug: str) -> tuple[str, Format | None, bool]:
