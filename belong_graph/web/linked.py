@@ -24,7 +24,7 @@ from belong_graph.formats import HTML, LINKED_DATA_FORMATS, Format
 from belong_graph.linked import facts, jsonld, metadata
 from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
 from belong_graph.linked.documents import rdf_document
-from belong_graph.linked.rewrite import Addresses
+from belong_graph.linked.rewrite import ONTOLOGY_IRI, Addresses
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.web.api import _answer
@@ -223,7 +223,7 @@ def _ontology(fmt: Format, *, negotiated: bool) -> Response:
         )
         response = Response(page, mimetype=HTML.media_type)
     else:
-        response = _rdf_response(triples, fmt, where, vocabulary(triples).iri)
+        response = _rdf_response(triples, fmt, where, ONTOLOGY_IRI)
     return _finish(response, app, etag, where, "ontology", fmt, negotiated)
 
 
