@@ -63,6 +63,15 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", "tsv", "tsv", results=QueryResultsFormat.TSV),
 )
 
+HTML = Format("html", "text/html", "html", "html", aliases=("page",))
+
+# What a linked-data IRI answers with: its page first (browsers, and clients that send */*),
+# then its description in each RDF syntax that holds one graph.
+LINKED_DATA_FORMATS: tuple[Format, ...] = (
+    HTML,
+    *(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples")),
+)
+
 _EXTRA_EXTENSIONS = {"owl": "rdfxml", "xml": "rdfxml", "json": "jsonld"}
 
 

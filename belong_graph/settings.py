@@ -29,6 +29,11 @@ class Settings:
         "https://data.belongnetwork.co.uk/",
         "Base IRI of every IRI the graph mints; data files use IRIs relative to it.",
     )
+    public_url: str = _setting(
+        "",
+        "Address that pages and RDF give in place of the base IRI; empty: the address each "
+        "request came to. The SPARQL endpoint keeps the base IRI.",
+    )
     data_paths: tuple[Path, ...] = _setting(
         (PROJECT_ROOT / "data",),
         "RDF files, or folders of them, that hold the curated data (colon-separated in the env).",

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from belong_graph.errors import BelongError
+from belong_graph.web import linked
 from belong_graph.web.api import ViewItems, view_items, view_named
-from belong_graph.web.state import AppState, state
+from belong_graph.web.state import state
 
 blueprint = Blueprint("pages", __name__)
 
@@ -29,20 +29,6 @@ ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their
     "project": ("Initiative", (("initiatives", "initiative"),)),
     "theme": ("Theme", (("resources", "theme"), ("resources-per-year-and-theme", "theme"))),
 }
-
-
-class UnknownEntity(BelongError):
-    status = 404
-
-
-@blueprint.app_template_filter("page_link")
-def page_link(iri: str) -> str:
-    """Where this server shows ``iri``: its own page for an entity of the library."""
-    entities = state().settings.base_iri + "id/"
-    if iri.startswith(entities):
-        kind, _, slug = iri.removeprefix(entities).partition("/")
-        return url_for("pages.entity", kind=kind, slug=slug)
-    return iri
 
 
 @blueprint.get("/")
@@ -73,10 +59,15 @@ def resources() -> Response:
 
 @blueprint.get("/id/<kind>/<slug>")
 def entity(kind: str, slug: str) -> Response:
-    """A page for one organisation, person, initiative or theme, from its views."""
-    app = state()
+    """An entity of the library: its page, or its RDF by content negotiation (``linked``)."""
+    return linked.dereference(kind, slug, _view_sections)
+
+
+def _view_sections(kind: str, slug: str) -> linked.Sections:
+    """The kind's name and the sections its page adds from the views, if the kind has views."""
     if kind not in ENTITY_VIEWS:
-        raise UnknownEntity(f"There is no page for {request.path}.")
+        return None, []
+    app = state()
     title, views = ENTITY_VIEWS[kind]
     sections = []
     for name, parameter in views:
@@ -85,11 +76,7 @@ def entity(kind: str, slug: str) -> Response:
         sections.append(
             (view, answer, _chart_rows(answer) if view.visualisation != "table" else [])
         )
-    label = _label_of(app, kind, slug, sections)
-    page = render_template(
-        "entity.html", kind=title, label=label, iri=request.base_url, sections=sections
-    )
-    return Response(page, mimetype="text/html")
+    return title, sections
 
 
 def _chart_rows(answer: ViewItems) -> list[tuple[str, Any]]:
@@ -100,20 +87,6 @@ def _chart_rows(answer: ViewItems) -> list[tuple[str, Any]]:
         first = values[0]
         rows.append((first["label"] if isinstance(first, dict) else str(first), values[-1]))
     return rows
-
-
-def _label_of(app: AppState, kind: str, slug: str, sections: list[Any]) -> str:
-    """The entity's label as the views give it, or 404 when no view knows the entity."""
-    iri = f"{app.settings.base_iri}id/{kind}/{slug}"
-    for _, answer, _ in sections:
-        for item in answer.items:
-            for value in item.values():
-                if isinstance(value, dict) and value.get("id") == iri and value.get("label"):
-                    return str(value["label"])
-    labels = view_items(app, view_named(app, "label"), {"entity": f"{kind}/{slug}"}).items
-    if not labels:
-        raise UnknownEntity(f"Nothing in the library is called {iri}.")
-    return str(labels[0]["label"])
 
 
 def _facet_groups(rows: list[dict[str, Any]], chosen: Mapping[str, str]) -> list[dict[str, Any]]:

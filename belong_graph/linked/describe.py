@@ -1,0 +1,146 @@
+"""An entity's description: its concise bounded description, the labels of what it links to, and
+the links into it that matter, built by one SPARQL CONSTRUCT and read back as a small graph.
+
+The concise bounded description follows blank nodes (three levels deep) and the qualified
+relation nodes linked to the entity in either direction (authorships and participations), so a
+resource carries its ordered credits and an organisation its participations with their roles.
+Links into the entity are all kept except provenance and collection membership, which nearly every
+record has and which would make the description of a source or of the library enormous.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from belong_graph.namespaces import PREFIXES
+
+RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+
+DESCRIBE = """PREFIX bel:     <https://data.belongnetwork.co.uk/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov:    <http://www.w3.org/ns/prov#>
+PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
+
+CONSTRUCT {
+  ?entity ?p ?o . ?o rdfs:label ?oLabel .
+  ?node ?np ?no . ?no rdfs:label ?noLabel .
+  ?s ?ip ?entity . ?s rdfs:label ?sLabel .
+  ?property rdfs:label ?propertyLabel .
+}
+WHERE {
+  VALUES ?entity { ENTITY }
+  {
+    ?entity ?p ?o .
+    OPTIONAL { ?o rdfs:label ?oLabel }
+  } UNION {
+    {
+      ?entity ?p1 ?node . FILTER (isBlank(?node))
+    } UNION {
+      ?entity ?p1 ?b1 . ?b1 ?p2 ?node . FILTER (isBlank(?b1) && isBlank(?node))
+    } UNION {
+      ?entity ?p1 ?b1 . ?b1 ?p2 ?b2 . ?b2 ?p3 ?node .
+      FILTER (isBlank(?b1) && isBlank(?b2) && isBlank(?node))
+    } UNION {
+      VALUES ?qualified { bel:Authorship bel:Participation }
+      { ?entity ?p1 ?node } UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (LEFT_OUT)) }
+      ?node a ?qualified .
+    }
+    ?node ?np ?no .
+    OPTIONAL { ?no rdfs:label ?noLabel }
+  } UNION {
+    ?s ?ip ?entity .
+    FILTER (?ip NOT IN (LEFT_OUT))
+    OPTIONAL { ?s rdfs:label ?sLabel }
+  } UNION {
+    { ?entity ?property ?any } UNION { ?any ?property ?entity }
+    ?property rdfs:label ?propertyLabel .
+  }
+}"""
+
+
+LEFT_OUT = (
+    "prov:wasDerivedFrom, dcterms:isPartOf"  # links into an entity that nearly all records have
+)
+
+
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is a well-formed IRI (a request path may hold spaces or brackets)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+def describe_query(iri: str) -> str:
+    """The CONSTRUCT that describes ``iri``; the IRI is bound as a term, never spliced as text."""
+    return DESCRIBE.replace("LEFT_OUT", LEFT_OUT).replace("ENTITY", str(ox.NamedNode(iri)), 1)
+
+
+Subject = ox.NamedNode | ox.BlankNode
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class Description:
+    """A small graph about one entity, indexed both ways."""
+
+    iri: str
+    triples: list[ox.Triple]
+    truncated: bool = False  # cut at the result limit
+    _out: dict[Subject, dict[ox.NamedNode, list[Term]]] = field(default_factory=dict, repr=False)
+    _in: dict[Term, dict[ox.NamedNode, list[Subject]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        out: dict[Subject, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        into: dict[Term, dict[ox.NamedNode, list[Subject]]] = defaultdict(lambda: defaultdict(list))
+        for triple in self.triples:
+            subject, value = triple.subject, triple.object
+            if isinstance(subject, ox.Triple) or isinstance(value, ox.Triple):
+                continue  # RDF-star: the graph has none
+            out[subject][triple.predicate].append(value)
+            into[value][triple.predicate].append(subject)
+        self._out, self._in = out, into
+
+    @property
+    def node(self) -> ox.NamedNode:
+        return ox.NamedNode(self.iri)
+
+    @property
+    def exists(self) -> bool:
+        """Whether the graph says anything about the entity itself."""
+        return self.node in self._out
+
+    def outgoing(self, subject: Subject | None = None) -> dict[ox.NamedNode, list[Term]]:
+        """Each property of ``subject`` (the entity by default) with its values."""
+        return self._out.get(subject or self.node, {})
+
+    def incoming(self) -> dict[ox.NamedNode, list[Subject]]:
+        """Each property that links into the entity, with the things that link."""
+        return self._in.get(self.node, {})
+
+    def values(self, predicate: str, subject: Subject | None = None) -> list[Term]:
+        return self.outgoing(subject).get(ox.NamedNode(predicate), [])
+
+    def label(self, term: Term) -> str | None:
+        """The label the graph gives ``term``, preferring English."""
+        if isinstance(term, ox.Literal):
+            return term.value
+        labels = [v for v in self.outgoing(term).get(RDFS_LABEL, []) if isinstance(v, ox.Literal)]
+        if not labels:
+            return None
+        english = [v for v in labels if (v.language or "").startswith("en")]
+        return sorted(v.value for v in english or labels)[0]
+
+    def types(self, subject: Subject | None = None) -> list[ox.NamedNode]:
+        return [t for t in self.outgoing(subject).get(RDF_TYPE, []) if isinstance(t, ox.NamedNode)]
+
+
+def read_description(iri: str, ntriples: bytes, *, truncated: bool = False) -> Description:
+    """The description of ``iri`` from the N-Triples a query worker sent back."""
+    triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    return Description(iri, triples, truncated)
