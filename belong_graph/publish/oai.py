@@ -38,6 +38,7 @@ SCHEMA_LOCATIONS = {
 }
 CONVENTIONAL = {
     **PREFIXES,
+    "oai": OAI,  # ElementTree writes no default namespace where attributes have none
     "oai_dc": OAI_DC,
     "dc": DC,
     "xsi": XSI,
@@ -125,7 +126,7 @@ def respond(
         if error.code in ("badVerb", "badArgument"):
             request.attrib.clear()  # the protocol wants the bare base URL then
         ET.SubElement(root, f"{{{OAI}}}error", code=error.code).text = error.message
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=OAI))
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
