@@ -88,7 +88,7 @@ class _Index:
     """The curated triples by subject, with the part nodes that point at each entity."""
 
     def __init__(self, quads: Iterable[ox.Quad], base_iri: str) -> None:
-        self.base = "<" + base_iri
+        self.base = "<" + base_iri + "id/"
         triples: dict[object, list[tuple[ox.NamedNode, object]]] = defaultdict(list)
         for quad in quads:
             triples[quad.subject].append((quad.predicate, quad.object))
@@ -129,7 +129,7 @@ class _Index:
                 for p, o in self.triples.get(term, ())
             )
             return "[" + " ; ".join(inner) + "]"
-        return str(term).replace(self.base, "<")
+        return str(term).replace(self.base, "<id/")
 
 
 def updated(ledger: Mapping[str, Entry], digests: Mapping[str, str], today: date) -> Ledger:

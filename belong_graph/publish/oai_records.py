@@ -75,9 +75,9 @@ SELECT ?item ?modified ?set ?deleted WHERE {
     }
   } UNION {
     ?item prov:invalidatedAtTime ?gone ; dcterms:modified ?modified .
-    FILTER (STRSTARTS(STR(?item), ?resources))
     BIND (true AS ?deleted)
   }
+  FILTER (!BOUND(?deleted) || STRSTARTS(STR(?item), ?resources))
 }"""
 
 SETS = """
