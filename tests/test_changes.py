@@ -103,7 +103,7 @@ def test_every_entity_has_its_ledger_date_in_the_graph(library: OxigraphStore) -
         "SELECT ?e ?d WHERE { GRAPH ?g { ?e <http://purl.org/dc/terms/modified> ?d } }",
         named_graphs=[settings.changes_graph_iri()],
     )
-    found = {row["e"].value.removeprefix(settings.base_iri + "id/"): row["d"].value for row in rows}  # type: ignore[union-attr]
+    found = {row["e"].value.removeprefix(settings.base_iri + "id/"): row["d"].value for row in rows}
     assert found == {entity: entry.modified.isoformat() for entity, entry in ledger.items()}
     assert "resource/cultivating-contact" in found and "person/jo-broadwood" in found
 

@@ -8,6 +8,7 @@ lists ten resources; the server runs with a page size of 3, so a full list takes
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import urllib.parse
 import urllib.request
@@ -231,6 +232,18 @@ def test_identify_describes_the_repository_and_its_identifiers(server: LiveServe
     assert texts[:3] == ["oai", "data.belongnetwork.co.uk", ":"]
     assert texts[3].startswith(PREFIX)
     assert Sickle(server.url + "/oai").Identify().granularity == "YYYY-MM-DD"
+
+
+def test_responses_are_gzipped_when_asked(server: LiveServer) -> None:
+    request = urllib.request.Request(
+        server.url + "/oai?verb=ListRecords&metadataPrefix=rdf", headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        root = assert_valid(gzip.decompress(response.read()))
+    assert len(root.findall(".//oai:record", NS)) == PAGE_SIZE
+    _, _, body = fetch(server, verb="Identify")
+    assert etree.fromstring(body).findtext(".//oai:compression", namespaces=NS) == "gzip"
 
 
 def test_list_sets_and_metadata_formats(server: LiveServer) -> None:

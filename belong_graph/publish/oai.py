@@ -198,6 +198,7 @@ def identify(values: Mapping[str, str], repository: Repository, library: Library
     _element("earliestDatestamp", answer, earliest)
     _element("deletedRecord", answer, "persistent")
     _element("granularity", answer, "YYYY-MM-DD")
+    _element("compression", answer, "gzip")  # the web app gzips when asked
     description = _element("description", answer)
     scheme = ET.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier")
     scheme.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS[OAI_IDENTIFIER])

@@ -28,6 +28,7 @@ COMPRESSED_TYPES = [
     "text/plain",
     "text/tab-separated-values",
     "text/turtle",
+    "text/xml",
     "application/javascript",
     "application/json",
     "application/ld+json",

@@ -16,6 +16,7 @@ from belong_graph.web.caching import etag_for
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("oai", __name__)
+WHOLE = 10**9  # rows: more than any library has
 
 
 @blueprint.route("/oai", methods=["GET", "POST"])
@@ -35,7 +36,9 @@ def endpoint() -> Response:
 
 
 def _select(app: AppState, query: str) -> dict[str, Any]:
-    """Run a SELECT query in the pool (through the answer cache), as SPARQL JSON."""
-    job = Job(query, "json", None, app.settings.result_limit)
+    """Run one of the provider's own SELECT queries in the pool (through the answer cache), as
+    SPARQL JSON. They are not cut at ``result_limit``, the cap on clients' queries: a list of
+    items must be whole, and its size is the library's."""
+    job = Job(query, "json", None, WHOLE)
     document: dict[str, Any] = json.loads(_answer(app, job, etag_for(app.version, job)).body)
     return document
