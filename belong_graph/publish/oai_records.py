@@ -248,7 +248,8 @@ class Library:
             triples[row["record"]["value"]].append(ox.Triple(subject, predicate, value))
         elements = {}
         for iri in records:
-            ordered = sorted(triples[iri], key=lambda t: (t.subject.value != iri, str(t)))
+            record = ox.NamedNode(iri)
+            ordered = sorted(triples[iri], key=lambda t: (t.subject != record, str(t)))
             written = ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
             assert written is not None
             elements[iri] = ET.fromstring(written)
