@@ -135,10 +135,12 @@ def serve(
     options = {"host": host, "port": port, "threads": threads, "workers": workers}
     settings = Settings.load({**vars(settings), **{k: v for k, v in options.items() if v}})
     if data_paths:
+        served = settings.store_dir.with_name("served-" + _paths_key(data_paths))
         settings = dataclasses.replace(
             settings,
             data_paths=data_paths,
-            store_dir=settings.store_dir.with_name("served-" + _paths_key(data_paths)),
+            store_dir=served,
+            changes_file=served / "record-dates.tsv",  # not our data's ledger: dated by the build
         )
         pipeline.build_store(settings, validate_data=not no_validate)
     elif pipeline.current_store_dir(settings) is None:

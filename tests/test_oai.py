@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -385,3 +387,25 @@ def test_the_harvester_sees_error_codes_as_exceptions(server: LiveServer) -> Non
         list(client.ListRecords(resumptionToken=TOKEN))
     with pytest.raises(oaiexceptions.NoRecordsMatch):
         list(client.ListIdentifiers(metadataPrefix="oai_dc", set="type:no-such-type"))
+
+
+def test_other_served_data_is_harvested_whole_with_no_deletions(tmp_path: Path) -> None:
+    """`serve --data` dates other files by their build, not by our data's ledger."""
+    library = tmp_path / "library.ttl"
+    subprocess.run(
+        [sys.executable, "-m", "belong_graph", "generate", "--resources", "25", "-o", str(library)],
+        check=True,
+    )
+    server = LiveServer(
+        tmp_path / "store", "--data", str(library), rate_limit="", oai_page_size="10"
+    )
+    try:
+        client = Sickle(server.url + "/oai", iterator=OAIResponseIterator)
+        pages = list(client.ListIdentifiers(metadataPrefix="oai_dc"))
+        roots = [assert_valid(page.raw.encode()) for page in pages]
+    finally:
+        server.stop()
+    headers = [h for root in roots for h in root.iterfind(".//oai:header", NS)]
+    assert len(pages) == 3
+    assert len({h.findtext("oai:identifier", namespaces=NS) for h in headers}) == 25
+    assert not [h for h in headers if h.get("status") == "deleted"]
