@@ -297,9 +297,11 @@ def test_selective_harvesting_by_date(server: LiveServer) -> None:
         assert code == "noRecordsMatch"
 
 
-TOKEN = base64.urlsafe_b64encode(
-    json.dumps(["oai_dc", None, None, None, 3, "0000000000000000"]).encode()
-).decode()
+def token(*fields: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(fields).encode()).decode()
+
+
+TOKEN = token("oai_dc", None, None, None, 3, "0000000000000000")  # a list that is not ours
 
 
 @pytest.mark.parametrize(
@@ -332,6 +334,18 @@ TOKEN = base64.urlsafe_b64encode(
         ({"verb": "ListRecords", "resumptionToken": "not-a-token"}, "badResumptionToken"),
         ({"verb": "ListRecords", "resumptionToken": TOKEN}, "badResumptionToken"),
         ({"verb": "ListSets", "resumptionToken": TOKEN}, "badResumptionToken"),
+        (
+            {"verb": "ListRecords", "resumptionToken": token("marc", None, None, None, 3, "ab")},
+            "badResumptionToken",
+        ),
+        (
+            {"verb": "ListRecords", "resumptionToken": token("rdf", "20", None, None, 3, "ab")},
+            "badResumptionToken",
+        ),
+        (
+            {"verb": "ListRecords", "resumptionToken": token("rdf", None, None, None, -3, "ab")},
+            "badResumptionToken",
+        ),
         ({"verb": "ListRecords", "metadataPrefix": "marc21"}, "cannotDisseminateFormat"),
         (
             {

@@ -359,7 +359,9 @@ def _decoded(verb: str, token: str) -> ListRequest:
         raise refused
     prefix, start, until, set_spec, cursor, fingerprint = fields
     texts = (start, until, set_spec)
-    if not (isinstance(prefix, str) and isinstance(fingerprint, str) and fingerprint):
+    if prefix not in {f.prefix for f in FORMATS} or not isinstance(fingerprint, str):
+        raise refused
+    if not fingerprint:
         raise refused
     if not all(v is None or isinstance(v, str) for v in texts):
         raise refused
