@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/belong-graph namespace --check
+	$(BIN)/belong-graph changes --check
 
 test: lint browser
 	$(BIN)/pytest

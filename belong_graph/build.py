@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from belong_graph.changes import add_change_dates
 from belong_graph.derive import apply_rules, rule_files
 from belong_graph.errors import StoreMissing, ValidationFailed
 from belong_graph.load import ParsedData, SourceFile, parse_files, source_files
@@ -109,8 +110,9 @@ def open_current(settings: Settings) -> OxigraphStore:
 def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
     """Add what the rules derive to ``data`` and name the result's version."""
     apply_rules(data.store, settings.rules_dir, into=settings.derived_graph_iri())
+    ledger = add_change_dates(data.store, settings)
     return DatasetVersion(
-        digest=_digest(settings, [f.path for f in data.files]),
+        digest=_digest(settings, [f.path for f in data.files], repr(ledger)),
         built=datetime.now(UTC).isoformat(timespec="seconds"),
         quads=len(data.store),
         graphs=tuple(sorted(g.value for g in data.store.named_graphs())),
@@ -131,11 +133,13 @@ def _write_staging(store: OxigraphStore, settings: Settings) -> Path:
     return staging
 
 
-def _digest(settings: Settings, inputs: list[Path]) -> str:
-    """A hash of everything the store is built from: the same inputs give the same version."""
+def _digest(settings: Settings, inputs: list[Path], dates: str) -> str:
+    """A hash of everything the store is built from (files and change dates): the same inputs
+    give the same version."""
     digest = hashlib.sha256(settings.base_iri.encode())
     for path in [*inputs, *rule_files(settings.rules_dir)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(dates.encode())
     return digest.hexdigest()[:16]
 
 

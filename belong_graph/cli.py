@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -13,6 +14,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from belong_graph import build as pipeline
+from belong_graph import changes as change_dates
 from belong_graph import synthetic
 from belong_graph.errors import BelongError, ValidationFailed
 from belong_graph.formats import RDF_FORMATS, rdf_format
@@ -133,10 +135,12 @@ def serve(
     options = {"host": host, "port": port, "threads": threads, "workers": workers}
     settings = Settings.load({**vars(settings), **{k: v for k, v in options.items() if v}})
     if data_paths:
+        served = settings.store_dir.with_name("served-" + _paths_key(data_paths))
         settings = dataclasses.replace(
             settings,
             data_paths=data_paths,
-            store_dir=settings.store_dir.with_name("served-" + _paths_key(data_paths)),
+            store_dir=served,
+            changes_file=served / "record-dates.tsv",  # not our data's ledger: dated by the build
         )
         pipeline.build_store(settings, validate_data=not no_validate)
     elif pipeline.current_store_dir(settings) is None:
@@ -178,3 +182,28 @@ def namespace(settings: Settings, check: bool) -> None:
             raise click.ClickException("_bel.py is out of date: run `belong-graph namespace`.")
         return
     NAMESPACE_MODULE.write_text(source)
+
+
+@main.command()
+@click.option("--update", is_flag=True, help="Write the new dates into the ledger.")
+@click.option("--check", is_flag=True, help="Exit 1 if the ledger is out of date.")
+@click.pass_obj
+@reports_errors
+def changes(settings: Settings, update: bool, check: bool) -> None:
+    """Show which entities changed since the change ledger was written; --update records them.
+
+    A new or changed entity is dated today, an unchanged one keeps its date, a removed one is
+    kept as deleted. Commit the ledger with the data change.
+    """
+    data = pipeline.check(settings, validate_data=False).data
+    ledger = change_dates.read_ledger(settings.changes_file)
+    today = datetime.now(UTC).date()
+    after = change_dates.updated(ledger, change_dates.current_digests(data.store, settings), today)
+    for line in change_dates.differences(ledger, after):
+        click.echo(line)
+    if update:
+        change_dates.write_ledger(after, settings.changes_file)
+    elif check and after != ledger:
+        raise click.ClickException(
+            f"{settings.changes_file} is out of date: run `belong-graph changes --update`."
+        )

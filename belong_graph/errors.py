@@ -129,3 +129,14 @@ class ClientGone(BelongError):
     """The client disconnected before its answer was ready; its query was stopped."""
 
     status = 499
+
+
+class OaiError(BelongError):
+    """An OAI-PMH error condition: answered, as the protocol says, with HTTP 200 and an
+    ``error`` element carrying its code (badVerb, badArgument, badResumptionToken...)."""
+
+    status = 200
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

@@ -38,6 +38,10 @@ class Settings:
         (PROJECT_ROOT / "data",),
         "RDF files, or folders of them, that hold the curated data (colon-separated in the env).",
     )
+    changes_file: Path = _setting(
+        PROJECT_ROOT / "data" / "changes" / "record-dates.tsv",
+        "Ledger of each entity's last change date (`belong-graph changes --update` writes it).",
+    )
     ontology_dir: Path = _setting(PROJECT_ROOT / "ontology", "Folder of the OWL ontology files.")
     shapes_dir: Path = _setting(PROJECT_ROOT / "shapes", "Folder of the SHACL shapes files.")
     rules_dir: Path = _setting(
@@ -85,6 +89,13 @@ class Settings:
         512, "Answers to GET queries kept in memory, keyed by dataset version, query and format."
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may reuse an answer.")
+    oai_page_size: int = _setting(
+        100, "Records or headers in one OAI-PMH list response; more come by resumption token."
+    )
+    oai_admin_email: str = _setting(
+        "data@belongnetwork.co.uk",
+        "Address that OAI-PMH's Identify gives harvesters for the repository's administrator.",
+    )
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -99,6 +110,9 @@ class Settings:
 
     def derived_graph_iri(self) -> str:
         return self.graph_iri("derived")
+
+    def changes_graph_iri(self) -> str:
+        return self.graph_iri("changes")
 
     def graph_iri(self, name: str) -> str:
         """The named graph that holds one part of the dataset (a data file, the ontology...)."""

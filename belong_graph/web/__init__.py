@@ -16,7 +16,7 @@ from belong_graph.catalogue import load_catalogue
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
-from belong_graph.web import api, errors, linked, pages, sparql
+from belong_graph.web import api, errors, linked, oai, pages, sparql
 from belong_graph.web.caching import AnswerCache
 from belong_graph.web.state import AppState
 
@@ -28,6 +28,7 @@ COMPRESSED_TYPES = [
     "text/plain",
     "text/tab-separated-values",
     "text/turtle",
+    "text/xml",
     "application/javascript",
     "application/json",
     "application/ld+json",
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(linked.blueprint)
+    app.register_blueprint(oai.blueprint)
     return app
 
 

@@ -1,0 +1,221 @@
+"""Change dates: when each entity's description last changed, kept in a committed ledger.
+
+An entity is every IRI under ``<base>id/`` that the curated data describes. Its description is
+what a record of it shows: its own triples (with the blank nodes under it), the triples of the
+part nodes that link it (credits and participations, typed :data:`PART_CLASSES`), and the labels
+of everything those triples name. The description is hashed with the base IRI left out, so the
+hash is the same whatever ``base_iri`` is.
+
+The ledger (setting ``changes_file``, ``data/changes/record-dates.tsv``) holds, per entity, the
+date its hash last changed, the hash, and whether the entity still exists. ``belong-graph changes
+--update`` rewrites it: a new or changed entity gets today's date, an unchanged one keeps its
+date, and one that is gone is kept as deleted, for good (OAI-PMH's ``persistent`` deletions).
+The build applies the same rule to the ledger as committed, so a build from data whose ledger was
+not updated still dates the changes (by the day of the build), and writes the dates into the
+graph ``<base>graph/changes`` as ``dcterms:modified`` (``prov:invalidatedAtTime`` for deletions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from belong_graph.errors import BelongError
+from belong_graph.namespaces import BEL
+from belong_graph.settings import Settings
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCTERMS_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
+PROV_INVALIDATED = ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime")
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+PART_CLASSES = frozenset({ox.NamedNode(BEL.Authorship), ox.NamedNode(BEL.Participation)})
+LABELS = frozenset(
+    ox.NamedNode(iri)
+    for iri in (
+        "http://purl.org/dc/terms/title",
+        "http://schema.org/name",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+    )
+)
+HEADER = (
+    "# When each entity's description last changed. Written by `belong-graph changes --update`;"
+    " never edited by hand.\n"
+    "entity\tmodified\tdigest\tstate\n"
+)
+LIVE, DELETED = "live", "deleted"
+
+
+class LedgerError(BelongError):
+    """A change ledger that cannot be read."""
+
+    status = 500
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entity's line in the ledger."""
+
+    modified: date
+    digest: str
+    deleted: bool = False
+
+
+Ledger = dict[str, Entry]  # by the entity's IRI relative to ``<base>id/``
+
+
+def entity_digests(quads: Iterable[ox.Quad], *, base_iri: str) -> dict[str, str]:
+    """The hash of every entity's description, by its IRI relative to ``<base>id/``."""
+    index = _Index(quads, base_iri)
+    entities = base_iri + "id/"
+    return {
+        subject.value.removeprefix(entities): hashlib.sha256(
+            "\n".join(sorted(index.describe(subject))).encode()
+        ).hexdigest()[:16]
+        for subject in index.triples
+        if isinstance(subject, ox.NamedNode) and subject.value.startswith(entities)
+    }
+
+
+class _Index:
+    """The curated triples by subject, with the part nodes that point at each entity."""
+
+    def __init__(self, quads: Iterable[ox.Quad], base_iri: str) -> None:
+        self.base = "<" + base_iri + "id/"
+        triples: dict[object, list[tuple[ox.NamedNode, object]]] = defaultdict(list)
+        for quad in quads:
+            triples[quad.subject].append((quad.predicate, quad.object))
+        self.triples = dict(triples)
+        self.parts = {
+            subject
+            for subject, pairs in self.triples.items()
+            if any(p == RDF_TYPE and o in PART_CLASSES for p, o in pairs)
+        }
+        self.parts_naming: dict[object, set[object]] = defaultdict(set)
+        for part in self.parts:
+            for _, value in self.triples[part]:
+                self.parts_naming[value].add(part)
+
+    def describe(self, entity: ox.NamedNode) -> Iterator[str]:
+        """The canonical lines of ``entity``'s description."""
+        own = self.triples.get(entity, [])
+        parts = {o for _, o in own if o in self.parts} | self.parts_naming.get(entity, set())
+        parts.discard(entity)
+        for subject in [entity, *sorted(parts, key=str)]:
+            for predicate, value in self.triples.get(subject, ()):
+                yield f"{self._term(subject)} {self._term(predicate)} {self._term(value)}"
+                if isinstance(value, ox.NamedNode) and value != entity:
+                    yield from self._labels(value)
+
+    def _labels(self, node: ox.NamedNode) -> Iterator[str]:
+        for predicate, value in self.triples.get(node, ()):
+            if predicate in LABELS:
+                yield f"{self._term(node)} {self._term(predicate)} {self._term(value)}"
+
+    def _term(self, term: object, seen: frozenset[object] = frozenset()) -> str:
+        """N-Triples without the base IRI; a blank node as its own sorted description."""
+        if isinstance(term, ox.BlankNode):
+            if term in seen:
+                return "[]"
+            inner = sorted(
+                f"{self._term(p)} {self._term(o, seen | {term})}"
+                for p, o in self.triples.get(term, ())
+            )
+            return "[" + " ; ".join(inner) + "]"
+        return str(term).replace(self.base, "<id/")
+
+
+def updated(ledger: Mapping[str, Entry], digests: Mapping[str, str], today: date) -> Ledger:
+    """The ledger after today's data: new and changed entities dated today, gone ones deleted."""
+    result: Ledger = {}
+    for entity, digest in digests.items():
+        entry = ledger.get(entity)
+        unchanged = entry is not None and not entry.deleted and entry.digest == digest
+        result[entity] = entry if unchanged and entry else Entry(today, digest)
+    for entity, entry in ledger.items():
+        if entity not in digests:
+            result[entity] = (
+                entry if entry.deleted else replace(entry, modified=today, deleted=True)
+            )
+    return dict(sorted(result.items()))
+
+
+def differences(before: Mapping[str, Entry], after: Mapping[str, Entry]) -> list[str]:
+    """What an update changes, one line per entity (new, changed, deleted)."""
+    lines = []
+    for entity, entry in after.items():
+        old = before.get(entity)
+        if old == entry:
+            continue
+        what = "deleted" if entry.deleted else "new" if old is None or old.deleted else "changed"
+        lines.append(f"{what}\t{entity}")
+    return lines
+
+
+def read_ledger(path: Path) -> Ledger:
+    """The ledger in ``path``; an empty one if there is no file yet."""
+    if not path.exists():
+        return {}
+    ledger: Ledger = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line or line.startswith("#") or line.startswith("entity\t"):
+            continue
+        try:
+            entity, modified, digest, state = line.split("\t")
+            ledger[entity] = Entry(date.fromisoformat(modified), digest, state == DELETED)
+        except ValueError:
+            raise LedgerError(
+                f"{path}, line {number}: expected entity, date, digest, state"
+            ) from None
+    return ledger
+
+
+def write_ledger(ledger: Mapping[str, Entry], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"{entity}\t{e.modified.isoformat()}\t{e.digest}\t{DELETED if e.deleted else LIVE}\n"
+        for entity, e in sorted(ledger.items())
+    ]
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+
+
+def date_quads(ledger: Mapping[str, Entry], *, base_iri: str, graph: str) -> list[ox.Quad]:
+    """``dcterms:modified`` for every entity, and ``prov:invalidatedAtTime`` for deleted ones."""
+    into = ox.NamedNode(graph)
+    quads = []
+    for entity, entry in ledger.items():
+        node = ox.NamedNode(base_iri + "id/" + entity)
+        day = entry.modified.isoformat()
+        quads.append(ox.Quad(node, DCTERMS_MODIFIED, ox.Literal(day, datatype=XSD_DATE), into))
+        if entry.deleted:
+            when = ox.Literal(day + "T00:00:00Z", datatype=XSD_DATETIME)
+            quads.append(ox.Quad(node, PROV_INVALIDATED, when, into))
+    return quads
+
+
+def current_digests(store: ox.Store, settings: Settings) -> dict[str, str]:
+    """The digests of the entities in the curated data files of ``store``."""
+    data = settings.graph_iri("data/")
+    quads = (
+        quad
+        for graph in store.named_graphs()
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(data)
+        for quad in store.quads_for_pattern(None, None, None, graph)
+    )
+    return entity_digests(quads, base_iri=settings.base_iri)
+
+
+def add_change_dates(store: ox.Store, settings: Settings, *, today: date | None = None) -> Ledger:
+    """Date every entity of ``store`` from the committed ledger (today where it is out of date),
+    add the dates to the changes graph, and return the ledger they come from."""
+    today = today or datetime.now(UTC).date()
+    ledger = updated(read_ledger(settings.changes_file), current_digests(store, settings), today)
+    store.extend(date_quads(ledger, base_iri=settings.base_iri, graph=settings.changes_graph_iri()))
+    return ledger

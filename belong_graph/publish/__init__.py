@@ -1,0 +1,1 @@
+"""What belong-graph publishes for harvesters, built from the graph by SPARQL."""

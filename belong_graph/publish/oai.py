@@ -1,0 +1,384 @@
+"""An OAI-PMH 2.0 data provider for the library's resources: the six verbs, their arguments and
+error conditions, selective harvesting by set and date, and resumption tokens, as XML.
+
+Items are the resources of the Belong Network Library. An item's OAI identifier is
+``oai:<host of the base IRI>:<its IRI after id/>`` (``oai:data.belongnetwork.co.uk:resource/
+cultivating-contact``); its datestamp is the day its description last changed (see
+:mod:`belong_graph.changes`), so harvests can be incremental. Deleted items stay in the ledger
+for good: ``deletedRecord`` is ``persistent``.
+
+Resumption tokens are stateless: a token carries the list request (verb, metadataPrefix, from,
+until, set), the cursor of the next page and a fingerprint of the complete list (identifiers and
+datestamps). When the list has changed since the token was issued, the token is refused with
+``badResumptionToken`` and the harvest starts again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from belong_graph.errors import OaiError
+from belong_graph.namespaces import PREFIXES
+from belong_graph.publish.oai_records import DC, FORMATS, OAI_DC, RDF, XSI, Item, Library
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+SCHEMA_LOCATIONS = {
+    OAI: f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd",
+    OAI_IDENTIFIER: f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd",
+}
+CONVENTIONAL = {
+    **PREFIXES,
+    "oai": OAI,  # ElementTree writes no default namespace where attributes have none
+    "oai_dc": OAI_DC,
+    "dc": DC,
+    "xsi": XSI,
+    "rdf": RDF,
+    "oai-identifier": OAI_IDENTIFIER,
+}
+for _prefix, _namespace in CONVENTIONAL.items():
+    ET.register_namespace(_prefix, _namespace)  # the conventional prefixes in what we write
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+LIST_VERBS = ("ListIdentifiers", "ListRecords")
+
+
+@dataclass(frozen=True)
+class Verb:
+    required: frozenset[str] = frozenset()
+    optional: frozenset[str] = frozenset()
+    exclusive: str | None = None  # an argument that may only come alone
+
+
+SELECTION = frozenset({"from", "until", "set"})
+VERBS = {
+    "Identify": Verb(),
+    "ListMetadataFormats": Verb(optional=frozenset({"identifier"})),
+    "ListSets": Verb(exclusive="resumptionToken"),
+    "ListIdentifiers": Verb(frozenset({"metadataPrefix"}), SELECTION, "resumptionToken"),
+    "ListRecords": Verb(frozenset({"metadataPrefix"}), SELECTION, "resumptionToken"),
+    "GetRecord": Verb(frozenset({"identifier", "metadataPrefix"})),
+}
+
+
+@dataclass(frozen=True)
+class Repository:
+    """How the provider describes itself."""
+
+    base_url: str  # where it answers, as harvesters reach it
+    base_iri: str
+    admin_email: str
+    page_size: int
+    built: str  # the build time, ISO 8601 (the earliest datestamp of an empty repository)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_iri).hostname or "localhost"
+
+    def identifier(self, iri: str) -> str:
+        return f"oai:{self.host}:{iri.removeprefix(self.base_iri + 'id/')}"
+
+    def iri(self, identifier: str) -> str | None:
+        prefix = f"oai:{self.host}:"
+        if not identifier.startswith(prefix) or len(identifier) == len(prefix):
+            return None
+        return self.base_iri + "id/" + identifier.removeprefix(prefix)
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What a list request selects, and where its next page starts."""
+
+    verb: str
+    prefix: str
+    start: str | None = None  # from
+    until: str | None = None
+    set_spec: str | None = None
+    cursor: int = 0
+    fingerprint: str = ""
+
+
+def respond(
+    arguments: Mapping[str, Sequence[str]], repository: Repository, library: Library, now: datetime
+) -> bytes:
+    """The OAI-PMH response to a request's ``arguments`` (each with every value given)."""
+    root = ET.Element(f"{{{OAI}}}OAI-PMH")
+    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS[OAI])
+    ET.SubElement(root, f"{{{OAI}}}responseDate").text = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    request = ET.SubElement(root, f"{{{OAI}}}request")
+    request.text = repository.base_url
+    try:
+        verb, values = _checked(arguments)
+        for name, value in values.items():
+            request.set(name, value)
+        root.append(HANDLERS[verb](values, repository, library))
+    except OaiError as error:
+        if error.code in ("badVerb", "badArgument"):
+            request.attrib.clear()  # the protocol wants the bare base URL then
+        ET.SubElement(root, f"{{{OAI}}}error", code=error.code).text = error.message
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
+    """The verb and its arguments, each given once, as the verb allows."""
+    verbs = arguments.get("verb", [])
+    if len(verbs) != 1 or verbs[0] not in VERBS:
+        given = f"{verbs[0]!r} is not a verb" if len(verbs) == 1 else "give exactly one verb"
+        raise OaiError("badVerb", f"{given}; the verbs are {', '.join(VERBS)}.")
+    verb = VERBS[verbs[0]]
+    repeated = sorted(name for name, values in arguments.items() if len(values) > 1)
+    if repeated:
+        raise OaiError("badArgument", f"Repeated argument: {', '.join(repeated)}.")
+    values = {name: given[0] for name, given in arguments.items() if name != "verb"}
+    allowed = verb.required | verb.optional | {verb.exclusive}
+    illegal = sorted(set(values) - allowed)
+    if illegal:
+        raise OaiError("badArgument", f"{verbs[0]} does not take {', '.join(illegal)}.")
+    if verb.exclusive and verb.exclusive in values:
+        if len(values) > 1:
+            raise OaiError("badArgument", f"{verb.exclusive} must be the only argument.")
+    else:
+        missing = sorted(verb.required - set(values))
+        if missing:
+            raise OaiError("badArgument", f"{verbs[0]} needs {', '.join(missing)}.")
+    _check_selection(values)
+    return verbs[0], {"verb": verbs[0], **values}
+
+
+def _check_selection(values: Mapping[str, str]) -> None:
+    for name in ("from", "until"):
+        if name in values and not _is_day(values[name]):
+            raise OaiError(
+                "badArgument", f"{name} must be a day, YYYY-MM-DD (this repository's granularity)."
+            )
+    if "from" in values and "until" in values and values["from"] > values["until"]:
+        raise OaiError("badArgument", "from must not be later than until.")
+    if "set" in values and not SET_SPEC.fullmatch(values["set"]):
+        raise OaiError("badArgument", f"{values['set']!r} is not a setSpec.")
+
+
+def _is_day(text: str) -> bool:
+    if not DAY.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _element(tag: str, parent: ET.Element | None = None, text: str | None = None) -> ET.Element:
+    element = (
+        ET.Element(f"{{{OAI}}}{tag}")
+        if parent is None
+        else ET.SubElement(parent, f"{{{OAI}}}{tag}")
+    )
+    element.text = text
+    return element
+
+
+def identify(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+    items = library.items()
+    earliest = min((i.datestamp for i in items if i.datestamp), default=repository.built[:10])
+    answer = _element("Identify")
+    _element("repositoryName", answer, library.name())
+    _element("baseURL", answer, repository.base_url)
+    _element("protocolVersion", answer, "2.0")
+    _element("adminEmail", answer, repository.admin_email)
+    _element("earliestDatestamp", answer, earliest)
+    _element("deletedRecord", answer, "persistent")
+    _element("granularity", answer, "YYYY-MM-DD")
+    _element("compression", answer, "gzip")  # the web app gzips when asked
+    description = _element("description", answer)
+    scheme = ET.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier")
+    scheme.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS[OAI_IDENTIFIER])
+    sample = next((i.iri for i in items if not i.deleted), repository.base_iri + "id/resource/x")
+    for tag, text in (
+        ("scheme", "oai"),
+        ("repositoryIdentifier", repository.host),
+        ("delimiter", ":"),
+        ("sampleIdentifier", repository.identifier(sample)),
+    ):
+        ET.SubElement(scheme, f"{{{OAI_IDENTIFIER}}}{tag}").text = text
+    return answer
+
+
+def list_metadata_formats(
+    values: Mapping[str, str], repository: Repository, library: Library
+) -> ET.Element:
+    if "identifier" in values and _item(values["identifier"], repository, library).deleted:
+        raise OaiError("noMetadataFormats", "The item was deleted: it has no metadata now.")
+    answer = _element("ListMetadataFormats")
+    for fmt in FORMATS:
+        entry = _element("metadataFormat", answer)
+        _element("metadataPrefix", entry, fmt.prefix)
+        _element("schema", entry, fmt.schema)
+        _element("metadataNamespace", entry, fmt.namespace)
+    return answer
+
+
+def list_sets(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+    if "resumptionToken" in values:
+        raise OaiError("badResumptionToken", "The list of sets comes whole; it has no tokens.")
+    answer = _element("ListSets")
+    for oai_set in library.sets():
+        entry = _element("set", answer)
+        _element("setSpec", entry, oai_set.spec)
+        _element("setName", entry, oai_set.name)
+    return answer
+
+
+def get_record(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+    prefix = _format(values["metadataPrefix"])
+    item = _item(values["identifier"], repository, library)
+    answer = _element("GetRecord")
+    answer.append(
+        _record(item, repository, {} if item.deleted else library.metadata(prefix, [item.iri]))
+    )
+    return answer
+
+
+def list_items(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+    """ListIdentifiers and ListRecords: one page of the selected items, and a token for more."""
+    request = (
+        _decoded(values["verb"], values["resumptionToken"])
+        if "resumptionToken" in values
+        else ListRequest(
+            values["verb"],
+            values["metadataPrefix"],
+            values.get("from"),
+            values.get("until"),
+            values.get("set"),
+        )
+    )
+    _format(request.prefix)
+    selected = [item for item in library.items() if _selects(request, item)]
+    fingerprint = _fingerprint(selected)
+    if request.fingerprint and (
+        request.fingerprint != fingerprint or request.cursor >= len(selected)
+    ):
+        raise OaiError(
+            "badResumptionToken", "The list changed since this token was issued: start again."
+        )
+    if not selected:
+        raise OaiError("noRecordsMatch", "No item matches this selection.")
+    page = selected[request.cursor : request.cursor + repository.page_size]
+    answer = _element(request.verb)
+    if request.verb == "ListIdentifiers":
+        for item in page:
+            answer.append(_header(item, repository))
+    else:
+        live = [item.iri for item in page if not item.deleted]
+        metadata = library.metadata(request.prefix, live) if live else {}
+        for item in page:
+            answer.append(_record(item, repository, metadata))
+    following = request.cursor + len(page)
+    if request.cursor or following < len(selected):
+        token = _element("resumptionToken", answer)
+        token.set("completeListSize", str(len(selected)))
+        token.set("cursor", str(request.cursor))
+        if following < len(selected):
+            token.text = _encoded(replace(request, cursor=following, fingerprint=fingerprint))
+    return answer
+
+
+def _format(prefix: str) -> str:
+    if prefix not in {f.prefix for f in FORMATS}:
+        offered = ", ".join(f.prefix for f in FORMATS)
+        raise OaiError("cannotDisseminateFormat", f"{prefix!r} is not offered; use {offered}.")
+    return prefix
+
+
+def _item(identifier: str, repository: Repository, library: Library) -> Item:
+    iri = repository.iri(identifier)
+    for item in library.items():
+        if item.iri == iri:
+            return item
+    raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository.")
+
+
+def _selects(request: ListRequest, item: Item) -> bool:
+    if request.start and item.datestamp < request.start:
+        return False
+    if request.until and item.datestamp > request.until:
+        return False
+    spec = request.set_spec
+    return not spec or any(s == spec or s.startswith(spec + ":") for s in item.sets)
+
+
+def _header(item: Item, repository: Repository) -> ET.Element:
+    header = _element("header")
+    if item.deleted:
+        header.set("status", "deleted")
+    _element("identifier", header, repository.identifier(item.iri))
+    _element("datestamp", header, item.datestamp)
+    for spec in item.sets:
+        _element("setSpec", header, spec)
+    return header
+
+
+def _record(item: Item, repository: Repository, metadata: Mapping[str, ET.Element]) -> ET.Element:
+    record = _element("record")
+    record.append(_header(item, repository))
+    if not item.deleted:
+        _element("metadata", record).append(metadata[item.iri])
+    return record
+
+
+def _fingerprint(items: Sequence[Item]) -> str:
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(f"{item.iri}\t{item.datestamp}\t{item.deleted}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _encoded(request: ListRequest) -> str:
+    fields = [request.prefix, request.start, request.until, request.set_spec, request.cursor]
+    text = json.dumps([*fields, request.fingerprint], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decoded(verb: str, token: str) -> ListRequest:
+    """The list request a token carries; badResumptionToken if it is not one of ours."""
+    refused = OaiError("badResumptionToken", "This resumption token is not one this server gave.")
+    try:
+        fields = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise refused from None
+    if not isinstance(fields, list) or len(fields) != 6:
+        raise refused
+    prefix, start, until, set_spec, cursor, fingerprint = fields
+    texts = (start, until, set_spec)
+    if prefix not in {f.prefix for f in FORMATS} or not isinstance(fingerprint, str):
+        raise refused
+    if not fingerprint:
+        raise refused
+    if not all(v is None or isinstance(v, str) for v in texts):
+        raise refused
+    if not isinstance(cursor, int) or cursor <= 0:
+        raise refused
+    try:
+        _check_selection({k: v for k, v in zip(("from", "until", "set"), texts, strict=True) if v})
+    except OaiError:
+        raise refused from None
+    return ListRequest(verb, prefix, start, until, set_spec, cursor, fingerprint)
+
+
+HANDLERS: dict[str, Callable[[Mapping[str, str], Repository, Library], ET.Element]] = {
+    "Identify": identify,
+    "ListMetadataFormats": list_metadata_formats,
+    "ListSets": list_sets,
+    "GetRecord": get_record,
+    "ListIdentifiers": list_items,
+    "ListRecords": list_items,
+}

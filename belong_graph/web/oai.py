@@ -1,0 +1,44 @@
+"""``/oai``: the OAI-PMH 2.0 data provider, by GET or POST (see :mod:`belong_graph.publish.oai`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+
+from belong_graph.publish.oai import Repository, respond
+from belong_graph.publish.oai_records import Library
+from belong_graph.sparql.answer import Job
+from belong_graph.web.api import _answer
+from belong_graph.web.caching import etag_for
+from belong_graph.web.state import AppState, state
+
+blueprint = Blueprint("oai", __name__)
+WHOLE = 10**9  # rows: more than any library has
+
+
+@blueprint.route("/oai", methods=["GET", "POST"])
+def endpoint() -> Response:
+    app = state()
+    arguments = request.form if request.method == "POST" else request.args
+    repository = Repository(
+        base_url=url_for("oai.endpoint", _external=True),
+        base_iri=app.settings.base_iri,
+        admin_email=app.settings.oai_admin_email,
+        page_size=app.settings.oai_page_size,
+        built=app.version.built,
+    )
+    library = Library(lambda query: _select(app, query), base_iri=app.settings.base_iri)
+    body = respond(arguments.to_dict(flat=False), repository, library, datetime.now(UTC))
+    return Response(body, mimetype="text/xml")
+
+
+def _select(app: AppState, query: str) -> dict[str, Any]:
+    """Run one of the provider's own SELECT queries in the pool (through the answer cache), as
+    SPARQL JSON. They are not cut at ``result_limit``, the cap on clients' queries: a list of
+    items must be whole, and its size is the library's."""
+    job = Job(query, "json", None, WHOLE)
+    document: dict[str, Any] = json.loads(_answer(app, job, etag_for(app.version, job)).body)
+    return document
