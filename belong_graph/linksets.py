@@ -153,8 +153,8 @@ def void_linksets(report: LinkReport, *, dataset: str, base_iri: str) -> Graph:
         if not linkset.target.dataset:
             continue
         target = _target_node(graph, linkset.target, base_iri)
-        local = linkset.predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        node = URIRef(f"{base_iri}id/linkset/{linkset.target.name}-{local.lower()}")
+        predicate = _curie(linkset.predicate).replace(":", "-").lower()  # owl-sameas
+        node = URIRef(f"{base_iri}id/linkset/{linkset.target.name}-{predicate}")
         graph.add((node, RDF.type, VOID.Linkset))
         graph.add((subjects, VOID.subset, node))
         graph.add((node, VOID.subjectsTarget, subjects))
