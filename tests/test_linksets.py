@@ -133,3 +133,36 @@ def test_links_command_prints_the_report(report: LinkReport) -> None:
     assert lines[-1].startswith(
         f"Total: {report.total} links; {report.dataset_links} to {len(report.datasets)} datasets"
     )
+
+
+def test_every_link_to_a_dataset_names_its_evidence(library: OxigraphStore) -> None:
+    """sameAs and homepage links through their identifier node's primary source; mappings
+    through the statement that names the published data they were checked against."""
+    unsupported = f"""PREFIX schema: <http://schema.org/> PREFIX prov: <http://www.w3.org/ns/prov#>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    SELECT ?s ?p ?o WHERE {{
+        ?s ?p ?o FILTER (STRSTARTS(STR(?s), "{BASE}") && isIRI(?o) && !STRSTARTS(STR(?o), "{BASE}"))
+        {{
+            VALUES ?p {{ <{OWL.sameAs}> <{SCHEMA.sameAs}> <http://xmlns.com/foaf/0.1/homepage> }}
+            FILTER NOT EXISTS {{
+                ?s schema:identifier ?id . ?id schema:url ?o ; prov:hadPrimarySource ?evidence .
+            }}
+        }} UNION {{
+            VALUES ?p {{ skos:exactMatch skos:closeMatch skos:broadMatch }}
+            FILTER NOT EXISTS {{
+                ?m rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                    prov:wasDerivedFrom ?evidence .
+            }}
+        }}
+    }}"""
+    assert list(library.query(unsupported)) == []
+    mapped = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT DISTINCT ?read WHERE {
+        ?m rdf:subject ?s ; prov:wasDerivedFrom/dcterms:identifier ?read }"""
+    assert {row["read"].value for row in library.query(mapped)} >= {
+        "coar-repositories/coar-vocabularies-website:webroot/content/resource_types/3.0/c_18ws/index.md",
+        "ruby-rdf/rdf-vocab:lib/rdf/vocab/marcrelators.rb",
+        "ruby-rdf/rdf-vocab:lib/rdf/vocab/dcmitype.rb",
+    }
