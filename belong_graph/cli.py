@@ -15,7 +15,7 @@ import click
 
 from belong_graph import build as pipeline
 from belong_graph import changes as change_dates
-from belong_graph import synthetic
+from belong_graph import linksets, synthetic
 from belong_graph.errors import BelongError, ValidationFailed
 from belong_graph.formats import RDF_FORMATS, rdf_format
 from belong_graph.load import parse_file
@@ -101,6 +101,17 @@ def export(settings: Settings, format_name: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def links(settings: Settings) -> None:
+    """Count the outbound links to other datasets, per target and link predicate."""
+    store = pipeline.build_in_memory(settings)
+    click.echo(
+        linksets.format_report(linksets.link_report(store, base_iri=settings.base_iri)), nl=False
+    )
 
 
 @main.command()

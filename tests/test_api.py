@@ -328,6 +328,8 @@ VIEW_EXAMPLES = {
         "other": "organisation/nuffield-foundation",
     },
     "label": {"entity": "organisation/belong"},
+    "external-identifiers": {"entity": "organisation/university-of-kent"},
+    "lookup": {"id": "00xkeyj56"},
 }
 
 

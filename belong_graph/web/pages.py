@@ -24,8 +24,11 @@ FACETS = (("theme", "Resource Themes"), ("type", "Resource Type"), ("year", "Res
 SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A to Z"))
 ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their parameter
     "resource": ("Resource", (("resource", "resource"),)),
-    "organisation": ("Organisation", (("organisation-profile", "organisation"),)),
-    "person": ("Person", (("person-profile", "person"),)),
+    "organisation": (
+        "Organisation",
+        (("organisation-profile", "organisation"), ("external-identifiers", "entity")),
+    ),
+    "person": ("Person", (("person-profile", "person"), ("external-identifiers", "entity"))),
     "project": ("Initiative", (("initiatives", "initiative"),)),
     "theme": ("Theme", (("resources", "theme"), ("resources-per-year-and-theme", "theme"))),
 }
