@@ -261,3 +261,12 @@ def test_the_copy_of_the_table_is_the_shared_one() -> None:
     if not SHARED.exists():
         pytest.skip("no shared identifiers table beside this checkout")
     assert TABLE.read_bytes() == SHARED.read_bytes()
+
+
+def test_identifier_nodes_are_labelled_by_scheme_and_value(library: OxigraphStore) -> None:
+    labels = rows(
+        library,
+        f"SELECT ?label WHERE {{ <{BASE}organisation/university-of-kent> schema:identifier ?id . "
+        "?id <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+    )
+    assert {("ROR ID 00xkeyj56",), ("Wikidata QID Q1516684",)} <= labels

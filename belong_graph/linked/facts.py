@@ -120,7 +120,8 @@ def _value(description: Description, term: Term) -> Value:
             description.label(t) or compact_iri(t.value) for t in description.types(term)
         )
         return Value(kinds or "(no name)", nested=nested)
-    return Value(description.label(term) or compact_iri(term.value), iri=term.value)
+    text = description.label(term) or compact_iri(term.value)
+    return Value("" if text == term.value else text, iri=term.value)  # "": the page's address
 
 
 def _order(value: Value) -> tuple[str, str]:
