@@ -24,7 +24,7 @@ from belong_graph.store import DATASET_FILE, OxigraphStore
 DUMPS_DIR = "dumps"
 MANIFEST = "dumps.json"
 STEM = "belong-graph"
-DUMP_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
+DUMP_FORMATS = ("nquads", "trig", "jsonld", "turtle", "ntriples")  # the last two wait for a count
 GZIP = "application/gzip"
 _CHUNK = 1 << 22
 

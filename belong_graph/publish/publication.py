@@ -32,10 +32,9 @@ def dataset_iri(base_iri: str) -> str:
 
 def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
     """Write the dumps, statistics and entity list of ``store`` into its build folder."""
-    store.triples  # noqa: B018 -- counted once, before the threads that need it start
     with ThreadPoolExecutor(max_workers=2) as executor:
-        counted = executor.submit(count, store, uri_space(base_iri))
-        write_dumps(store, directory, executor)
+        counted = executor.submit(count, store, uri_space(base_iri))  # first: counts the triples
+        write_dumps(store, directory, executor)  # the N-Triples and Turtle dumps need that count
         statistics, entities = counted.result()
     statistics.save(directory)
     save_entities(entities, directory)

@@ -79,6 +79,7 @@ class Entity:
 
 def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entity, ...]]:
     """The statistics of ``store``, and its entities (IRIs starting with ``uri_space``)."""
+    triples = store.triples
     entities = _entities(store, uri_space)
     classes = _partitions(
         store, "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER isIRI(?x) } GROUP BY ?x"
@@ -89,7 +90,7 @@ def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entit
         "GROUP BY ?x",
     )
     statistics = Statistics(
-        triples=store.triples,
+        triples=triples,
         quads=store.version.quads,
         entities=len(entities),
         distinct_subjects=_number(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
