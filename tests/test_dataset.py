@@ -308,7 +308,7 @@ def test_the_dataset_page_has_schema_org_json_ld_naming_the_dumps(
     assert dataset == DATASET
     assert value(graph, dataset, SCHEMA.license) == Literal(str(CC_BY))
     assert value(graph, value(graph, dataset, SCHEMA.publisher), SCHEMA.name) == Literal(
-        "Belong – The Cohesion and Integration Network"
+        "Belong - The Cohesion and Integration Network"
     )
     assert value(graph, dataset, SCHEMA.url) == Literal(SERVER + "dataset")
     assert len(list(graph.objects(dataset, SCHEMA.keywords))) >= 3

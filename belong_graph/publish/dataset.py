@@ -51,7 +51,7 @@ class Metadata:
     licence: str = "https://creativecommons.org/licenses/by/4.0/"
     licence_name: str = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
     publisher: str = "organisation/belong"  # under the URI space
-    publisher_name: str = "Belong – The Cohesion and Integration Network"
+    publisher_name: str = "Belong - The Cohesion and Integration Network"  # its schema:name
     publisher_homepage: str = "https://www.belongnetwork.co.uk/"
     subject: str = "collection/belong-network-library"  # the library the graph describes
     language: str = "en"

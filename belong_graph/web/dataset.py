@@ -207,7 +207,8 @@ def _prefers_html() -> bool:
 
 def _serialize(graph: Graph, fmt: Format) -> bytes:
     if fmt.name == "jsonld":
-        return graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True).encode()
+        context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 
 
