@@ -390,6 +390,28 @@ def test_a_large_sitemap_is_split_under_an_index() -> None:
     ]
 
 
+def test_the_server_splits_a_long_sitemap(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = sitemap_urls(client)
+    monkeypatch.setattr("belong_graph.publish.sitemap.SITEMAP_LIMIT", 50)
+    index = ET.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == SITEMAP + "sitemapindex"
+    listed = [s.findtext(SITEMAP + "loc") or "" for s in index.iter(SITEMAP + "sitemap")]
+    assert listed == [f"{SERVER}sitemaps/{n}.xml" for n in range(1, len(listed) + 1)]
+    assert len(listed) == -(-len(everything) // 50)
+    found: dict[str, str] = {}
+    for url in listed:
+        root = ET.fromstring(client.get(url.removeprefix(SERVER[:-1])).data)
+        assert len(root) <= 50
+        for entry in root.iter(SITEMAP + "url"):
+            found[entry.findtext(SITEMAP + "loc") or ""] = entry.findtext(SITEMAP + "lastmod") or ""
+    assert found == everything
+    beyond = client.get(f"/sitemaps/{len(listed) + 1}.xml")
+    assert beyond.status_code == 404
+    assert b"/sitemap.xml" in beyond.data
+
+
 def test_robots_allows_all_and_points_to_the_sitemap(client: FlaskClient) -> None:
     response = client.get("/robots.txt")
     assert response.status_code == 200

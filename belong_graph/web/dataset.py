@@ -17,6 +17,7 @@ from rdflib import Graph
 from belong_graph.errors import BelongError, NotAcceptable
 from belong_graph.formats import RDF_FORMATS, Format
 from belong_graph.namespaces import PREFIXES
+from belong_graph.publish import sitemap as sitemaps
 from belong_graph.publish.dataset import (
     DatasetContext,
     dataset_description,
@@ -25,14 +26,7 @@ from belong_graph.publish.dataset import (
 )
 from belong_graph.publish.dumps import GZIP
 from belong_graph.publish.publication import Publication
-from belong_graph.publish.sitemap import (
-    Location,
-    locations,
-    pages_of,
-    robots_txt,
-    sitemap_index,
-    urlset,
-)
+from belong_graph.publish.sitemap import Location, locations, robots_txt, sitemap_index, urlset
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import HTML, check_format_name, negotiate
 from belong_graph.web.state import AppState, state
@@ -150,7 +144,7 @@ def sitemap() -> Response:
     etag = etag_for(version, "sitemap", server_address())
     if not_modified(version, etag):
         return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
-    pages = pages_of(_locations(app))
+    pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
     if len(pages) == 1:
         body = urlset(pages[0])
     else:
@@ -171,7 +165,7 @@ def sitemap() -> Response:
 def sitemap_page(number: int) -> Response:
     """One of the numbered sitemaps that the index lists."""
     app = state()
-    pages = pages_of(_locations(app))
+    pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
     if not 1 <= number <= len(pages) or len(pages) == 1:
         raise NotPublished(f"There is no sitemap {number}: see {url_for('dataset.sitemap')}.")
     version = app.version
