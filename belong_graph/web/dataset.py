@@ -165,11 +165,13 @@ def sitemap() -> Response:
 def sitemap_page(number: int) -> Response:
     """One of the numbered sitemaps that the index lists."""
     app = state()
+    version = app.version
+    etag = etag_for(version, "sitemap", server_address(), number)
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
     pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
     if not 1 <= number <= len(pages) or len(pages) == 1:
         raise NotPublished(f"There is no sitemap {number}: see {url_for('dataset.sitemap')}.")
-    version = app.version
-    etag = etag_for(version, "sitemap", server_address(), number)
     response = Response(urlset(pages[number - 1]), mimetype="application/xml")
     return add_validators(response, version, etag, app.settings.cache_max_age)
 
