@@ -28,9 +28,11 @@ $(ASSETS): package.json package-lock.json
 
 install: $(STAMP) $(ASSETS)
 
-# Browser tests drive Debian's Chromium with Playwright (no browser download).
+# Browser tests drive Debian's Chromium with Playwright (no browser download); the dump tests
+# parse every dump with Raptor's rapper as well as rdflib.
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	command -v rapper >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils)
 
 build: install
 	$(BIN)/belong-graph build

@@ -22,6 +22,7 @@ from belong_graph.changes import add_change_dates
 from belong_graph.derive import apply_rules, rule_files
 from belong_graph.errors import StoreMissing, ValidationFailed
 from belong_graph.load import ParsedData, SourceFile, parse_files, source_files
+from belong_graph.publish.publication import publish
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore
 from belong_graph.validate import ValidationReport, load_graphs, validate
@@ -120,13 +121,15 @@ def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
 
 
 def _write_staging(store: OxigraphStore, settings: Settings) -> Path:
-    """Write ``store`` to a new folder beside the current store; nothing serves it yet."""
+    """Write ``store``, its dumps and statistics to a new folder beside the current store;
+    nothing serves it yet."""
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     name = f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = settings.store_dir / name
     try:
         staging.mkdir()
         store.save(staging)
+        publish(store, staging, base_iri=settings.base_iri)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -9,17 +9,21 @@ website), reported but not counted as a link to a dataset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from belong_graph.errors import StoreMissing
 from belong_graph.load import new_graph
 from belong_graph.namespaces import DCTERMS, FOAF, OWL, PREFIXES, SCHEMA, SKOS
+from belong_graph.sparql.description import VOID
 from belong_graph.store import GraphStore
 
-VOID = Namespace("http://rdfs.org/ns/void#")
+LINKSETS_FILE = "linksets.json"
 
 LINK_PREDICATES: tuple[URIRef, ...] = (
     OWL.sameAs,
@@ -141,6 +145,24 @@ def link_report(store: GraphStore, *, base_iri: str) -> LinkReport:
     ranked = {p: i for i, p in enumerate(str(p) for p in LINK_PREDICATES)}
     keys = sorted(counts, key=lambda k: (order[k[0]], ranked[k[1]]))
     return LinkReport(tuple(Linkset(t, p, counts[t, p]) for t, p in keys))
+
+
+def save_report(report: LinkReport, directory: Path) -> None:
+    """Write the report into a build folder, for :func:`read_report`."""
+    rows = [{**asdict(ls), "target": ls.target.name} for ls in report.linksets]
+    (directory / LINKSETS_FILE).write_text(json.dumps(rows, indent=1) + "\n")
+
+
+def read_report(directory: Path) -> LinkReport:
+    """The report a build wrote into ``directory``."""
+    path = directory / LINKSETS_FILE
+    if not path.exists():
+        raise StoreMissing(
+            f"The store at {directory} was built without linksets: run `belong-graph build`."
+        )
+    targets = {t.name: t for t in (*TARGETS, WEB)}
+    rows = json.loads(path.read_text())
+    return LinkReport(tuple(Linkset(**{**row, "target": targets[row["target"]]}) for row in rows))
 
 
 def void_linksets(report: LinkReport, *, dataset: str, base_iri: str) -> Graph:

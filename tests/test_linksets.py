@@ -8,7 +8,8 @@ import csv
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Literal, URIRef
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from belong_graph.cli import main
@@ -166,3 +167,30 @@ def test_every_link_to_a_dataset_names_its_evidence(library: OxigraphStore) -> N
         "ruby-rdf/rdf-vocab:lib/rdf/vocab/marcrelators.rb",
         "ruby-rdf/rdf-vocab:lib/rdf/vocab/dcmitype.rb",
     }
+
+
+def test_the_served_dataset_description_counts_the_links(
+    client: FlaskClient, library: OxigraphStore, report: LinkReport
+) -> None:
+    """The VoID at /.well-known/void has a linkset per target and predicate, each with the
+    number of triples that SPARQL counts, 50 or more links to 3 or more datasets in all."""
+    void = Graph().parse(
+        data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data,
+        format="turtle",
+    )
+    dataset = URIRef(BASE + "id/dataset/belong-network-library")
+    served = {}
+    for linkset in void.objects(dataset, VOID.subset):
+        if (linkset, RDF.type, VOID.Linkset) not in void:
+            continue
+        space = str(void.value(void.value(linkset, VOID.objectsTarget), VOID.uriSpace))
+        predicate = str(void.value(linkset, VOID.linkPredicate))
+        served[space, predicate] = int(void.value(linkset, VOID.triples))
+    expected = {
+        (ls.target.uri_space, ls.predicate): ls.triples
+        for ls in report.linksets
+        if ls.target.dataset
+    }
+    assert served == expected
+    assert all(count(library, p, space) == n for (space, p), n in served.items())
+    assert sum(served.values()) >= 50 and len({space for space, _ in served}) >= 3

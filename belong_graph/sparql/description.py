@@ -16,7 +16,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
-_FORMAT_IRIS = {
+FORMAT_IRIS = {
     "json": FORMATS.SPARQL_Results_JSON,
     "xml": FORMATS.SPARQL_Results_XML,
     "csv": FORMATS.SPARQL_Results_CSV,
@@ -51,7 +51,7 @@ def service_description(
         )
     )
     for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
-        graph.add((service, SD.resultFormat, _FORMAT_IRIS[fmt.name]))
+        graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.name]))
     graph.add((service, BEL.queryTimeLimit, Literal(settings.query_timeout, datatype=XSD.decimal)))
     graph.add((service, BEL.resultLimit, Literal(settings.result_limit)))
     dataset = BNode()

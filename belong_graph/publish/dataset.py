@@ -1,0 +1,292 @@
+"""The dataset description: VoID and DCAT (DCAT-AP style) in RDF, and schema.org ``Dataset`` for
+search engines, from what the build counted and wrote.
+
+The description is assembled from parts, each a function that adds its statements to the graph
+(the dataset's own facts, its statistics, its dumps, its SPARQL service); another part, such as
+the linksets to other datasets, is one function of :data:`PARTS`. IRIs the graph mints stay
+canonical (under the base IRI); the URLs of what is served (dumps, endpoint, pages) start with
+the address the server answers at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+from belong_graph.formats import Format
+from belong_graph.linksets import void_linksets
+from belong_graph.load import new_graph
+from belong_graph.namespaces import DCAT, DCTERMS, FOAF
+from belong_graph.publish.dumps import GZIP, Dump
+from belong_graph.publish.publication import Publication, dataset_iri, uri_space
+from belong_graph.sparql.description import FORMAT_IRIS, SD, VOID
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+_FILE_TYPES = {
+    "nquads": FILE_TYPE.RDF_N_QUADS,
+    "trig": FILE_TYPE.RDF_TRIG,
+    "turtle": FILE_TYPE.RDF_TURTLE,
+    "ntriples": FILE_TYPE.RDF_N_TRIPLES,
+    "jsonld": FILE_TYPE.JSON_LD,
+}
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What no build computes: the dataset's title, description, licence and publisher."""
+
+    title: str = "The Belong Network Library knowledge graph"
+    description: str = (
+        "The Belong Network Library (reports, toolkits, guides, evaluations and webinars on "
+        "social cohesion) with their authors, organisations, research projects, partners and "
+        "funders, as a validated linked-data knowledge graph: the curated data, its ontology, "
+        "its concept schemes (themes, resource types, roles) and the triples derived from them."
+    )
+    licence: str = "https://creativecommons.org/licenses/by/4.0/"
+    licence_name: str = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+    publisher: str = "organisation/belong"  # under the URI space
+    publisher_name: str = "Belong - The Cohesion and Integration Network"  # its schema:name
+    publisher_homepage: str = "https://www.belongnetwork.co.uk/"
+    subject: str = "collection/belong-network-library"  # the library the graph describes
+    language: str = "en"
+    keywords: tuple[str, ...] = field(
+        default=(
+            "social cohesion",
+            "integration",
+            "belonging",
+            "community",
+            "research",
+            "evaluation",
+            "linked data",
+            "knowledge graph",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DatasetContext:
+    """What a part of the description needs: the build's publication and the addresses."""
+
+    publication: Publication
+    base_iri: str
+    server: str  # the address the server answers at, ending with "/"
+    metadata: Metadata = field(default_factory=Metadata)
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(dataset_iri(self.base_iri))
+
+    def entity(self, path: str) -> URIRef:
+        """An entity of the graph, by its path under the URI space."""
+        return URIRef(uri_space(self.base_iri) + path)
+
+    def url(self, path: str) -> str:
+        """Where the server serves ``path``."""
+        return self.server + path
+
+    def served(self, iri: str) -> str:
+        """Where this server shows an IRI of the graph (other IRIs are left as they are)."""
+        return (
+            self.server + iri.removeprefix(self.base_iri) if iri.startswith(self.base_iri) else iri
+        )
+
+    def dump_url(self, dump: Dump) -> str:
+        return self.url("dumps/" + dump.file_name)
+
+
+Part = Callable[[Graph, DatasetContext], None]
+
+
+def describe_dataset(graph: Graph, context: DatasetContext) -> None:
+    """Title, description, licence, publisher, dates, URI space, vocabularies and examples."""
+    meta, dataset, version = context.metadata, context.dataset, context.publication.version
+    statistics = context.publication.statistics
+    publisher = context.entity(meta.publisher)
+    for kind in (VOID.Dataset, DCAT.Dataset):
+        graph.add((dataset, RDF.type, kind))
+    graph.add((dataset, DCTERMS.title, Literal(meta.title, lang=meta.language)))
+    graph.add((dataset, DCTERMS.description, Literal(meta.description, lang=meta.language)))
+    graph.add((dataset, DCTERMS.license, URIRef(meta.licence)))
+    graph.add((URIRef(meta.licence), DCTERMS.title, Literal(meta.licence_name, lang="en")))
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCTERMS.creator, publisher))
+    graph.add((publisher, FOAF.homepage, URIRef(meta.publisher_homepage)))
+    graph.add((dataset, DCTERMS.modified, Literal(version.built, datatype=XSD.dateTime)))
+    graph.add((dataset, DCAT.version, Literal(version.digest)))
+    graph.add((dataset, DCTERMS.subject, context.entity(meta.subject)))
+    graph.add((dataset, VOID.rootResource, context.entity(meta.subject)))
+    graph.add((dataset, DCAT.landingPage, URIRef(context.url("dataset"))))
+    graph.add((dataset, FOAF.homepage, URIRef(context.url("dataset"))))
+    graph.add((dataset, DCTERMS.language, URIRef(LANGUAGES[meta.language])))
+    for keyword in meta.keywords:
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang=meta.language)))
+    graph.add((dataset, VOID.uriSpace, Literal(uri_space(context.base_iri))))
+    for vocabulary in statistics.vocabularies:
+        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+    for example in statistics.examples:
+        graph.add((dataset, VOID.exampleResource, URIRef(example)))
+
+
+def describe_statistics(graph: Graph, context: DatasetContext) -> None:
+    """Triple and entity counts, class and property partitions, and one subset per graph."""
+    dataset, statistics = context.dataset, context.publication.statistics
+    counts = {
+        VOID.triples: statistics.triples,
+        VOID.entities: statistics.entities,
+        VOID.distinctSubjects: statistics.distinct_subjects,
+        VOID.distinctObjects: statistics.distinct_objects,
+        VOID.classes: len(statistics.classes),
+        VOID.properties: len(statistics.properties),
+    }
+    for prop, number in counts.items():
+        graph.add((dataset, prop, Literal(number)))
+    for partition in statistics.classes:
+        node = _partition(graph, dataset, VOID.classPartition, VOID["class"], partition.iri)
+        graph.add((node, VOID.entities, Literal(partition.count)))
+    for partition in statistics.properties:
+        node = _partition(graph, dataset, VOID.propertyPartition, VOID.property, partition.iri)
+        graph.add((node, VOID.triples, Literal(partition.count)))
+    for partition in statistics.graphs:
+        node = _partition(graph, dataset, VOID.subset, SD.name, partition.iri)
+        graph.add((node, RDF.type, VOID.Dataset))
+        graph.add((node, VOID.triples, Literal(partition.count)))
+
+
+def describe_dumps(graph: Graph, context: DatasetContext) -> None:
+    """A ``void:dataDump`` and a ``dcat:Distribution`` for each gzipped dump."""
+    dataset, meta = context.dataset, context.metadata
+    built = Literal(context.publication.version.built, datatype=XSD.dateTime)
+    for dump in context.publication.dumps:
+        fmt, url = dump.format, URIRef(context.dump_url(dump))
+        distribution = URIRef(f"{dataset}#dump-{fmt.extension}")
+        graph.add((dataset, VOID.dataDump, url))
+        graph.add((dataset, VOID.feature, FORMAT_IRIS[fmt.name]))
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        title = f"The whole graph as {format_title(fmt)}, gzipped"
+        graph.add((distribution, DCTERMS.title, Literal(title, lang="en")))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add((distribution, DCAT.accessURL, url))
+        graph.add((distribution, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
+        graph.add((distribution, DCAT.compressFormat, URIRef(IANA + GZIP)))
+        graph.add((distribution, DCTERMS["format"], _FILE_TYPES[fmt.name]))
+        graph.add(
+            (distribution, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger))
+        )
+        graph.add((distribution, DCTERMS.license, URIRef(meta.licence)))
+        graph.add((distribution, DCTERMS.issued, built))
+        graph.add((distribution, DCTERMS.modified, built))
+        checksum = BNode()
+        graph.add((distribution, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+
+
+def describe_service(graph: Graph, context: DatasetContext) -> None:
+    """The SPARQL endpoint, as ``void:sparqlEndpoint`` and as a ``dcat:DataService``."""
+    dataset, endpoint = context.dataset, URIRef(context.url("sparql"))
+    graph.add((dataset, VOID.sparqlEndpoint, endpoint))
+    graph.add((endpoint, RDF.type, DCAT.DataService))
+    graph.add((endpoint, RDF.type, SD.Service))
+    title = f"SPARQL endpoint of {context.metadata.title}"
+    graph.add((endpoint, DCTERMS.title, Literal(title, lang="en")))
+    graph.add((endpoint, DCAT.endpointURL, endpoint))
+    graph.add((endpoint, DCAT.endpointDescription, endpoint))  # its Service Description
+    graph.add((endpoint, DCAT.servesDataset, dataset))
+    graph.add((endpoint, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    graph.add((endpoint, DCTERMS.license, URIRef(context.metadata.licence)))
+
+
+def describe_linksets(graph: Graph, context: DatasetContext) -> None:
+    """The outbound links per target dataset and link predicate, as ``void:Linkset``s."""
+    graph += void_linksets(
+        context.publication.linksets, dataset=str(context.dataset), base_iri=context.base_iri
+    )
+
+
+PARTS: tuple[Part, ...] = (
+    describe_dataset,
+    describe_statistics,
+    describe_dumps,
+    describe_service,
+    describe_linksets,
+)
+LANGUAGES = {"en": "http://publications.europa.eu/resource/authority/language/ENG"}
+
+
+def dataset_description(context: DatasetContext, parts: tuple[Part, ...] = PARTS) -> Graph:
+    """The VoID and DCAT description of the dataset, from ``parts``."""
+    graph = new_graph()
+    for prefix, namespace in (("void", VOID), ("sd", SD), ("spdx", SPDX)):
+        graph.bind(prefix, namespace)
+    for part in parts:
+        part(graph, context)
+    return graph
+
+
+def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
+    """The schema.org ``Dataset`` that search engines (Google Dataset Search) read."""
+    meta, version = context.metadata, context.publication.version
+    publisher = {
+        "@type": "Organization",
+        "@id": str(context.entity(meta.publisher)),
+        "name": meta.publisher_name,
+        "url": meta.publisher_homepage,
+    }
+    return {
+        "@context": {"@vocab": "http://schema.org/"},
+        "@type": "Dataset",
+        "@id": str(context.dataset),
+        "name": meta.title,
+        "description": meta.description,
+        "url": context.url("dataset"),
+        "identifier": str(context.dataset),
+        "version": version.digest,
+        "dateModified": version.built,
+        "license": meta.licence,
+        "isAccessibleForFree": True,
+        "inLanguage": meta.language,
+        "keywords": list(meta.keywords),
+        "creator": publisher,
+        "publisher": publisher,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": f"The whole graph as {format_title(d.format)}, gzipped",
+                "contentUrl": context.dump_url(d),
+                "encodingFormat": d.format.media_type,
+                "contentSize": f"{d.byte_size} B",
+                "sha256": d.sha256,
+            }
+            for d in context.publication.dumps
+        ],
+    }
+
+
+def format_title(fmt: Format) -> str:
+    return _TITLES.get(fmt.name, fmt.name)
+
+
+_TITLES = {
+    "nquads": "N-Quads",
+    "trig": "TriG",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF/XML",
+}
+
+
+def _partition(graph: Graph, dataset: URIRef, link: URIRef, prop: URIRef, iri: str) -> BNode:
+    node = BNode()
+    graph.add((dataset, link, node))
+    graph.add((node, prop, URIRef(iri)))
+    return node

@@ -1,0 +1,74 @@
+"""Everything a build publishes beside the store, written into its build folder (so it switches
+with the store, atomically) and read back by the server."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from belong_graph.linksets import LinkReport, link_report, read_report, save_report
+from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
+from belong_graph.publish.statistics import (
+    Entity,
+    Statistics,
+    count,
+    read_entities,
+    save_entities,
+)
+from belong_graph.store import DatasetVersion, OxigraphStore
+
+DATASET_SLUG = "dataset/belong-network-library"
+
+
+def uri_space(base_iri: str) -> str:
+    """Where the IRIs of the graph's entities start."""
+    return f"{base_iri}id/"
+
+
+def dataset_iri(base_iri: str) -> str:
+    """The IRI of the dataset itself, which the VoID and DCAT description is about."""
+    return uri_space(base_iri) + DATASET_SLUG
+
+
+def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
+    """Write the dumps, statistics, linksets and entity list of ``store`` into its build
+    folder."""
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        counted = executor.submit(count, store, uri_space(base_iri))  # first: counts the triples
+        write_dumps(store, directory, executor)  # the N-Triples and Turtle dumps need that count
+        statistics, entities = counted.result()
+    statistics.save(directory)
+    save_entities(entities, directory)
+    save_report(link_report(store, base_iri=base_iri), directory)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What one build published, as the server reads it."""
+
+    directory: Path
+    version: DatasetVersion
+    statistics: Statistics
+    dumps: tuple[Dump, ...]
+    linksets: LinkReport
+
+    @classmethod
+    def read(cls, directory: Path) -> Publication:
+        return cls(
+            directory,
+            DatasetVersion.read(directory),
+            Statistics.read(directory),
+            read_dumps(directory),
+            read_report(directory),
+        )
+
+    def dump_named(self, file_name: str) -> Dump | None:
+        return next((d for d in self.dumps if d.file_name == file_name), None)
+
+    def dump_path(self, dump: Dump) -> Path:
+        return dump_path(self.directory, dump)
+
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity with its last change, read from the build folder when asked."""
+        return read_entities(self.directory)

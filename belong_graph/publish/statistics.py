@@ -1,0 +1,175 @@
+"""The numbers the dataset description states, counted once at build time.
+
+``void:triples`` counts the distinct triples of the union of the graphs, which is what the
+Turtle and N-Triples dumps hold and what a SPARQL query sees as its default graph; each named
+graph is a subset whose ``void:triples`` counts its own triples, so the subsets add up to the
+quads of the N-Quads and TriG dumps.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from belong_graph.errors import StoreMissing
+from belong_graph.namespaces import DCTERMS, FOAF, ORG, SCHEMA, SKOS
+from belong_graph.store import OxigraphStore
+
+STATISTICS_FILE = "statistics.json"
+ENTITIES_FILE = "entities.tsv"
+EXAMPLE_CLASSES = (  # one example resource of each, the first by IRI
+    DCTERMS.BibliographicResource,
+    FOAF.Person,
+    ORG.FormalOrganization,
+    SCHEMA.ResearchProject,
+    SKOS.ConceptScheme,
+)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A class with its number of entities, a property or a graph with its number of triples."""
+
+    iri: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    triples: int  # distinct triples of the union of the graphs
+    quads: int
+    entities: int  # distinct subjects in the URI space
+    distinct_subjects: int
+    distinct_objects: int
+    classes: tuple[Partition, ...]
+    properties: tuple[Partition, ...]
+    graphs: tuple[Partition, ...]
+    examples: tuple[str, ...]
+    vocabularies: tuple[str, ...]  # namespaces of the classes and properties used
+
+    def save(self, directory: Path) -> None:
+        (directory / STATISTICS_FILE).write_text(json.dumps(asdict(self), indent=1) + "\n")
+
+    @classmethod
+    def read(cls, directory: Path) -> Statistics:
+        path = directory / STATISTICS_FILE
+        if not path.exists():
+            raise StoreMissing(
+                f"The store at {directory} was built without statistics: run `belong-graph build`."
+            )
+        fields: dict[str, Any] = json.loads(path.read_text())
+        for name in ("classes", "properties", "graphs"):
+            fields[name] = tuple(Partition(**p) for p in fields[name])
+        for name in ("examples", "vocabularies"):
+            fields[name] = tuple(fields[name])
+        return cls(**fields)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity of the URI space, for the sitemap: its IRI and when it last changed, if known."""
+
+    iri: str
+    modified: str | None
+
+
+def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entity, ...]]:
+    """The statistics of ``store``, and its entities (IRIs starting with ``uri_space``)."""
+    triples = store.triples
+    entities = _entities(store, uri_space)
+    classes = _partitions(
+        store, "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER isIRI(?x) } GROUP BY ?x"
+    )
+    properties = _partitions(
+        store,
+        "SELECT ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?x ?o WHERE { ?s ?x ?o } } "
+        "GROUP BY ?x",
+    )
+    statistics = Statistics(
+        triples=triples,
+        quads=store.version.quads,
+        entities=len(entities),
+        distinct_subjects=_number(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_objects=_number(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        classes=classes,
+        properties=properties,
+        graphs=_partitions(
+            store, "SELECT ?x (COUNT(*) AS ?n) WHERE { GRAPH ?x { ?s ?p ?o } } GROUP BY ?x"
+        ),
+        examples=_examples(store, uri_space),
+        vocabularies=tuple(sorted({_namespace(p.iri) for p in (*classes, *properties)})),
+    )
+    return statistics, entities
+
+
+def save_entities(entities: tuple[Entity, ...], directory: Path) -> None:
+    lines = (f"{e.iri}\t{e.modified or ''}\n" for e in entities)
+    (directory / ENTITIES_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+def read_entities(directory: Path) -> tuple[Entity, ...]:
+    path = directory / ENTITIES_FILE
+    if not path.exists():
+        raise StoreMissing(
+            f"The store at {directory} was built without its entity list: run `belong-graph build`."
+        )
+    with path.open(encoding="utf-8") as lines:
+        rows = (line.rstrip("\n").split("\t") for line in lines)
+        return tuple(Entity(iri, modified or None) for iri, modified in rows)
+
+
+def _entities(store: OxigraphStore, uri_space: str) -> tuple[Entity, ...]:
+    """Every subject in the URI space, with its latest ``dcterms:modified`` if it has one."""
+    subjects = store.query(
+        f"SELECT DISTINCT ?s WHERE {{ {_space(uri_space)} ?s ?p ?o "
+        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }"
+    )
+    modified = store.query(
+        f"SELECT ?s (MAX(STR(?m)) AS ?d) WHERE {{ ?s <{DCTERMS.modified}> ?m }} GROUP BY ?s"
+    )
+    assert isinstance(subjects, ox.QuerySolutions) and isinstance(modified, ox.QuerySolutions)
+    dates = {row[0].value: row[1].value for row in modified if row[1] is not None}
+    return tuple(Entity(iri, dates.get(iri)) for iri in sorted(row[0].value for row in subjects))
+
+
+def _examples(store: OxigraphStore, uri_space: str) -> tuple[str, ...]:
+    """The first entity (by IRI) of each of :data:`EXAMPLE_CLASSES` that has one."""
+    examples = []
+    for cls in EXAMPLE_CLASSES:
+        solutions = store.query(
+            f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ {_space(uri_space)} "
+            f"?s a {ox.NamedNode(str(cls))} FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }}"
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        first = next(iter(solutions))[0]
+        if first is not None:
+            examples.append(first.value)
+    return tuple(examples)
+
+
+def _space(uri_space: str) -> str:
+    """A VALUES block that binds ``?space``, written from the term."""
+    return f"VALUES ?space {{ {ox.Literal(uri_space)} }}"
+
+
+def _partitions(store: OxigraphStore, sparql: str) -> tuple[Partition, ...]:
+    solutions = store.query(sparql)
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = (Partition(row[0].value, int(row[1].value)) for row in solutions)
+    return tuple(sorted(rows, key=lambda p: (-p.count, p.iri)))
+
+
+def _number(store: OxigraphStore, sparql: str) -> int:
+    solutions = store.query(sparql)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return int(next(iter(solutions))[0].value)
+
+
+def _namespace(iri: str) -> str:
+    """The vocabulary a term belongs to: its IRI up to the last ``#`` or ``/``."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]

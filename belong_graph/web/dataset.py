@@ -1,0 +1,220 @@
+"""The dataset for harvesters: its VoID and DCAT description at ``/.well-known/void``, a page
+for people at ``/dataset``, the gzipped dumps under ``/dumps/``, ``sitemap.xml`` and
+``robots.txt``. Everything comes from what the build wrote; no request runs a query.
+
+Served URLs start with the address the request came to (:func:`server_address`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request, send_file, url_for
+from rdflib import Graph
+
+from belong_graph.errors import BelongError, NotAcceptable
+from belong_graph.formats import RDF_FORMATS, Format
+from belong_graph.namespaces import PREFIXES
+from belong_graph.publish import sitemap as sitemaps
+from belong_graph.publish.dataset import (
+    DatasetContext,
+    dataset_description,
+    format_title,
+    schema_org_dataset,
+)
+from belong_graph.publish.dumps import GZIP
+from belong_graph.publish.publication import Publication
+from belong_graph.publish.sitemap import Location, locations, robots_txt, sitemap_index, urlset
+from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.negotiation import HTML, check_format_name, negotiate
+from belong_graph.web.state import AppState, state
+
+blueprint = Blueprint("dataset", __name__)
+
+VOID_FORMATS = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples"))
+
+
+class NotPublished(BelongError):
+    """A dump or sitemap page that this build did not write."""
+
+    status = 404
+
+
+def server_address() -> str:
+    """The address this server answers at, ending with "/" (the request's host URL)."""
+    return request.host_url
+
+
+@lru_cache(maxsize=4)
+def _read_publication(directory: Path) -> Publication:
+    return Publication.read(directory)  # a build folder never changes once written
+
+
+def publication(app: AppState) -> Publication:
+    """What the build being served published."""
+    return _read_publication(app.pool.source.directory)
+
+
+def context(app: AppState) -> DatasetContext:
+    return DatasetContext(publication(app), app.settings.base_iri, server_address())
+
+
+@blueprint.get("/.well-known/void")
+def void() -> Response:
+    """The VoID and DCAT description, in the format the client accepts; people go to /dataset."""
+    app = state()
+    named = request.args.get("format")
+    check_format_name(named, VOID_FORMATS)
+    if not named and _prefers_html():
+        response = Response(status=303, headers={"Location": url_for("dataset.page")})
+        response.vary.add("Accept")
+        return response
+    fmt = negotiate(VOID_FORMATS, named)
+    if fmt is None:
+        types = ", ".join(f.media_type for f in VOID_FORMATS)
+        raise NotAcceptable(f"The dataset description is available as {types} or text/html.")
+    version = app.version
+    etag = etag_for(version, "void", server_address(), fmt.name)
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    graph = dataset_description(context(app))
+    response = Response(_serialize(graph, fmt), mimetype=fmt.media_type)
+    return add_validators(response, version, etag, app.settings.cache_max_age)
+
+
+@blueprint.get("/dataset")
+def page() -> Response:
+    """The dataset's page: the same facts as the description, with schema.org JSON-LD."""
+    app = state()
+    version = app.version
+    etag = etag_for(version, "dataset-page", server_address())
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    facts = context(app)
+    statistics = facts.publication.statistics
+    body = render_template(
+        "dataset.html",
+        facts=facts,
+        statistics=statistics,
+        dumps=[(d, format_title(d.format), facts.dump_url(d)) for d in facts.publication.dumps],
+        void_formats=[(f, format_title(f)) for f in VOID_FORMATS],
+        classes=[(_curie(p.iri), p.iri, p.count) for p in statistics.classes],
+        properties=[(_curie(p.iri), p.iri, p.count) for p in statistics.properties],
+        graphs=[(p.iri, p.count) for p in statistics.graphs],
+        examples=[(e, facts.served(e)) for e in statistics.examples],
+        schema_org=schema_org_dataset(facts),
+    )
+    return add_validators(
+        Response(body, mimetype="text/html"), version, etag, app.settings.cache_max_age
+    )
+
+
+@blueprint.get("/dumps/<file_name>")
+def dump(file_name: str) -> Response:
+    """A gzipped dump, as ``application/gzip``, with its SHA-256 as the ETag."""
+    app = state()
+    published = publication(app)
+    found = published.dump_named(file_name)
+    if found is None:
+        names = ", ".join(d.file_name for d in published.dumps)
+        raise NotPublished(f"There is no dump called {file_name!r}; the dumps are: {names}.")
+    if not_modified(app.version, found.sha256):  # answered without opening the file
+        return add_validators(
+            Response(status=304), app.version, found.sha256, app.settings.cache_max_age
+        )
+    return send_file(
+        published.dump_path(found),
+        mimetype=GZIP,
+        as_attachment=True,
+        download_name=found.file_name,
+        etag=found.sha256,
+        last_modified=_built(app),
+        max_age=app.settings.cache_max_age,
+        conditional=True,
+    )
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every entity page and the dataset page; an index of numbered sitemaps past 50,000."""
+    app = state()
+    version = app.version
+    etag = etag_for(version, "sitemap", server_address())
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
+    if len(pages) == 1:
+        body = urlset(pages[0])
+    else:
+        body = sitemap_index(
+            [
+                Location(
+                    url_for("dataset.sitemap_page", number=n, _external=True),
+                    max(loc.lastmod for loc in found),
+                )
+                for n, found in enumerate(pages, start=1)
+            ]
+        )
+    response = Response(body, mimetype="application/xml")
+    return add_validators(response, version, etag, app.settings.cache_max_age)
+
+
+@blueprint.get("/sitemaps/<int:number>.xml")
+def sitemap_page(number: int) -> Response:
+    """One of the numbered sitemaps that the index lists."""
+    app = state()
+    version = app.version
+    etag = etag_for(version, "sitemap", server_address(), number)
+    if not_modified(version, etag):
+        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
+    if not 1 <= number <= len(pages) or len(pages) == 1:
+        raise NotPublished(f"There is no sitemap {number}: see {url_for('dataset.sitemap')}.")
+    response = Response(urlset(pages[number - 1]), mimetype="application/xml")
+    return add_validators(response, version, etag, app.settings.cache_max_age)
+
+
+@blueprint.get("/robots.txt")
+def robots() -> Response:
+    app = state()
+    version = app.version
+    etag = etag_for(version, "robots", server_address())
+    body = robots_txt(url_for("dataset.sitemap", _external=True))
+    response = Response(body, mimetype="text/plain")
+    return add_validators(response, version, etag, app.settings.cache_max_age)
+
+
+def _locations(app: AppState) -> list[Location]:
+    facts = context(app)
+    pages = [facts.url(""), facts.url("dataset")]
+    entities = [e for e in facts.publication.entities() if e.iri != str(facts.dataset)]
+    return locations(entities, pages, served=facts.served, built=app.version.built)
+
+
+def _prefers_html() -> bool:
+    """A browser: it names text/html and prefers it to every RDF format."""
+    accept = request.accept_mimetypes
+    listed = any(value == HTML for value, _ in accept)
+    candidates = [HTML, *(f.media_type for f in VOID_FORMATS)]
+    return listed and accept.best_match(candidates) == HTML
+
+
+def _serialize(graph: Graph, fmt: Format) -> bytes:
+    if fmt.name == "jsonld":
+        context = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
+    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+
+
+def _built(app: AppState) -> float:
+    return datetime.fromisoformat(app.version.built).timestamp()
+
+
+def _curie(iri: str) -> str:
+    """``iri`` with one of our prefixes, for display."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri.removeprefix(namespace)}"
+    return iri

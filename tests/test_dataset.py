@@ -1,0 +1,442 @@
+"""The dataset description (VoID and DCAT at /.well-known/void), the dataset page with its
+schema.org JSON-LD, the sitemap and robots.txt, through the Flask test client on a fresh build.
+
+Counts are checked against SPARQL queries on the served store, sizes and checksums against the
+files the build wrote, and entity pages against the seed documents."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import shutil
+from datetime import datetime
+from email.utils import format_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, XSD
+
+from belong_graph.build import current_store_dir
+from belong_graph.publish.sitemap import Location, pages_of, sitemap_index, urlset
+from belong_graph.settings import Settings
+from belong_graph.store import DatasetVersion
+from tests.conftest import BASE, make_app
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SCHEMA = Namespace("http://schema.org/")
+DATASET = URIRef(BASE + "id/dataset/belong-network-library")
+BELONG = URIRef(BASE + "id/organisation/belong")
+CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+SERVER = "http://localhost/"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+VOID_TYPES = {
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "ntriples": "application/n-triples",
+}
+RDFLIB_NAMES = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}
+
+
+def sparql(client: FlaskClient, query: str) -> list[dict[str, Any]]:
+    response = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert response.status_code == 200, response.data
+    rows: list[dict[str, Any]] = response.get_json()["results"]["bindings"]
+    return rows
+
+
+def number(client: FlaskClient, query: str) -> int:
+    return int(sparql(client, query)[0]["n"]["value"])
+
+
+def void(client: FlaskClient, fmt: str = "turtle") -> Graph:
+    response = client.get("/.well-known/void", headers={"Accept": VOID_TYPES[fmt]})
+    assert response.status_code == 200
+    assert response.mimetype == VOID_TYPES[fmt]
+    return Graph().parse(data=response.data, format=RDFLIB_NAMES[fmt])
+
+
+@pytest.fixture(scope="module")
+def description(client_module: FlaskClient) -> Graph:
+    return void(client_module)
+
+
+@pytest.fixture(scope="module")
+def client_module(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def build_folder(built_settings: Settings) -> Path:
+    folder = current_store_dir(built_settings)
+    assert folder is not None
+    return folder
+
+
+def value(graph: Graph, subject: Any, prop: URIRef) -> Any:
+    found = graph.value(subject, prop)
+    assert found is not None, f"{subject} has no {prop}"
+    return found
+
+
+# --- the description ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", sorted(VOID_TYPES))
+def test_the_description_parses_in_every_format_and_says_the_same(
+    client: FlaskClient, description: Graph, fmt: str
+) -> None:
+    graph = void(client, fmt)
+    assert (DATASET, RDF.type, VOID.Dataset) in graph
+    assert (DATASET, RDF.type, DCAT.Dataset) in graph
+    assert isomorphic(graph, description)
+
+
+def test_the_format_parameter_and_browsers(client: FlaskClient) -> None:
+    named = client.get("/.well-known/void?format=ntriples")
+    assert named.mimetype == "application/n-triples"
+    assert f"<{DATASET}> <{RDF.type}> <{VOID.Dataset}> .".encode() in named.data
+    browser = client.get(
+        "/.well-known/void", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert browser.status_code == 303
+    assert browser.headers["Location"].endswith("/dataset")
+    assert "Accept" in browser.headers["Vary"]
+    assert client.get("/.well-known/void", headers={"Accept": "*/*"}).mimetype == "text/turtle"
+
+
+def test_nothing_acceptable_gets_406_and_an_unknown_format_400(client: FlaskClient) -> None:
+    refused = client.get("/.well-known/void", headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+    assert b"text/turtle" in refused.data
+    unknown = client.get("/.well-known/void?format=pdf")
+    assert unknown.status_code == 400
+    assert b"Unknown format 'pdf'" in unknown.data
+
+
+def test_title_licence_publisher_and_dates(
+    description: Graph, built_settings: Settings, build_folder: Path
+) -> None:
+    version = DatasetVersion.read(build_folder)
+    assert value(description, DATASET, DCTERMS.license) == CC_BY
+    assert value(description, DATASET, DCTERMS.publisher) == BELONG
+    assert "Belong Network Library" in value(description, DATASET, DCTERMS.title)
+    assert len(value(description, DATASET, DCTERMS.description)) >= 50
+    modified = value(description, DATASET, DCTERMS.modified)
+    assert modified.datatype == XSD.dateTime
+    assert modified.toPython() == datetime.fromisoformat(version.built)
+    assert value(description, DATASET, VOID.uriSpace) == Literal(BASE + "id/")
+    assert value(description, DATASET, DCAT.landingPage) == URIRef(SERVER + "dataset")
+
+
+def test_the_publisher_is_belong_in_the_graph(client: FlaskClient, description: Graph) -> None:
+    name = sparql(client, f"SELECT ?n WHERE {{ <{BELONG}> <{SCHEMA.name}> ?n }}")
+    assert name[0]["n"]["value"] == "Belong - The Cohesion and Integration Network"
+
+
+def test_endpoint_and_data_service(description: Graph) -> None:
+    endpoint = URIRef(SERVER + "sparql")
+    assert value(description, DATASET, VOID.sparqlEndpoint) == endpoint
+    services = list(description.subjects(DCAT.servesDataset, DATASET))
+    assert services == [endpoint]
+    assert (endpoint, RDF.type, DCAT.DataService) in description
+    assert value(description, endpoint, DCAT.endpointURL) == endpoint
+
+
+def test_triples_are_the_distinct_triples_and_subsets_add_up_to_the_quads(
+    client: FlaskClient, description: Graph
+) -> None:
+    distinct = number(
+        client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    )
+    quads = number(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert value(description, DATASET, VOID.triples).toPython() == distinct
+    subsets = [  # one per named graph; the linksets are subsets too
+        s
+        for s in description.objects(DATASET, VOID.subset)
+        if (s, RDF.type, VOID.Linkset) not in description
+    ]
+    assert sum(value(description, s, VOID.triples).toPython() for s in subsets) == quads
+    graphs = {str(value(description, s, URIRef(SD + "name"))) for s in subsets}
+    assert BASE + "graph/data/resources" in graphs
+    assert BASE + "graph/derived" in graphs
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def test_entity_subject_and_object_counts(client: FlaskClient, description: Graph) -> None:
+    entities = number(
+        client,
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+        f'FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }}',
+    )
+    subjects = number(client, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+    objects = number(client, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+    assert value(description, DATASET, VOID.entities).toPython() == entities
+    assert value(description, DATASET, VOID.distinctSubjects).toPython() == subjects
+    assert value(description, DATASET, VOID.distinctObjects).toPython() == objects
+
+
+def test_class_partitions_match_the_store(client: FlaskClient, description: Graph) -> None:
+    rows = sparql(client, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    expected = {row["c"]["value"]: int(row["n"]["value"]) for row in rows}
+    stated = {
+        str(value(description, p, VOID["class"])): value(description, p, VOID.entities).toPython()
+        for p in description.objects(DATASET, VOID.classPartition)
+    }
+    assert stated == expected
+    assert stated[str(SCHEMA.ResearchProject)] == 5  # the seed's five research projects
+    assert value(description, DATASET, VOID.classes).toPython() == len(expected)
+
+
+def test_property_partitions_match_the_store(client: FlaskClient, description: Graph) -> None:
+    rows = sparql(
+        client,
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
+        "GROUP BY ?p",
+    )
+    expected = {row["p"]["value"]: int(row["n"]["value"]) for row in rows}
+    stated = {
+        str(value(description, p, VOID.property)): value(description, p, VOID.triples).toPython()
+        for p in description.objects(DATASET, VOID.propertyPartition)
+    }
+    assert stated == expected
+
+
+def test_examples_are_entities_and_vocabularies_are_used(
+    client: FlaskClient, description: Graph
+) -> None:
+    examples = set(description.objects(DATASET, VOID.exampleResource))
+    assert URIRef(BASE + "id/project/beyond-us-and-them") in examples
+    for example in examples:
+        response = client.get("/sparql", query_string={"query": f"ASK {{ <{example}> ?p ?o }}"})
+        assert response.get_json()["boolean"] is True
+    vocabularies = {str(v) for v in description.objects(DATASET, VOID.vocabulary)}
+    for used in (str(SCHEMA), str(DCTERMS), "http://www.w3.org/ns/org#", BASE + "ontology#"):
+        assert used in vocabularies
+
+
+def test_a_distribution_for_every_dump_with_its_size_and_checksum(
+    description: Graph, build_folder: Path
+) -> None:
+    files = {p.name: p for p in (build_folder / "dumps").glob("*.gz")}
+    assert set(files) == {f"belong-graph.{ext}.gz" for ext in ("nq", "trig", "ttl", "nt", "jsonld")}
+    distributions = list(description.objects(DATASET, DCAT.distribution))
+    assert len(distributions) == len(files)
+    dumps = {str(d) for d in description.objects(DATASET, VOID.dataDump)}
+    for distribution in distributions:
+        url = str(value(description, distribution, DCAT.downloadURL))
+        assert url in dumps
+        path = files[url.removeprefix(SERVER + "dumps/")]
+        size = value(description, distribution, DCAT.byteSize)
+        assert size.datatype == XSD.nonNegativeInteger
+        assert size.toPython() == path.stat().st_size
+        checksum = value(description, distribution, SPDX.checksum)
+        assert value(description, checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert str(value(description, checksum, SPDX.checksumValue)) == digest
+        assert str(value(description, distribution, DCAT.compressFormat)).endswith(
+            "/application/gzip"
+        )
+        media = str(value(description, distribution, DCAT.mediaType))
+        assert media.startswith("http://www.iana.org/assignments/media-types/")
+        assert value(description, distribution, DCTERMS.license) == CC_BY
+
+
+def test_conditional_requests_get_304(client: FlaskClient) -> None:
+    for url in ("/.well-known/void", "/dataset", "/sitemap.xml", "/dumps/belong-graph.nt.gz"):
+        with client.get(url) as first:
+            assert first.status_code == 200, url
+        etag = first.headers["ETag"]
+        with client.get(url, headers={"If-None-Match": etag}) as again:
+            assert again.status_code == 304, url
+            assert again.data == b""
+        last_modified = first.headers["Last-Modified"]
+        with client.get(url, headers={"If-Modified-Since": last_modified}) as since:
+            assert since.status_code == 304, url
+    old = format_datetime(datetime(2000, 1, 1).astimezone(), usegmt=False)
+    assert client.get("/dataset", headers={"If-Modified-Since": old}).status_code == 200
+
+
+# --- the dataset page --------------------------------------------------------------------------
+
+
+class _JsonLd(HTMLParser):
+    """The JSON-LD scripts and alternate links of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.alternates: list[dict[str, str | None]] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self._inside = tag == "script" and found.get("type") == "application/ld+json"
+        if self._inside:
+            self.scripts.append("")
+        if tag == "link" and found.get("rel") == "alternate":
+            self.alternates.append(found)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.scripts[-1] += data
+
+
+def test_the_dataset_page_has_schema_org_json_ld_naming_the_dumps(
+    client: FlaskClient, build_folder: Path
+) -> None:
+    response = client.get("/dataset")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = _JsonLd()
+    page.feed(response.get_data(as_text=True))
+    assert len(page.scripts) == 1
+    graph = Graph().parse(data=page.scripts[0], format="json-ld")
+    (dataset,) = graph.subjects(RDF.type, SCHEMA.Dataset)
+    assert dataset == DATASET
+    assert value(graph, dataset, SCHEMA.license) == Literal(str(CC_BY))
+    assert value(graph, value(graph, dataset, SCHEMA.publisher), SCHEMA.name) == Literal(
+        "Belong - The Cohesion and Integration Network"
+    )
+    assert value(graph, dataset, SCHEMA.url) == Literal(SERVER + "dataset")
+    assert len(list(graph.objects(dataset, SCHEMA.keywords))) >= 3
+    downloads = {
+        str(value(graph, d, SCHEMA.contentUrl)): str(value(graph, d, SCHEMA.sha256))
+        for d in graph.objects(dataset, SCHEMA.distribution)
+        if (d, RDF.type, SCHEMA.DataDownload) in graph
+    }
+    for path in (build_folder / "dumps").glob("*.gz"):
+        url = SERVER + "dumps/" + path.name
+        assert downloads[url] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert {a["type"] for a in page.alternates} == set(VOID_TYPES.values())
+
+
+def test_the_dataset_page_shows_the_facts(client: FlaskClient, description: Graph) -> None:
+    text = client.get("/dataset").get_data(as_text=True)
+    triples = value(description, DATASET, VOID.triples).toPython()
+    assert f"<td>{triples}</td>" in text
+    assert "CC BY 4.0" in text
+    assert 'href="http://localhost/sparql"' in text
+    assert 'href="http://localhost/id/organisation/belong"' in text
+    assert "schema:ResearchProject" in text
+    for name in ("belong-graph.nt.gz", "belong-graph.nq.gz", "belong-graph.ttl.gz"):
+        assert f'href="http://localhost/dumps/{name}"' in text
+
+
+# --- dumps, sitemap, robots --------------------------------------------------------------------
+
+
+def test_a_dump_is_served_as_gzip(client: FlaskClient, build_folder: Path) -> None:
+    path = build_folder / "dumps" / "belong-graph.nt.gz"
+    with client.get("/dumps/belong-graph.nt.gz") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "application/gzip"
+        assert "Content-Encoding" not in response.headers
+        assert response.data == path.read_bytes()
+    assert response.headers["ETag"] == f'"{hashlib.sha256(path.read_bytes()).hexdigest()}"'
+    missing = client.get("/dumps/belong-graph.owl.gz")
+    assert missing.status_code == 404
+    assert b"belong-graph.nt.gz" in missing.data
+
+
+def sitemap_urls(client: FlaskClient) -> dict[str, str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == SITEMAP + "urlset"
+    urls = {}
+    for url in root.iter(SITEMAP + "url"):
+        urls[url.findtext(SITEMAP + "loc") or ""] = url.findtext(SITEMAP + "lastmod") or ""
+    return urls
+
+
+def test_the_sitemap_lists_every_entity_page_and_the_dataset_page(client: FlaskClient) -> None:
+    urls = sitemap_urls(client)
+    rows = sparql(
+        client,
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }}',
+    )
+    entities = {SERVER + row["s"]["value"].removeprefix(BASE) for row in rows}
+    assert set(urls) == entities | {SERVER, SERVER + "dataset"}
+    for seen in ("resource/supporting-migrant-communities", "organisation/university-of-kent"):
+        assert SERVER + "id/" + seen in urls
+    w3c_datetime = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z))?$")
+    assert all(w3c_datetime.match(lastmod) for lastmod in urls.values())
+
+
+def test_a_large_sitemap_is_split_under_an_index() -> None:
+    found = [Location(f"http://x/id/thing/{n}", f"2024-01-0{1 + n % 3}") for n in range(7)]
+    pages = pages_of(found, limit=3)
+    assert [len(p) for p in pages] == [3, 3, 1]
+    index = ET.fromstring(sitemap_index([Location("http://x/sitemaps/1.xml", "2024-01-03")]))
+    assert index.tag == SITEMAP + "sitemapindex"
+    assert index.findtext(f"{SITEMAP}sitemap/{SITEMAP}loc") == "http://x/sitemaps/1.xml"
+    first = ET.fromstring(urlset(pages[0]))
+    assert [u.findtext(SITEMAP + "loc") for u in first] == [
+        f"http://x/id/thing/{n}" for n in range(3)
+    ]
+
+
+def test_the_server_splits_a_long_sitemap(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = sitemap_urls(client)
+    monkeypatch.setattr("belong_graph.publish.sitemap.SITEMAP_LIMIT", 50)
+    index = ET.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == SITEMAP + "sitemapindex"
+    listed = [s.findtext(SITEMAP + "loc") or "" for s in index.iter(SITEMAP + "sitemap")]
+    assert listed == [f"{SERVER}sitemaps/{n}.xml" for n in range(1, len(listed) + 1)]
+    assert len(listed) == -(-len(everything) // 50)
+    found: dict[str, str] = {}
+    for url in listed:
+        root = ET.fromstring(client.get(url.removeprefix(SERVER[:-1])).data)
+        assert len(root) <= 50
+        for entry in root.iter(SITEMAP + "url"):
+            found[entry.findtext(SITEMAP + "loc") or ""] = entry.findtext(SITEMAP + "lastmod") or ""
+    assert found == everything
+    beyond = client.get(f"/sitemaps/{len(listed) + 1}.xml")
+    assert beyond.status_code == 404
+    assert b"/sitemap.xml" in beyond.data
+
+
+def test_robots_allows_all_and_points_to_the_sitemap(client: FlaskClient) -> None:
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    lines = response.get_data(as_text=True).splitlines()
+    assert "User-agent: *" in lines
+    assert "Allow: /" in lines
+    assert f"Sitemap: {SERVER}sitemap.xml" in lines
+    assert not any(line.startswith("Disallow: /") and line != "Disallow:" for line in lines)
+
+
+def test_a_store_built_without_dumps_says_to_rebuild(
+    built_settings: Settings, build_folder: Path, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "store"
+    copy = store_dir / build_folder.name
+    shutil.copytree(build_folder, copy, ignore=shutil.ignore_patterns("dumps", "statistics.json"))
+    (store_dir / "current").symlink_to(copy.name)
+    settings = dataclasses.replace(built_settings, store_dir=store_dir, rate_limit="")
+    for app in make_app(settings):
+        response = app.test_client().get("/.well-known/void")
+        assert response.status_code == 503
+        assert b"belong-graph build" in response.data
+        assert app.test_client().get("/dumps/belong-graph.nt.gz").status_code == 503
