@@ -1,9 +1,11 @@
 """The base IRI written as the server's public address, as Trifid does: a server that runs
 somewhere else than the base IRI (a laptop, a test) serves links that lead back to itself.
 
-Only IRIs under the base IRI are rewritten. The ontology's namespace is fixed whatever the base
-(``https://data.belongnetwork.co.uk/ontology#``): its terms are names in a vocabulary, and a
-client that knows the vocabulary must still recognise them. Literals are never changed.
+Only the IRIs of entities (under ``<base>id/``, the ones that dereference) are rewritten. The
+ontology's namespace is fixed whatever the base (``https://data.belongnetwork.co.uk/ontology#``):
+its terms are names in a vocabulary, and a client that knows the vocabulary must still recognise
+them; the names of the store's graphs stay those the SPARQL endpoint knows. Literals are never
+changed.
 """
 
 from __future__ import annotations
@@ -26,9 +28,7 @@ class Addresses:
     public: str
 
     def to_public(self, iri: str) -> str:
-        if self.base == self.public or not iri.startswith(self.base):
-            return iri
-        if iri.startswith(ONTOLOGY_IRI):
+        if self.base == self.public or not iri.startswith(self.base + "id/"):
             return iri
         return self.public + iri[len(self.base) :]
 

@@ -2,7 +2,10 @@
 for people at ``/dataset``, the gzipped dumps under ``/dumps/``, ``sitemap.xml`` and
 ``robots.txt``. Everything comes from what the build wrote; no request runs a query.
 
-Served URLs start with the address the request came to (:func:`server_address`).
+Served URLs start with the server's public address (:func:`server_address`), and the IRIs the
+graph mints are written with it, as the entity documents do (``linked``). The dumps are files
+written at build time and keep the canonical IRIs: a crawler of a server at another address
+reads the base IRI as that address (the description's ``void:uriSpace`` names it).
 """
 
 from __future__ import annotations
@@ -10,12 +13,17 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from belong_graph.errors import BelongError, NotAcceptable
 from belong_graph.formats import RDF_FORMATS, Format
+from belong_graph.linked.rewrite import Addresses
+from belong_graph.load import new_graph
 from belong_graph.namespaces import PREFIXES
 from belong_graph.publish import sitemap as sitemaps
 from belong_graph.publish.dataset import (
@@ -27,12 +35,15 @@ from belong_graph.publish.dataset import (
 from belong_graph.publish.dumps import GZIP
 from belong_graph.publish.publication import Publication
 from belong_graph.publish.sitemap import Location, locations, robots_txt, sitemap_index, urlset
+from belong_graph.sparql.description import VOID
+from belong_graph.web import linked
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import HTML, check_format_name, negotiate
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("dataset", __name__)
 
+VOID_KINDS = ("dataset", "linkset")  # the kinds of IRI the dataset description mints
 VOID_FORMATS = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples"))
 
 
@@ -43,8 +54,27 @@ class NotPublished(BelongError):
 
 
 def server_address() -> str:
-    """The address this server answers at, ending with "/" (the request's host URL)."""
-    return request.host_url
+    """The address this server answers at, ending with "/" (``public_url`` or the request's)."""
+    return linked.addresses().public
+
+
+def describes(kind: str, slug: str) -> bool:
+    """Whether ``id/<kind>/<slug>`` is an IRI that the dataset description mints and describes
+    (the dataset, its linksets and the datasets they link to)."""
+    if kind not in VOID_KINDS:
+        return False
+    iri = URIRef(f"{state().settings.base_iri}id/{kind}/{slug}")
+    return iri in set(dataset_description(context(state())).subjects())
+
+
+def redirect_to_description() -> Response:
+    """303 to the dataset description, where such an IRI is described (format kept)."""
+    location = url_for("dataset.void")
+    if request.args.get("format"):
+        location += "?" + urlencode({"format": request.args["format"]})
+    response = Response(status=303, headers={"Location": location})
+    response.vary.add("Accept")
+    return response
 
 
 @lru_cache(maxsize=4)
@@ -79,7 +109,7 @@ def void() -> Response:
     etag = etag_for(version, "void", server_address(), fmt.name)
     if not_modified(version, etag):
         return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
-    graph = dataset_description(context(app))
+    graph = _public(dataset_description(context(app)), linked.addresses())
     response = Response(_serialize(graph, fmt), mimetype=fmt.media_type)
     return add_validators(response, version, etag, app.settings.cache_max_age)
 
@@ -104,7 +134,7 @@ def page() -> Response:
         properties=[(_curie(p.iri), p.iri, p.count) for p in statistics.properties],
         graphs=[(p.iri, p.count) for p in statistics.graphs],
         examples=[(e, facts.served(e)) for e in statistics.examples],
-        schema_org=schema_org_dataset(facts),
+        schema_org=_public_json(schema_org_dataset(facts), linked.addresses()),
     )
     return add_validators(
         Response(body, mimetype="text/html"), version, etag, app.settings.cache_max_age
@@ -199,6 +229,35 @@ def _prefers_html() -> bool:
     listed = any(value == HTML for value, _ in accept)
     candidates = [HTML, *(f.media_type for f in VOID_FORMATS)]
     return listed and accept.best_match(candidates) == HTML
+
+
+def _public(graph: Graph, where: Addresses) -> Graph:
+    """``graph`` with the IRIs under the base IRI, and the URI space, at the public address."""
+    if where.base == where.public:
+        return graph
+
+    def public(term: Node) -> Node:
+        return URIRef(where.to_public(str(term))) if isinstance(term, URIRef) else term
+
+    rewritten = new_graph()
+    for prefix, namespace in graph.namespaces():
+        rewritten.bind(prefix, namespace, replace=True)
+    for subject, predicate, value in graph:
+        if predicate == VOID.uriSpace:
+            value = Literal(where.to_public(str(value)))
+        rewritten.add((public(subject), predicate, public(value)))
+    return rewritten
+
+
+def _public_json(value: Any, where: Addresses) -> Any:
+    """A JSON value with every entity IRI in it at the public address."""
+    if isinstance(value, str):
+        return where.to_public(value)
+    if isinstance(value, list):
+        return [_public_json(item, where) for item in value]
+    if isinstance(value, dict):
+        return {key: _public_json(item, where) for key, item in value.items()}
+    return value
 
 
 def _serialize(graph: Graph, fmt: Format) -> bytes:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from belong_graph.web import linked
+from belong_graph.web import dataset, linked
 from belong_graph.web.api import ViewItems, view_items, view_named
 from belong_graph.web.state import state
 
@@ -62,7 +62,10 @@ def resources() -> Response:
 
 @blueprint.get("/id/<kind>/<slug>")
 def entity(kind: str, slug: str) -> Response:
-    """An entity of the library: its page, or its RDF by content negotiation (``linked``)."""
+    """An entity of the library: its page, or its RDF by content negotiation (``linked``);
+    the dataset and its linksets are described by the dataset description."""
+    if dataset.describes(kind, slug):
+        return dataset.redirect_to_description()
     return linked.dereference(kind, slug, _view_sections)
 
 
