@@ -63,6 +63,12 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", "tsv", "tsv", results=QueryResultsFormat.TSV),
 )
 
+NETWORK_FORMATS: tuple[Format, ...] = (  # the partnership network (belong_graph.network)
+    Format("json", "application/json", "json", "json"),
+    Format("graphml", "application/graphml+xml", "graphml", "graphml", aliases=("xml",)),
+    Format("csv", "text/csv", "csv", "csv"),
+)
+
 _EXTRA_EXTENSIONS = {"owl": "rdfxml", "xml": "rdfxml", "json": "jsonld"}
 
 

@@ -16,7 +16,7 @@ from belong_graph.catalogue import load_catalogue
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
-from belong_graph.web import api, errors, pages, sparql
+from belong_graph.web import api, errors, explore, pages, sparql
 from belong_graph.web.caching import AnswerCache
 from belong_graph.web.state import AppState
 
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(explore.blueprint)
     return app
 
 
