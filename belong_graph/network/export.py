@@ -82,7 +82,7 @@ def path_json(path: Path) -> dict[str, Any]:
 
 def graphml(graph: Network, measures: Measures) -> bytes:
     """GraphML with every attribute as a GraphML key (lists joined by '|', unknowns left out)."""
-    out = Network()
+    out: Network = nx.MultiDiGraph()
     for node in graph:
         out.add_node(node, **_scalars(node_json(graph, node, measures)))
     for u, v, k in graph.edges(keys=True):

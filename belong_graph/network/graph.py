@@ -75,7 +75,8 @@ class Path:
 
 
 def build(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]) -> Network:
-    """The network from the items of the ``network-nodes`` and ``partnership-network`` views."""
+    """The network from the items of the ``network-nodes`` and ``partnership-network`` views;
+    nodes without a single edge are left out."""
     graph: Network = nx.MultiDiGraph()
     for item in nodes:
         node = item["node"]
@@ -109,6 +110,7 @@ def build(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]
             record=record["id"] if record else None,
             note=item.get("note"),
         )
+    graph.remove_nodes_from(list(nx.isolates(graph)))  # only what is linked is a partner
     return graph
 
 
@@ -176,12 +178,17 @@ def _themed(
 
 
 def top(graph: Network, limit: int, degree: Mapping[str, int]) -> Network:
-    """The ``limit`` nodes with the highest ``degree`` (in the whole network), and the edges
-    between them; nodes left without an edge are dropped."""
+    """The ``limit`` best-connected nodes of ``graph`` (by their links in it, then by their
+    ``degree`` in the whole network) and the edges between them; nodes left without an edge are
+    dropped."""
     if graph.number_of_nodes() <= limit:
         return graph
-    ranked = sorted(graph, key=lambda n: (-degree.get(n, 0), graph.nodes[n]["label"]))
-    chosen = graph.subgraph(ranked[:limit])
+    simple: nx.Graph[str] = nx.Graph(graph.to_undirected(as_view=True))
+
+    def rank(node: str) -> tuple[int, int, str]:
+        return (-simple.degree(node), -degree.get(node, 0), graph.nodes[node]["label"])
+
+    chosen = graph.subgraph(sorted(graph, key=rank)[:limit])
     return with_edges(chosen, chosen.edges(keys=True))
 
 

@@ -214,9 +214,9 @@ def _rows(part: Network) -> list[dict[str, Any]]:
     ]:
         edge = export.edge_json(part, u, v, k)
         rows.append({
+            **edge,
             "source": {"id": u, "label": part.nodes[u]["label"], "page": page_of(u)},
             "target": {"id": v, "label": part.nodes[v]["label"], "page": page_of(v)},
-            **edge,
         })  # fmt: skip
     return rows
 

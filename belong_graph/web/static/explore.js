@@ -26,8 +26,7 @@
         "label": "data(label)", "font-size": 10, "color": "#1d1d1f",
         "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 140,
         "min-zoomed-font-size": 7,
-        "width": (n) => 12 + 5 * Math.sqrt(n.data("degree") || 0),
-        "height": (n) => 12 + 5 * Math.sqrt(n.data("degree") || 0),
+        "width": (n) => size(n), "height": (n) => size(n),
         "border-width": 1, "border-color": "#ffffff",
       } },
       { selector: "node[type = 'initiative']", style: { "shape": "round-rectangle" } },
@@ -52,6 +51,10 @@
   });
   const explorer = { cy: cy, ready: false, focus: focus, showPaths: showPaths };
   window.belongExplorer = explorer;
+
+  function size(node) {
+    return Math.min(12 + 5 * Math.sqrt(node.data("degree") || 0), 56);
+  }
 
   function colour(node) {
     if (document.getElementById("by-community").checked && node.data("community") != null) {
@@ -85,7 +88,7 @@
   function layout() {
     const options = cy.nodes().length > 1 && typeof cytoscapeFcose !== "undefined"
       ? { name: "fcose", quality: "default", animate: false, randomize: true,
-          nodeRepulsion: 6500, idealEdgeLength: 70, nodeSeparation: 60, packComponents: true }
+          nodeRepulsion: 9000, idealEdgeLength: 90, nodeSeparation: 75, packComponents: true }
       : { name: "grid", animate: false };
     return new Promise((resolve) => {
       const run = cy.layout(options);
