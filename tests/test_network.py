@@ -350,3 +350,7 @@ def test_a_large_library_starts_from_an_overview(large_app: Flask) -> None:
     assert "initiative" in {n["type"] for n in overview["nodes"]}
     person = get_json(client, "/api/network/ego", entity="person/p00001")
     assert "resource" in {n["type"] for n in person["nodes"]}  # resources come on expand
+    hub = get_json(client, "/api/network/ego", entity="organisation/o00001", limit="5")
+    assert hub["limited"] is True
+    assert ID + "organisation/o00001" in node_ids(hub)
+    assert len(hub["nodes"]) <= 5

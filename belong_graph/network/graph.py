@@ -177,16 +177,17 @@ def _themed(
     return themed + other
 
 
-def top(graph: Network, limit: int, degree: Mapping[str, int]) -> Network:
+def top(graph: Network, limit: int, degree: Mapping[str, int], keep: str | None = None) -> Network:
     """The ``limit`` best-connected nodes of ``graph`` (by their links in it, then by their
-    ``degree`` in the whole network) and the edges between them; nodes left without an edge are
-    dropped."""
+    ``degree`` in the whole network; ``keep`` first) and the edges between them; nodes left
+    without an edge are dropped."""
     if graph.number_of_nodes() <= limit:
         return graph
     simple: nx.Graph[str] = nx.Graph(graph.to_undirected(as_view=True))
 
-    def rank(node: str) -> tuple[int, int, str]:
-        return (-simple.degree(node), -degree.get(node, 0), graph.nodes[node]["label"])
+    def rank(node: str) -> tuple[bool, int, int, str]:
+        links = -simple.degree(node), -degree.get(node, 0)
+        return (node != keep, *links, graph.nodes[node]["label"])
 
     chosen = graph.subgraph(sorted(graph, key=rank)[:limit])
     return with_edges(chosen, chosen.edges(keys=True))

@@ -182,7 +182,7 @@ def selection(current: Served, args: Args) -> tuple[Network, dict[str, Any]]:
     limit = number(args, "limit", 0, 1, MAX_LIMIT) or None
     about.update(limit=limit, limited=limit is not None and part.number_of_nodes() > limit)
     if limit is not None:
-        part = network.top(part, limit, current.measures.degree)
+        part = network.top(part, limit, current.measures.degree, about.get("entity"))
     return part, about
 
 

@@ -15,6 +15,7 @@
   const details = document.getElementById("details");
   const explanation = document.getElementById("path-explanation");
   const filters = box.dataset.filters;
+  const EXPAND = "100"; // most neighbours drawn when a node is expanded
 
   const cy = cytoscape({
     container: box,
@@ -171,9 +172,13 @@
   }
 
   async function expandNode(id) {
-    const doc = await fetchJson(withFilters(box.dataset.ego, { entity: id, depth: "1" }));
+    const doc = await fetchJson(withFilters(box.dataset.ego, { entity: id, depth: "1", limit: EXPAND }));
     if (add(doc)) await layout();
     focus(id);
+    if (doc.limited) {
+      details.append(text("p", "It has more neighbours than can be drawn: showing the " + EXPAND
+        + " best connected. The table on its focused page lists them all."));
+    }
   }
 
   function find(query) {
@@ -189,10 +194,13 @@
   function focus(id) {
     const node = cy.getElementById(id);
     if (node.empty()) return false;
-    cy.elements().unselect().removeClass("labelled");
+    const near = node.closedNeighborhood();
+    cy.elements().unselect().removeClass("labelled on-path").addClass("faded");
+    near.removeClass("faded");
     node.select();
-    node.connectedEdges().addClass("labelled");
-    cy.zoom({ level: Math.max(cy.zoom(), 1.2), position: node.position() });
+    if (node.connectedEdges().length <= 15) node.connectedEdges().addClass("labelled");
+    cy.fit(near, 60);
+    if (cy.zoom() > 1.5) cy.zoom({ level: 1.5, position: node.position() });
     cy.center(node);
     explorer.focused = id;
     showDetails(node);
@@ -205,7 +213,7 @@
     let node = find(query);
     if (node.empty()) {
       try {
-        const doc = await fetchJson(withFilters(box.dataset.ego, { entity: query, depth: "1" }));
+        const doc = await fetchJson(withFilters(box.dataset.ego, { entity: query, depth: "1", limit: EXPAND }));
         if (add(doc)) await layout();
         node = cy.getElementById(doc.entity);
       } catch (error) {
