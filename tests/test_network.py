@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from belong_graph.build import build_store
+from belong_graph.build import build_store, current_store_dir
+from belong_graph.catalogue import read_query
 from belong_graph.network import graph as network
 from belong_graph.network import words
 from belong_graph.settings import Settings
@@ -354,3 +356,33 @@ def test_a_large_library_starts_from_an_overview(large_app: Flask) -> None:
     assert hub["limited"] is True
     assert ID + "organisation/o00001" in node_ids(hub)
     assert len(hub["nodes"]) <= 5
+    chosen = client.get("/explore?undated=include").get_data(as_text=True)  # all 342 nodes
+    assert "Cut to the 150 best-connected nodes." in chosen
+
+
+def test_a_participation_period_comes_from_its_interval(built_settings: Settings) -> None:
+    """The sources give no periods yet; a participation with an OWL-Time interval gets one."""
+    store = ox.Store()
+    current = current_store_dir(built_settings)
+    assert current is not None
+    store.bulk_load(path=str(current / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    extra = """
+    @prefix org: <http://www.w3.org/ns/org#> . @prefix time: <http://www.w3.org/2006/time#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <https://data.belongnetwork.co.uk/id/participation/beyond-us-and-them--nuffield-foundation--funder>
+        org:memberDuring [ a time:Interval ;
+            time:hasBeginning [ time:inXSDDate "2020-05-01"^^xsd:date ] ;
+            time:hasEnd [ time:inXSDgYear "2022"^^xsd:gYear ] ] .
+    """
+    store.load(extra.encode(), format=ox.RdfFormat.TURTLE)
+    view = read_query(built_settings.queries_dir / "partnership-network.rq")
+    rows = store.query(view.query_for({}), use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    periods = {
+        (row["source"].value, row["role"].value): (row["start"], row["end"])
+        for row in rows
+        if row["target"] == ox.NamedNode(BEYOND)
+    }
+    start, end = periods[(NUFFIELD, "funder")]
+    assert (int(start.value), int(end.value)) == (2020, 2022)
+    assert periods[(KENT, "research-partner")] == (None, None)

@@ -42,7 +42,8 @@ from belong_graph.web.state import state
 blueprint = Blueprint("explore", __name__)
 LARGE = 250  # nodes: above this, the explorer starts from an overview
 OVERVIEW = MultiDict([("type", t) for t in ("organisation", "unit", "funder", "initiative")])
-OVERVIEW_LIMIT = "150"
+OVERVIEW_LIMIT = 150
+DRAWN = 300  # nodes: a larger choice is cut to its OVERVIEW_LIMIT best connected
 TABLE_ROWS = 500
 FILTERS = ("type", "role", "start", "end", "undated", "theme")
 PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
@@ -161,8 +162,11 @@ def explore() -> Response:
             problem, args = error.message, MultiDict(filters)
     overview = not args and current.graph.number_of_nodes() > LARGE
     if overview:
-        args = MultiDict([*OVERVIEW.items(multi=True), ("limit", OVERVIEW_LIMIT)])
+        args = MultiDict([*OVERVIEW.items(multi=True), ("limit", str(OVERVIEW_LIMIT))])
     part, about = selection(current, args)
+    if part.number_of_nodes() > DRAWN and not args.get("limit"):
+        args["limit"] = str(OVERVIEW_LIMIT)
+        part, about = selection(current, args)
     found = None
     if request.args.get("from") and request.args.get("to"):
         found = paths_json(current, MultiDict([*filters.items(multi=True),
