@@ -92,6 +92,7 @@ def test_neighbours_expand_from_a_focused_entity(page: Page, live_server: LiveSe
     }
     page.evaluate(f"() => window.belongExplorer.focus('{BEYOND}')")
     page.get_by_role("button", name="Show its neighbours").click()
+    page.wait_for_function("() => window.belongExplorer.cy.nodes().length > 2")
     expect(page.locator("#details-heading")).to_have_text("Beyond Us and Them")
     names = set(page.evaluate(NAMES))
     assert {"University of Kent", "Spirit of 2012", "Radical Kindness"} <= names

@@ -178,6 +178,7 @@ def test_filters_by_role_type_period_and_theme(client: FlaskClient) -> None:
         ("theme=theme/nothing", "is not a theme"),
         ("limit=0", "is not a number from 1"),
         ("undated=maybe", "use include or exclude"),
+        ("entity=organisation/belong", "no parameter 'entity' here"),
     ],
 )
 def test_bad_filters_get_400_saying_why(client: FlaskClient, query: str, message: str) -> None:

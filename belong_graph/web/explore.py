@@ -47,6 +47,7 @@ DRAWN = 300  # nodes: a larger choice is cut to its OVERVIEW_LIMIT best connecte
 TABLE_ROWS = 500
 FILTERS = ("type", "role", "start", "end", "undated", "theme")
 PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
+NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
 
 
 @blueprint.record_once
@@ -64,8 +65,15 @@ def _format(extension: str | None) -> Format:
     return fmt
 
 
-def _conditional(fmt: Format, make: Callable[[Served, Args], Response]) -> Response:
-    """``make``'s answer for this request, or 304 when the client holds it already."""
+def _conditional(
+    fmt: Format, make: Callable[[Served, Args], Response], known: tuple[str, ...]
+) -> Response:
+    """``make``'s answer for this request, or 304 when the client holds it already; a parameter
+    not ``known`` is refused."""
+    unknown = sorted(set(request.args) - set(known))
+    if unknown:
+        offered = ", ".join(known) or "none"
+        raise network.NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
     app = state()
     etag = etag_for(app.version, request.path, sorted(request.args.items(multi=True)), fmt.name)
     if not_modified(app.version, etag):
@@ -100,12 +108,10 @@ def whole(extension: str | None) -> Response:
     fmt = _format(extension)
 
     def make(current: Served, args: Args) -> Response:
-        if args.get("entity"):
-            raise network.NetworkError("For an entity's neighbourhood, ask /api/network/ego.")
         part, about = selection(current, args)
         return _network(current, part, fmt, {"network": "partnership", **about})
 
-    return _conditional(fmt, make)
+    return _conditional(fmt, make, NETWORK_PARAMETERS)
 
 
 @blueprint.get("/api/network/ego", defaults={"extension": None})
@@ -120,7 +126,7 @@ def ego(extension: str | None) -> Response:
         part, about = selection(current, args)
         return _network(current, part, fmt, {"network": "ego", **about})
 
-    return _conditional(fmt, make)
+    return _conditional(fmt, make, ("entity", "depth", *NETWORK_PARAMETERS))
 
 
 @blueprint.get("/api/network/paths")
@@ -132,7 +138,7 @@ def paths() -> Response:
             json.dumps(paths_json(current, args), indent=1), mimetype="application/json"
         )
 
-    return _conditional(NETWORK_FORMATS[0], make)
+    return _conditional(NETWORK_FORMATS[0], make, ("from", "to", *FILTERS, "limit"))
 
 
 @blueprint.get("/api/network/measures")
@@ -143,7 +149,7 @@ def measures() -> Response:
         body = export.measures_json(current.graph, current.measures, page_of)
         return Response(json.dumps(body, indent=1), mimetype="application/json")
 
-    return _conditional(NETWORK_FORMATS[0], make)
+    return _conditional(NETWORK_FORMATS[0], make, ())
 
 
 @blueprint.get("/explore")
