@@ -193,6 +193,7 @@ def explore() -> Response:
             for ext in ("json", "graphml", "csv")
         },
         filter_query=urlencode(list(filters.items(multi=True))),
+        filter_args=list(filters.items(multi=True)),
         rows=_rows(part),
         table_rows=TABLE_ROWS,
         organisations=_organisations(current),
