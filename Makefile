@@ -24,6 +24,10 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
 	mkdir -p $(VENDOR)/chartjs
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chartjs/
+	mkdir -p $(VENDOR)/cytoscape
+	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/layout-base/layout-base.js \
+	   node_modules/cose-base/cose-base.js node_modules/cytoscape-fcose/cytoscape-fcose.js \
+	   $(VENDOR)/cytoscape/
 	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)

@@ -72,6 +72,12 @@ LINKED_DATA_FORMATS: tuple[Format, ...] = (
     *(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples")),
 )
 
+NETWORK_FORMATS: tuple[Format, ...] = (  # the partnership network (belong_graph.network)
+    Format("json", "application/json", "json", "json"),
+    Format("graphml", "application/graphml+xml", "graphml", "graphml", aliases=("xml",)),
+    Format("csv", "text/csv", "csv", "csv"),
+)
+
 _EXTRA_EXTENSIONS = {"owl": "rdfxml", "xml": "rdfxml", "json": "jsonld"}
 
 

@@ -16,7 +16,7 @@ from belong_graph.catalogue import load_catalogue
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
-from belong_graph.web import api, dataset, errors, linked, oai, pages, sparql
+from belong_graph.web import api, dataset, errors, explore, linked, oai, pages, sparql
 from belong_graph.web.caching import AnswerCache
 from belong_graph.web.state import AppState
 
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(linked.blueprint)
     app.register_blueprint(oai.blueprint)
     app.register_blueprint(dataset.blueprint)
+    app.register_blueprint(explore.blueprint)
     return app
 
 

@@ -1,0 +1,249 @@
+"""The partnership explorer: ``/explore`` for people, and the network as an API —
+``/api/network`` (the whole network, filtered, or an entity's neighbourhood), ``/api/network/paths``
+(how two entities are connected, in words) and ``/api/network/measures``; a network comes as JSON,
+GraphML or a CSV edge list.
+
+The graph is built from the ``network-nodes`` and ``partnership-network`` views and measured once
+per dataset version; every request filters that one graph.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.datastructures import MultiDict
+
+from belong_graph.errors import NotAcceptable
+from belong_graph.formats import NETWORK_FORMATS, Format, format_named
+from belong_graph.network import export
+from belong_graph.network import graph as network
+from belong_graph.network.graph import AGENTS, Network
+from belong_graph.network.measures import TOP
+from belong_graph.web.api import scheme_concepts
+from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.negotiation import check_format_name, negotiate
+from belong_graph.web.network_request import (
+    EXTENSION,
+    Args,
+    Served,
+    ServedNetwork,
+    page_of,
+    paths_json,
+    selection,
+    served,
+)
+from belong_graph.web.state import state
+
+blueprint = Blueprint("explore", __name__)
+LARGE = 250  # nodes: above this, the explorer starts from an overview
+OVERVIEW = MultiDict([("type", t) for t in ("organisation", "unit", "funder", "initiative")])
+OVERVIEW_LIMIT = 150
+DRAWN = 300  # nodes: a larger choice is cut to its OVERVIEW_LIMIT best connected
+TABLE_ROWS = 500
+FILTERS = ("type", "role", "start", "end", "undated", "theme")
+PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
+NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
+
+
+@blueprint.record_once
+def _install(setup: BlueprintSetupState) -> None:
+    setup.app.extensions[EXTENSION] = ServedNetwork()
+
+
+def _format(extension: str | None) -> Format:
+    named = extension or request.args.get("format")
+    check_format_name(named, NETWORK_FORMATS)
+    fmt = format_named(named, NETWORK_FORMATS) if named else negotiate(NETWORK_FORMATS)
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in NETWORK_FORMATS)
+        raise NotAcceptable(f"The network answers as one of: {offered}.")
+    return fmt
+
+
+def _conditional(
+    fmt: Format, make: Callable[[Served, Args], Response], known: tuple[str, ...]
+) -> Response:
+    """``make``'s answer for this request, or 304 when the client holds it already; a parameter
+    not ``known`` is refused."""
+    unknown = sorted(set(request.args) - set(known))
+    if unknown:
+        offered = ", ".join(known) or "none"
+        raise network.NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
+    app = state()
+    etag = etag_for(app.version, request.path, sorted(request.args.items(multi=True)), fmt.name)
+    if not_modified(app.version, etag):
+        return add_validators(Response(status=304), app.version, etag, app.settings.cache_max_age)
+    args = MultiDict(request.args)
+    args.pop("format", None)
+    response = make(served(), args)
+    return add_validators(response, app.version, etag, app.settings.cache_max_age)
+
+
+def _network(current: Served, part: Network, fmt: Format, about: dict[str, Any]) -> Response:
+    if fmt.name == "graphml":
+        return Response(export.graphml(part, current.measures), mimetype=fmt.media_type)
+    if fmt.name == "csv":
+        return Response(export.edge_list_csv(part), mimetype=fmt.media_type)
+    body = {
+        **about,
+        "total": {
+            "nodes": current.graph.number_of_nodes(),
+            "edges": current.graph.number_of_edges(),
+        },
+        "shown": {"nodes": part.number_of_nodes(), "edges": part.number_of_edges()},
+        **export.network_json(part, current.measures, page_of),
+    }
+    return Response(json.dumps(body, indent=1), mimetype=fmt.media_type)
+
+
+@blueprint.get("/api/network", defaults={"extension": None})
+@blueprint.get("/api/network.<any(json, graphml, csv):extension>")
+def whole(extension: str | None) -> Response:
+    """The partnership network, filtered by type, role, period and theme, or cut to a limit."""
+    fmt = _format(extension)
+
+    def make(current: Served, args: Args) -> Response:
+        part, about = selection(current, args)
+        return _network(current, part, fmt, {"network": "partnership", **about})
+
+    return _conditional(fmt, make, NETWORK_PARAMETERS)
+
+
+@blueprint.get("/api/network/ego", defaults={"extension": None})
+@blueprint.get("/api/network/ego.<any(json, graphml, csv):extension>")
+def ego(extension: str | None) -> Response:
+    """An entity and everything within 1 to 3 steps of it, under the same filters."""
+    fmt = _format(extension)
+
+    def make(current: Served, args: Args) -> Response:
+        if not args.get("entity", "").strip():
+            raise network.NetworkError("The ego network needs the parameter 'entity'.")
+        part, about = selection(current, args)
+        return _network(current, part, fmt, {"network": "ego", **about})
+
+    return _conditional(fmt, make, ("entity", "depth", *NETWORK_PARAMETERS))
+
+
+@blueprint.get("/api/network/paths")
+def paths() -> Response:
+    """The shortest paths between two entities, each step explained in words."""
+
+    def make(current: Served, args: Args) -> Response:
+        return Response(
+            json.dumps(paths_json(current, args), indent=1), mimetype="application/json"
+        )
+
+    return _conditional(NETWORK_FORMATS[0], make, ("from", "to", *FILTERS, "limit"))
+
+
+@blueprint.get("/api/network/measures")
+def measures() -> Response:
+    """Degree, betweenness, most-connected partners, brokers and communities."""
+
+    def make(current: Served, args: Args) -> Response:
+        body = export.measures_json(current.graph, current.measures, page_of)
+        return Response(json.dumps(body, indent=1), mimetype="application/json")
+
+    return _conditional(NETWORK_FORMATS[0], make, ())
+
+
+@blueprint.get("/explore")
+def explore() -> Response:
+    """The explorer: the network drawn by Cytoscape.js, the same relationships as a table, the
+    paths between two organisations in words, and the network's measures."""
+    current = served()
+    chosen = _page_args()
+    filters = MultiDict([(k, v) for k, v in chosen.items(multi=True) if k in FILTERS])
+    args, problem = MultiDict(chosen), None
+    if args.get("focus"):
+        args["entity"] = args.pop("focus")
+        try:
+            network.resolve(current.graph, args["entity"], state().settings.base_iri, "focus")
+        except network.UnknownEntity as error:
+            problem, args = error.message, MultiDict(filters)
+    overview = not args and current.graph.number_of_nodes() > LARGE
+    if overview:
+        args = MultiDict([*OVERVIEW.items(multi=True), ("limit", str(OVERVIEW_LIMIT))])
+    part, about = selection(current, args)
+    if part.number_of_nodes() > DRAWN and not args.get("limit"):
+        args["limit"] = str(OVERVIEW_LIMIT)
+        part, about = selection(current, args)
+    found = None
+    if request.args.get("from") and request.args.get("to"):
+        found = paths_json(current, MultiDict([*filters.items(multi=True),
+                                              ("from", request.args["from"]),
+                                              ("to", request.args["to"])]))  # fmt: skip
+    endpoint = "explore.ego" if about.get("entity") else "explore.whole"
+    query = list(args.items(multi=True))
+    page = render_template(
+        "explore.html",
+        about=about,
+        focus_label=current.graph.nodes[about["entity"]]["label"] if about.get("entity") else "",
+        problem=problem,
+        filtered=bool(filters),
+        overview=overview,
+        api=url_for(endpoint) + "?" + urlencode(query),
+        downloads={
+            ext: url_for(endpoint, extension=ext) + "?" + urlencode(query)
+            for ext in ("json", "graphml", "csv")
+        },
+        filter_query=urlencode(list(filters.items(multi=True))),
+        filter_args=list(filters.items(multi=True)),
+        rows=_rows(part),
+        table_rows=TABLE_ROWS,
+        organisations=_organisations(current),
+        found=found,
+        roles=network.roles(current.graph),
+        types=network.TYPES,
+        themes=_themes(),
+        names=_names(current),
+        measures=export.measures_json(current.graph, current.measures, page_of),
+        total=current.graph.number_of_nodes(),
+        shown=part.number_of_nodes(),
+        top=TOP,
+    )
+    return Response(page, mimetype="text/html")
+
+
+def _page_args() -> Args:
+    """The page's own parameters (the paths' ends are read apart), empty values left out."""
+    return MultiDict(
+        [(k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS and v.strip()]
+    )
+
+
+def _rows(part: Network) -> list[dict[str, Any]]:
+    """The relationships shown, as table rows, at most TABLE_ROWS."""
+    rows = []
+    for u, v, k in sorted(part.edges(keys=True), key=lambda e: (part.nodes[e[0]]["label"], e[2]))[
+        :TABLE_ROWS
+    ]:
+        edge = export.edge_json(part, u, v, k)
+        rows.append({
+            **edge,
+            "source": {"id": u, "label": part.nodes[u]["label"], "page": page_of(u)},
+            "target": {"id": v, "label": part.nodes[v]["label"], "page": page_of(v)},
+        })  # fmt: skip
+    return rows
+
+
+def _names(current: Served) -> list[str]:
+    """Names for the search box: everything but resources, whose titles are long and many."""
+    graph = current.graph
+    return sorted({d["label"] for _, d in graph.nodes(data=True) if d["type"] != "resource"})
+
+
+def _organisations(current: Served) -> list[tuple[str, str]]:
+    graph = current.graph
+    found = [(str(n), d["label"]) for n, d in graph.nodes(data=True) if d["type"] in AGENTS]
+    return sorted(found, key=lambda item: item[1].lower())
+
+
+def _themes() -> list[tuple[str, str]]:
+    concepts = scheme_concepts(state(), "scheme/themes")
+    return sorted(concepts.items(), key=lambda item: item[1].lower())

@@ -1,0 +1,347 @@
+// The partnership explorer: draws the network the page's API link answers with Cytoscape.js,
+// and keeps the server-rendered forms and tables working as they do without JavaScript.
+(function () {
+  "use strict";
+  const box = document.getElementById("network");
+  if (!box || typeof cytoscape === "undefined") return;
+  if (typeof cytoscapeFcose !== "undefined") cytoscape.use(cytoscapeFcose);
+
+  const TYPE_COLOURS = {
+    organisation: "#2b5c8a", unit: "#5b8fc7", funder: "#b35900", initiative: "#2e7d32",
+    person: "#7b3f99", resource: "#6e6e73", place: "#a33b3b", other: "#9e9e9e",
+  };
+  const COMMUNITY_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
+    "#a6761d", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6", "#666666"];
+  const details = document.getElementById("details");
+  const explanation = document.getElementById("path-explanation");
+  const filters = box.dataset.filters;
+  const EXPAND = "100"; // most neighbours drawn when a node is expanded
+
+  const cy = cytoscape({
+    container: box,
+    minZoom: 0.05,
+    maxZoom: 4,
+    style: [
+      { selector: "node", style: {
+        "background-color": (n) => colour(n),
+        "label": "data(label)", "font-size": 10, "color": "#1d1d1f",
+        "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 140,
+        "min-zoomed-font-size": 7,
+        "width": (n) => size(n), "height": (n) => size(n),
+        "border-width": 1, "border-color": "#ffffff",
+      } },
+      { selector: "node[type = 'initiative']", style: { "shape": "round-rectangle" } },
+      { selector: "node[type = 'resource']", style: { "shape": "rectangle" } },
+      { selector: "node[type = 'place']", style: { "shape": "diamond" } },
+      { selector: "edge", style: {
+        "width": 1.2, "line-color": "#b8b8bd", "curve-style": "bezier",
+        "target-arrow-shape": "triangle", "target-arrow-color": "#b8b8bd", "arrow-scale": 0.6,
+      } },
+      { selector: "edge[role = 'funder']", style: { "line-color": "#b35900", "target-arrow-color": "#b35900" } },
+      { selector: "edge[role = 'lead']", style: { "line-color": "#2e7d32", "target-arrow-color": "#2e7d32" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf00" } },
+      { selector: ".faded", style: { "opacity": 0.15 } },
+      { selector: "node.on-path", style: { "border-width": 4, "border-color": "#d40000", "opacity": 1 } },
+      { selector: "edge.on-path", style: {
+        "width": 4, "line-color": "#d40000", "target-arrow-color": "#d40000", "opacity": 1,
+        "label": "data(roleName)", "font-size": 9, "text-background-color": "#ffffff",
+        "text-background-opacity": 1,
+      } },
+      { selector: "edge.labelled", style: { "label": "data(roleName)", "font-size": 9 } },
+    ],
+  });
+  const explorer = { cy: cy, ready: false, focus: focus, showPaths: showPaths };
+  window.belongExplorer = explorer;
+
+  function size(node) {
+    return Math.min(12 + 5 * Math.sqrt(node.data("degree") || 0), 56);
+  }
+
+  function colour(node) {
+    if (document.getElementById("by-community").checked && node.data("community") != null) {
+      return COMMUNITY_COLOURS[node.data("community") % COMMUNITY_COLOURS.length];
+    }
+    return TYPE_COLOURS[node.data("type")] || TYPE_COLOURS.other;
+  }
+
+  function add(doc) {
+    const fresh = [];
+    for (const n of doc.nodes) {
+      if (cy.getElementById(n.id).empty()) {
+        fresh.push({ group: "nodes", data: {
+          id: n.id, label: n.short, name: n.label, type: n.type, kinds: n.kinds, year: n.year,
+          degree: n.degree, betweenness: n.betweenness, community: n.community, page: n.page,
+        } });
+      }
+    }
+    for (const e of doc.edges) {
+      if (cy.getElementById(e.id).empty()) {
+        fresh.push({ group: "edges", data: {
+          id: e.id, source: e.source, target: e.target, role: e.role, roleName: e.roleName,
+          sentence: e.sentence, start: e.start, end: e.end,
+        } });
+      }
+    }
+    cy.add(fresh);
+    return fresh.length;
+  }
+
+  function layout() {
+    const options = cy.nodes().length > 1 && typeof cytoscapeFcose !== "undefined"
+      ? { name: "fcose", quality: "default", animate: false, randomize: true,
+          nodeRepulsion: 9000, idealEdgeLength: 90, nodeSeparation: 75, packComponents: true }
+      : { name: "grid", animate: false };
+    return new Promise((resolve) => {
+      const run = cy.layout(options);
+      run.one("layoutstop", resolve);
+      run.run();
+    });
+  }
+
+  function ready() {
+    explorer.ready = true;
+    box.dataset.state = "ready";
+  }
+
+  async function fetchJson(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error((await response.text()).trim());
+    return response.json();
+  }
+
+  function withFilters(base, params) {
+    const query = new URLSearchParams(filters);
+    for (const [key, value] of Object.entries(params)) query.set(key, value);
+    return base + "?" + query.toString();
+  }
+
+  function text(tag, content, attributes) {
+    const element = document.createElement(tag);
+    if (content) element.textContent = content;
+    for (const [key, value] of Object.entries(attributes || {})) element.setAttribute(key, value);
+    return element;
+  }
+
+  function showDetails(node) {
+    details.replaceChildren(text("h3", node.data("name"), { id: "details-heading" }));
+    const facts = text("dl");
+    const kinds = (node.data("kinds") || []).join(", ");
+    for (const [term, value] of [["Type", node.data("type") + (kinds ? " (" + kinds + ")" : "")],
+      ["Year", node.data("year")], ["Degree", node.data("degree")],
+      ["Betweenness", (node.data("betweenness") || 0).toFixed(3)],
+      ["Community", node.data("community") == null ? null : node.data("community") + 1]]) {
+      if (value == null || value === "") continue;
+      facts.append(text("dt", term), text("dd", String(value)));
+    }
+    details.append(facts);
+    const links = text("p");
+    links.append(text("a", "Open its page", { href: node.data("page") }));
+    details.append(links);
+    const actions = text("p", null, { class: "explore-actions" });
+    const expand = text("button", "Show its neighbours", { type: "button" });
+    expand.addEventListener("click", () => expandNode(node.id()));
+    const from = text("button", "Paths from here", { type: "button" });
+    from.addEventListener("click", () => chooseEnd("from", node.id()));
+    const to = text("button", "Paths to here", { type: "button" });
+    to.addEventListener("click", () => chooseEnd("to", node.id()));
+    actions.append(expand, from, to);
+    details.append(actions);
+    const edges = node.connectedEdges();
+    if (edges.length) {
+      details.append(text("h4", "Links shown"));
+      const list = text("ul", null, { class: "explore-links" });
+      edges.forEach((edge) => {
+        const other = edge.source().id() === node.id() ? edge.target() : edge.source();
+        const item = text("li");
+        const go = text("button", edge.data("sentence"), { type: "button", class: "link-like" });
+        go.addEventListener("click", () => focus(other.id()));
+        item.append(go);
+        list.append(item);
+      });
+      details.append(list);
+    }
+  }
+
+  function chooseEnd(which, id) {
+    const select = document.getElementById(which);
+    if (![...select.options].some((o) => o.value === id)) {
+      select.append(new Option(cy.getElementById(id).data("name"), id));
+    }
+    select.value = id;
+    select.focus();
+  }
+
+  async function expandNode(id) {
+    const doc = await fetchJson(withFilters(box.dataset.ego, { entity: id, depth: "1", limit: EXPAND }));
+    if (add(doc)) await layout();
+    focus(id);
+    if (doc.limited) {
+      details.append(text("p", "It has more neighbours than can be drawn: showing the " + EXPAND
+        + " best connected. The table on its focused page lists them all."));
+    }
+  }
+
+  function find(query) {
+    const wanted = query.trim().toLowerCase();
+    if (!wanted) return cy.collection();
+    const exact = cy.nodes().filter((n) => n.id() === query.trim()
+      || n.data("name").toLowerCase() === wanted || n.data("label").toLowerCase() === wanted);
+    if (exact.nonempty()) return exact[0];
+    const partial = cy.nodes().filter((n) => n.data("name").toLowerCase().includes(wanted));
+    return partial.nonempty() ? partial.sort((a, b) => b.data("degree") - a.data("degree"))[0] : cy.collection();
+  }
+
+  function focus(id) {
+    const node = cy.getElementById(id);
+    if (node.empty()) return false;
+    const near = node.closedNeighborhood();
+    cy.elements().unselect().removeClass("labelled on-path").addClass("faded");
+    near.removeClass("faded");
+    node.select();
+    if (node.connectedEdges().length <= 15) node.connectedEdges().addClass("labelled");
+    cy.fit(near, 60);
+    if (cy.zoom() > 1.5) cy.zoom({ level: 1.5, position: node.position() });
+    cy.center(node);
+    explorer.focused = id;
+    showDetails(node);
+    return true;
+  }
+
+  async function search(event) {
+    event.preventDefault();
+    const query = document.getElementById("focus").value;
+    let node = find(query);
+    if (node.empty()) {
+      try {
+        const doc = await fetchJson(withFilters(box.dataset.ego, { entity: query, depth: "1", limit: EXPAND }));
+        if (add(doc)) await layout();
+        node = cy.getElementById(doc.entity);
+      } catch (error) {
+        details.replaceChildren(text("h3", "Not found", { id: "details-heading" }), text("p", error.message));
+        return;
+      }
+    }
+    focus(node.id());
+  }
+
+  function renderPaths(doc) {
+    explanation.replaceChildren();
+    if (!doc.paths.length) {
+      explanation.append(text("p", doc.from.label + " and " + doc.to.label + " are not connected in this network."));
+      return;
+    }
+    const count = doc.paths.length;
+    explanation.append(text("p", count + " shortest path" + (count > 1 ? "s" : "") + " of " + doc.hops
+      + " step" + (doc.hops > 1 ? "s" : "") + ":"));
+    for (const path of doc.paths) {
+      const block = text("div", null, { class: "path" });
+      block.append(text("p", path.sentence, { class: "path-sentence" }));
+      const steps = text("ol", null, { class: "path-steps" });
+      for (const step of path.steps) steps.append(text("li", step.sentence));
+      block.append(steps);
+      explanation.append(block);
+    }
+  }
+
+  async function showPaths(from, to) {
+    const doc = await fetchJson(withFilters(box.dataset.paths, { from: from, to: to }));
+    if (add(doc)) await layout();
+    cy.elements().removeClass("on-path").addClass("faded");
+    const onPath = cy.collection();
+    for (const n of doc.nodes) onPath.merge(cy.getElementById(n.id));
+    for (const e of doc.edges) onPath.merge(cy.getElementById(e.id));
+    onPath.removeClass("faded").addClass("on-path");
+    if (onPath.nonempty()) cy.fit(onPath, 60);
+    renderPaths(doc);
+    explorer.path = doc;
+    return doc;
+  }
+
+  function download(name, blob) {
+    const link = text("a", null, { href: URL.createObjectURL(blob), download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+
+  function escape(value) {
+    return String(value).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  }
+
+  // SVG of what is drawn: lines for links, circles for nodes, with their names and sentences.
+  function svg() {
+    const shown = cy.elements(":visible");
+    const box = shown.boundingBox({ includeLabels: true });
+    const pad = 20;
+    const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(box.w + 2 * pad)}" height="${Math.ceil(box.h + 2 * pad)}" viewBox="${box.x1 - pad} ${box.y1 - pad} ${box.w + 2 * pad} ${box.h + 2 * pad}" font-family="sans-serif">`,
+      `<rect x="${box.x1 - pad}" y="${box.y1 - pad}" width="${box.w + 2 * pad}" height="${box.h + 2 * pad}" fill="#ffffff"/>`];
+    shown.edges().forEach((edge) => {
+      const s = edge.source().position();
+      const t = edge.target().position();
+      parts.push(`<line x1="${s.x}" y1="${s.y}" x2="${t.x}" y2="${t.y}" stroke="${edge.style("line-color")}" stroke-width="${parseFloat(edge.style("width"))}" opacity="${edge.style("opacity")}"><title>${escape(edge.data("sentence"))}</title></line>`);
+    });
+    shown.nodes().forEach((node) => {
+      const p = node.position();
+      const r = node.width() / 2;
+      parts.push(`<g opacity="${node.style("opacity")}"><circle cx="${p.x}" cy="${p.y}" r="${r}" fill="${node.style("background-color")}" stroke="#ffffff"><title>${escape(node.data("name"))}</title></circle>`
+        + `<text x="${p.x}" y="${p.y + r + 11}" font-size="10" text-anchor="middle">${escape(node.data("label"))}</text></g>`);
+    });
+    parts.push("</svg>");
+    return parts.join("\n");
+  }
+  explorer.svg = svg;
+
+  function keys(event) {
+    const step = 60;
+    const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const centre = { x: box.clientWidth / 2, y: box.clientHeight / 2 };
+    if (moves[event.key]) cy.panBy({ x: moves[event.key][0], y: moves[event.key][1] });
+    else if (event.key === "+" || event.key === "=") cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: centre });
+    else if (event.key === "-") cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: centre });
+    else if (event.key === "0") cy.fit(undefined, 30);
+    else return;
+    event.preventDefault();
+  }
+
+  cy.on("tap", "node", (event) => focus(event.target.id()));
+  cy.on("tap", (event) => {
+    if (event.target === cy) cy.elements().removeClass("faded on-path labelled");
+  });
+  box.addEventListener("keydown", keys);
+  document.getElementById("search").addEventListener("submit", search);
+  document.getElementById("paths").addEventListener("submit", (event) => {
+    const from = document.getElementById("from").value;
+    const to = document.getElementById("to").value;
+    if (!from || !to) return;
+    event.preventDefault();
+    showPaths(from, to).then(() => {
+      const url = new URL(window.location.href);
+      url.searchParams.set("from", from);
+      url.searchParams.set("to", to);
+      history.replaceState(null, "", url);
+    }, (error) => explanation.replaceChildren(text("p", error.message)));
+  });
+  document.getElementById("fit").addEventListener("click", () => cy.fit(undefined, 30));
+  document.getElementById("relayout").addEventListener("click", () => layout());
+  document.getElementById("by-community").addEventListener("change", () => cy.style().update());
+  document.getElementById("download-png").addEventListener("click", () => {
+    download("belong-network.png", cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }));
+  });
+  document.getElementById("download-svg").addEventListener("click", () => {
+    download("belong-network.svg", new Blob([svg()], { type: "image/svg+xml" }));
+  });
+
+  fetchJson(box.dataset.api).then(async (doc) => {
+    add(doc);
+    await layout();
+    cy.fit(undefined, 30);
+    const params = new URLSearchParams(window.location.search);
+    if (box.dataset.focus) focus(box.dataset.focus);
+    if (params.get("from") && params.get("to")) await showPaths(params.get("from"), params.get("to"));
+    ready();
+  }, (error) => {
+    box.dataset.state = "failed";
+    details.replaceChildren(text("h3", "The network could not be loaded", { id: "details-heading" }), text("p", error.message));
+  });
+})();

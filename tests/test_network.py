@@ -1,0 +1,389 @@
+"""The partnership network API on the real library: who is linked to whom in which role as the
+seed document 000 ("Research and Resources") says, ego networks, paths explained in words,
+filters, GraphML and CSV exports, measures, and the explorer page without JavaScript."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from belong_graph.build import build_store, current_store_dir
+from belong_graph.catalogue import read_query
+from belong_graph.network import graph as network
+from belong_graph.network import words
+from belong_graph.settings import Settings
+from belong_graph.synthetic import generate
+from tests.conftest import make_app
+
+ID = "https://data.belongnetwork.co.uk/id/"
+BELONG = ID + "organisation/belong"
+KENT = ID + "organisation/university-of-kent"
+CENTRE = ID + "organisation/centre-for-the-study-of-group-processes"
+NUFFIELD = ID + "organisation/nuffield-foundation"
+SPIRIT = ID + "organisation/spirit-of-2012"
+DLUHC = ID + "organisation/dluhc"
+BEYOND = ID + "project/beyond-us-and-them"
+KINDNESS = ID + "project/radical-kindness"
+MEASUREMENT = ID + "project/social-cohesion-measurement-frameworks-research"
+GOVERNMENT = ID + "project/communication-with-government-on-social-cohesion"
+INTEGRATION = ID + "project/integration-area-programme"
+
+
+def get_json(client: FlaskClient, url: str, **params: str) -> dict:
+    answer = client.get(url, query_string=params or None)
+    assert answer.status_code == 200, answer.data
+    assert answer.mimetype == "application/json"
+    return json.loads(answer.data)
+
+
+def links(document: dict) -> set[tuple[str, str, str]]:
+    return {(e["source"], e["role"], e["target"]) for e in document["edges"]}
+
+
+def node_ids(document: dict) -> set[str]:
+    return {n["id"] for n in document["nodes"]}
+
+
+def test_the_seed_partners_are_linked_to_belong_with_their_roles(client: FlaskClient) -> None:
+    document = get_json(client, "/api/network")
+    found = links(document)
+    # "Belong's Beyond Us and Them research findings, developed in partnership with the
+    # University of Kent, which were regularly shared with ... (DLUHC)"
+    assert (BELONG, "lead", BEYOND) in found
+    assert (KENT, "research-partner", BEYOND) in found
+    assert (DLUHC, "findings-recipient", BEYOND) in found
+    # "this research project funded by the Nuffield Foundation"
+    assert (NUFFIELD, "funder", BEYOND) in found
+    # "Spirit of 2012 was delighted to get involved in the Beyond Us and Them research and fund
+    # the Radical Kindness research that built on its findings"
+    assert (SPIRIT, "partner", BEYOND) in found
+    assert (SPIRIT, "funder", KINDNESS) in found
+    assert (KINDNESS, "builds-on", BEYOND) in found
+    # "research on social cohesion measurement frameworks (in partnership with University of Kent)"
+    assert (KENT, "research-partner", MEASUREMENT) in found
+    # "Maintaining regular communication with DLUHC and ... (DCMS)"
+    assert (BELONG, "lead", GOVERNMENT) in found
+    assert (DLUHC, "government-liaison", GOVERNMENT) in found
+    # "the University of Kent's Centre for the Study of Group Processes"
+    assert (CENTRE, "unit-of", KENT) in found
+    types = {n["id"]: n["type"] for n in document["nodes"]}
+    assert types[NUFFIELD] == types[SPIRIT] == "funder"
+    assert types[KENT] == "organisation"
+    assert types[CENTRE] == "unit"
+    assert types[BEYOND] == "initiative"
+    assert document["total"] == document["shown"]
+
+
+def test_edges_and_nodes_carry_labels_roles_and_pages(client: FlaskClient) -> None:
+    document = get_json(client, "/api/network")
+    funding = next(e for e in document["edges"] if (e["source"], e["target"]) == (NUFFIELD, BEYOND))
+    assert funding["roleName"] == "Funder"
+    assert funding["relation"] == "partnership"
+    assert funding["sentence"] == "Nuffield Foundation funded Beyond Us and Them."
+    assert funding["note"] == "Research project funded by the Nuffield Foundation."
+    belong = next(n for n in document["nodes"] if n["id"] == BELONG)
+    assert belong["short"] == "Belong"
+    assert belong["page"] == "/id/organisation/belong"
+    assert set(belong["kinds"]) == {"Charity", "Network"}
+
+
+def test_the_ego_network_grows_with_its_depth(client: FlaskClient) -> None:
+    one = get_json(client, "/api/network/ego", entity="organisation/nuffield-foundation")
+    assert one["entity"] == NUFFIELD and one["depth"] == 1
+    assert node_ids(one) == {NUFFIELD, BEYOND}
+    two = get_json(client, "/api/network/ego", entity=NUFFIELD, depth="2")
+    assert {BELONG, KENT, SPIRIT, DLUHC, KINDNESS} <= node_ids(two)
+    assert INTEGRATION not in node_ids(two)
+    three = get_json(client, "/api/network/ego", entity="Nuffield Foundation", depth="3")
+    assert INTEGRATION in node_ids(three)  # DLUHC funded it
+    assert node_ids(two) < node_ids(three)
+
+
+def test_paths_from_kent_to_dluhc_are_explained_in_words(client: FlaskClient) -> None:
+    document = get_json(
+        client, "/api/network/paths", **{"from": "organisation/university-of-kent", "to": DLUHC}
+    )
+    assert document["hops"] == 2
+    [path] = document["paths"]
+    assert path["nodes"] == [KENT, BEYOND, DLUHC]
+    assert path["sentence"] == (
+        "University of Kent was a research partner in Beyond Us and Them, whose findings were "
+        "shared with Department for Levelling Up, Housing and Communities."
+    )
+    assert [step["sentence"] for step in path["steps"]] == [
+        "University of Kent was a research partner in Beyond Us and Them.",
+        "Department for Levelling Up, Housing and Communities received the findings of "
+        "Beyond Us and Them.",
+    ]
+    assert node_ids(document) == {KENT, BEYOND, DLUHC}
+    assert links(document) == {
+        (KENT, "research-partner", BEYOND),
+        (DLUHC, "findings-recipient", BEYOND),
+    }
+
+
+def test_paths_from_belong_to_its_funders(client: FlaskClient) -> None:
+    nuffield = get_json(client, "/api/network/paths", **{"from": BELONG, "to": NUFFIELD})
+    assert nuffield["paths"][0]["sentence"] == (
+        "Belong - The Cohesion and Integration Network led Beyond Us and Them, "
+        "funded by Nuffield Foundation."
+    )
+    spirit = get_json(client, "/api/network/paths", **{"from": "Belong", "to": "Spirit of 2012"})
+    sentences = {path["sentence"] for path in spirit["paths"]}
+    assert spirit["hops"] == 2
+    assert (
+        "Belong - The Cohesion and Integration Network led Radical Kindness, "
+        "funded by Spirit of 2012." in sentences
+    )
+    assert (
+        "Belong - The Cohesion and Integration Network led Beyond Us and Them, "
+        "with partner Spirit of 2012." in sentences
+    )
+
+
+def test_filters_by_role_type_period_and_theme(client: FlaskClient) -> None:
+    funders = get_json(client, "/api/network", role="funder")
+    assert {e["role"] for e in funders["edges"]} == {"funder"}
+    assert (NUFFIELD, "funder", BEYOND) in links(funders)
+    assert BELONG not in node_ids(funders)
+    organisations = get_json(client, "/api/network", type="organisation,funder,initiative")
+    assert {n["type"] for n in organisations["nodes"]} == {"organisation", "funder", "initiative"}
+    assert (KENT, "research-partner", BEYOND) in links(organisations)
+    # Every resource of the library is from 2022; participations have no period in the sources.
+    later = get_json(client, "/api/network", start="2023")
+    assert "credit" not in {e["relation"] for e in later["edges"]}
+    assert (NUFFIELD, "funder", BEYOND) in links(later)
+    dated = get_json(client, "/api/network", start="2022", end="2022", undated="exclude")
+    assert {e["relation"] for e in dated["edges"]} == {"credit", "affiliation"}
+    kindness = get_json(client, "/api/network", theme="theme/kindness")
+    assert node_ids(kindness) == {KINDNESS, BELONG, SPIRIT, ID + "person/ruth-hollis"} | {BEYOND}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("type=planet", "'planet' is not a type"),
+        ("role=boss", "'boss' is not a role"),
+        ("start=20x", "is not a year"),
+        ("theme=theme/nothing", "is not a theme"),
+        ("limit=0", "is not a number from 1"),
+        ("undated=maybe", "use include or exclude"),
+        ("entity=organisation/belong", "no parameter 'entity' here"),
+    ],
+)
+def test_bad_filters_get_400_saying_why(client: FlaskClient, query: str, message: str) -> None:
+    answer = client.get("/api/network?" + query)
+    assert answer.status_code == 400
+    assert message in answer.get_data(as_text=True)
+
+
+def test_bad_entities_and_depths(client: FlaskClient) -> None:
+    unknown = client.get("/api/network/ego?entity=organisation/nobody")
+    assert unknown.status_code == 404
+    assert "nothing in the partnership network is called" in unknown.get_data(as_text=True)
+    assert client.get(f"/api/network/ego?entity={BELONG}&depth=4").status_code == 400
+    assert client.get("/api/network/ego").status_code == 400
+    assert client.get(f"/api/network/paths?from={BELONG}").status_code == 400
+
+
+def test_graphml_parses_with_networkx(client: FlaskClient) -> None:
+    answer = client.get("/api/network.graphml")
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/graphml+xml"
+    graph = nx.read_graphml(io.BytesIO(answer.data), force_multigraph=True)
+    assert graph.is_directed()
+    assert graph.nodes[BELONG]["label"] == "Belong - The Cohesion and Integration Network"
+    assert graph.nodes[NUFFIELD]["type"] == "funder"
+    roles = {data["role"] for data in graph.get_edge_data(NUFFIELD, BEYOND).values()}
+    assert roles == {"funder"}
+    whole = get_json(client, "/api/network")
+    assert graph.number_of_nodes() == whole["shown"]["nodes"]
+    assert graph.number_of_edges() == whole["shown"]["edges"]
+
+
+def test_csv_edge_list_has_gephi_columns(client: FlaskClient) -> None:
+    answer = client.get("/api/network/ego.csv?entity=project/beyond-us-and-them")
+    assert answer.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert {"Source", "Target", "Type", "Label"} <= set(rows[0])
+    funding = [r for r in rows if r["Source"] == NUFFIELD]
+    assert [(r["Target"], r["Role"], r["Label"]) for r in funding] == [(BEYOND, "funder", "Funder")]
+    assert all(r["Type"] == "Directed" for r in rows)
+    assert by_accept(client, "text/csv").startswith(b"Source,Target")
+    assert b"<graphml" in by_accept(client, "application/graphml+xml")
+    assert client.get("/api/network", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/api/network?format=xls").status_code == 400
+
+
+def by_accept(client: FlaskClient, media_type: str) -> bytes:
+    answer = client.get("/api/network?role=funder", headers={"Accept": media_type})
+    assert answer.mimetype == media_type
+    return answer.data
+
+
+def test_answers_are_cached_by_dataset_version(client: FlaskClient) -> None:
+    first = client.get("/api/network?role=lead")
+    again = client.get("/api/network?role=lead", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    other = client.get("/api/network?role=funder")
+    assert other.headers["ETag"] != first.headers["ETag"]
+
+
+def test_measures_put_belong_at_the_centre(client: FlaskClient) -> None:
+    measures = get_json(client, "/api/network/measures")
+    assert measures["organisations_by_degree"][0]["id"] == BELONG
+    assert measures["most_connected_partners"][0]["id"] == BELONG
+    assert measures["betweenness_method"] == "exact"
+    organisations = {"organisation", "unit", "funder"}
+    brokering = [e for e in measures["betweenness"] if e["type"] in organisations]
+    assert brokering[0]["id"] == BELONG
+    degrees = [e["degree"] for e in measures["degree"]]
+    assert degrees == sorted(degrees, reverse=True)
+    assert all(len(b["communities"]) > 1 for b in measures["brokers"])
+    assert measures["community_count"] >= 2
+    sizes = [c["size"] for c in measures["communities"]]
+    assert sizes == sorted(sizes, reverse=True)
+    nodes = get_json(client, "/api/network")["nodes"]
+    assert all(n["community"] is not None for n in nodes)
+    belong = next(n for n in nodes if n["id"] == BELONG)
+    assert belong["degree"] == measures["organisations_by_degree"][0]["degree"]
+
+
+def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
+    html = client.get("/explore").get_data(as_text=True)
+    row = (
+        '<td><a href="/id/organisation/nuffield-foundation">Nuffield Foundation</a></td>'
+        '<td>Funder</td><td><a href="/id/project/beyond-us-and-them">Beyond Us and Them</a></td>'
+    )
+    assert row in html
+    assert '<label for="from">From</label>' in html
+    assert 'id="measure-organisations"' in html
+    paths = client.get(f"/explore?from={KENT}&to={DLUHC}").get_data(as_text=True)
+    assert (
+        "University of Kent was a research partner in Beyond Us and Them, whose findings" in paths
+    )
+    focused = client.get("/explore?focus=Nuffield+Foundation").get_data(as_text=True)
+    assert "Nuffield Foundation and everything within 1 step" in focused
+    assert (
+        '<a href="/id/organisation/dluhc">'
+        not in focused.split('id="table-heading"')[1].split("</table>")[0]
+    )
+    unknown = client.get("/explore?focus=Nobody+at+all")
+    assert unknown.status_code == 200
+    assert "nothing in the partnership network is called" in unknown.get_data(as_text=True)
+
+
+def test_entity_pages_link_into_the_explorer(client: FlaskClient) -> None:
+    html = client.get("/id/organisation/university-of-kent").get_data(as_text=True)
+    assert 'href="/explore?focus=/id/organisation/university-of-kent"' in html
+
+
+def test_words_for_several_roles_and_periods() -> None:
+    funds = {"role": "funder", "roleName": "Funder", "start": None, "end": None}
+    commissions = {"role": "commissioner", "roleName": "Commissioner", "start": None, "end": None}
+    sentence = words.step_sentence(
+        "Integration Area Programme", "DLUHC", [funds, commissions], False
+    )
+    assert sentence == "DLUHC funded and commissioned Integration Area Programme."
+    wrote = {"role": "author", "roleName": "Author", "start": 2020, "end": 2022}
+    assert words.edge_sentence("Jo", "A report", wrote) == "Jo wrote A report (2020–2022)."
+    unknown = {"role": "mentor", "roleName": "Mentor", "start": None, "end": None}
+    assert words.phrase(unknown, forward=True) == "was mentor of"
+
+
+def test_a_filter_keeps_only_linked_nodes() -> None:
+    graph = network.build(
+        [
+            {"node": {"id": "a", "label": "A"}, "type": "organisation"},
+            {"node": {"id": "p", "label": "P"}, "type": "initiative", "themes": "t"},
+            {"node": {"id": "q", "label": "Q"}, "type": "initiative"},
+            {"node": {"id": "alone", "label": "Alone"}, "type": "person"},
+        ],
+        [
+            {"source": {"id": "a", "label": "A"}, "target": {"id": "p", "label": "P"},
+             "relation": "partnership", "role": "lead", "roleName": "Lead", "start": 2019},
+            {"source": {"id": "a", "label": "A"}, "target": {"id": "q", "label": "Q"},
+             "relation": "partnership", "role": "funder", "roleName": "Funder"},
+        ],
+    )  # fmt: skip
+    assert "alone" not in graph
+    assert set(network.filtered(graph, network.NetworkFilter(theme="t"))) == {"a", "p"}
+    assert set(network.filtered(graph, network.NetworkFilter(start=2020, undated=False))) == set()
+    assert set(network.filtered(graph, network.NetworkFilter(end=2019))) == {"a", "p", "q"}
+
+
+@pytest.fixture(scope="module")
+def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """A synthetic library larger than the explorer shows at once."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    data = folder / "library.ttl"
+    with data.open("w", encoding="utf-8") as out:
+        generate(out, resources=200, seed=42, base_iri=Settings().base_iri)
+    settings = Settings.load(
+        {"data_paths": (Path(data),), "store_dir": folder / "store", "validator": "turbo"}
+    )
+    build_store(settings)
+    yield from make_app(dataclasses.replace(settings, rate_limit=""))
+
+
+@pytest.mark.integration
+def test_a_large_library_starts_from_an_overview(large_app: Flask) -> None:
+    client = large_app.test_client()
+    html = client.get("/explore").get_data(as_text=True)
+    assert "this overview shows the" in html
+    api = html.split('data-api="')[1].split('"')[0].replace("&amp;", "&")
+    overview = get_json(client, api)
+    assert 0 < overview["shown"]["nodes"] <= 150 < overview["total"]["nodes"]
+    assert {n["type"] for n in overview["nodes"]} <= {
+        "organisation",
+        "unit",
+        "funder",
+        "initiative",
+    }
+    assert "initiative" in {n["type"] for n in overview["nodes"]}
+    person = get_json(client, "/api/network/ego", entity="person/p00001")
+    assert "resource" in {n["type"] for n in person["nodes"]}  # resources come on expand
+    hub = get_json(client, "/api/network/ego", entity="organisation/o00001", limit="5")
+    assert hub["limited"] is True
+    assert ID + "organisation/o00001" in node_ids(hub)
+    assert len(hub["nodes"]) <= 5
+    chosen = client.get("/explore?undated=include").get_data(as_text=True)  # all 342 nodes
+    assert "Cut to the 150 best-connected nodes." in chosen
+
+
+def test_a_participation_period_comes_from_its_interval(built_settings: Settings) -> None:
+    """The sources give no periods yet; a participation with an OWL-Time interval gets one."""
+    store = ox.Store()
+    current = current_store_dir(built_settings)
+    assert current is not None
+    store.bulk_load(path=str(current / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    extra = """
+    @prefix org: <http://www.w3.org/ns/org#> . @prefix time: <http://www.w3.org/2006/time#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <https://data.belongnetwork.co.uk/id/participation/beyond-us-and-them--nuffield-foundation--funder>
+        org:memberDuring [ a time:Interval ;
+            time:hasBeginning [ time:inXSDDate "2020-05-01"^^xsd:date ] ;
+            time:hasEnd [ time:inXSDgYear "2022"^^xsd:gYear ] ] .
+    """
+    store.load(extra.encode(), format=ox.RdfFormat.TURTLE)
+    view = read_query(built_settings.queries_dir / "partnership-network.rq")
+    rows = store.query(view.query_for({}), use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    periods = {
+        (row["source"].value, row["role"].value): (row["start"], row["end"])
+        for row in rows
+        if row["target"] == ox.NamedNode(BEYOND)
+    }
+    start, end = periods[(NUFFIELD, "funder")]
+    assert (int(start.value), int(end.value)) == (2020, 2022)
+    assert periods[(KENT, "research-partner")] == (None, None)
