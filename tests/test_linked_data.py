@@ -276,6 +276,29 @@ def test_the_public_url_setting_rewrites_rdf_and_pages(public_app: Flask) -> Non
     assert BASE + "id/" not in html
 
 
+def test_every_address_the_server_gives_is_the_public_one(public_app: Flask) -> None:
+    """robots.txt, the sitemap, the dataset description and OAI-PMH's baseURL name the public
+    address, never the one the request came to."""
+    client = public_app.test_client()
+    public = "https://mirror.example.org/belong/"
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert f"Sitemap: {public}sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"<loc>{public}id/organisation/university-of-kent</loc>" in sitemap
+    turtle = {"Accept": "text/turtle"}
+    void = Graph().parse(data=client.get("/.well-known/void", headers=turtle).data, format="turtle")
+    assert (URIRef(public + "id/dataset/belong-network-library"), None, None) in void
+    identify = client.get("/oai?verb=Identify").get_data(as_text=True)
+    assert f"<oai:baseURL>{public}oai</oai:baseURL>" in identify
+    for text in (robots, sitemap, identify):
+        assert "http://localhost" not in text
+
+
+def test_a_missing_entity_is_404_even_to_a_conditional_request(client: FlaskClient) -> None:
+    since = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT", "Accept": "text/turtle"}
+    assert client.get("/id/person/no-such-person", headers=since).status_code == 404
+
+
 def test_a_public_url_equal_to_the_base_serves_canonical_iris(built_settings: Settings) -> None:
     settings = dataclasses.replace(built_settings, rate_limit="", public_url=BASE)
     for app in make_app(settings):

@@ -177,6 +177,8 @@ def test_filters_by_role_type_period_and_theme(client: FlaskClient) -> None:
         ("start=20x", "is not a year"),
         ("theme=theme/nothing", "is not a theme"),
         ("limit=0", "is not a number from 1"),
+        ("limit=²", "is not a number from 1"),  # a digit to str.isdigit, not to int()
+        ("start=²⁰²²", "is not a year"),
         ("undated=maybe", "use include or exclude"),
         ("entity=organisation/belong", "no parameter 'entity' here"),
     ],

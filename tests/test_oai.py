@@ -332,6 +332,10 @@ TOKEN = token("oai_dc", None, None, None, 3, "0000000000000000")  # a list that 
             "badArgument",
         ),
         ({"verb": "ListRecords", "resumptionToken": "not-a-token"}, "badResumptionToken"),
+        (  # long enough to hide JSON nested past Python's recursion limit
+            {"verb": "ListRecords", "resumptionToken": base64.b64encode(b"[" * 1500).decode()},
+            "badResumptionToken",
+        ),
         ({"verb": "ListRecords", "resumptionToken": TOKEN}, "badResumptionToken"),
         ({"verb": "ListSets", "resumptionToken": TOKEN}, "badResumptionToken"),
         (

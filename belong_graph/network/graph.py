@@ -165,11 +165,12 @@ def _themed(
         return theme in graph.nodes[node]["themes"]
 
     themed = [e for e in kept if on_theme(e[0]) or on_theme(e[1])]
+    taken = set(themed)
     reached = {n for u, v, _ in themed for n in (u, v)}
     other = [
         e
         for e in kept
-        if e not in themed
+        if e not in taken
         and not any(graph.nodes[n]["type"] in WORK for n in e[:2])
         and e[0] in reached
         and e[1] in reached

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
 from belong_graph.formats import Format
+from belong_graph.linked.rewrite import Addresses
 from belong_graph.linksets import void_linksets
 from belong_graph.load import new_graph
 from belong_graph.namespaces import DCAT, DCTERMS, FOAF
@@ -92,10 +93,8 @@ class DatasetContext:
         return self.server + path
 
     def served(self, iri: str) -> str:
-        """Where this server shows an IRI of the graph (other IRIs are left as they are)."""
-        return (
-            self.server + iri.removeprefix(self.base_iri) if iri.startswith(self.base_iri) else iri
-        )
+        """Where this server shows an entity of the graph (other IRIs are left as they are)."""
+        return Addresses(self.base_iri, self.server).to_public(iri)
 
     def dump_url(self, dump: Dump) -> str:
         return self.url("dumps/" + dump.file_name)

@@ -348,9 +348,14 @@ def _encoded(request: ListRequest) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
+_TOKEN_LENGTH = 512  # far longer than any token given here, too short to nest JSON past limits
+
+
 def _decoded(verb: str, token: str) -> ListRequest:
     """The list request a token carries; badResumptionToken if it is not one of ours."""
     refused = OaiError("badResumptionToken", "This resumption token is not one this server gave.")
+    if len(token) > _TOKEN_LENGTH:
+        raise refused
     try:
         fields = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError):

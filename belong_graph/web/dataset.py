@@ -58,6 +58,11 @@ def server_address() -> str:
     return linked.addresses().public
 
 
+def _served(path: str) -> str:
+    """The URL at the public address of a path of this server (as ``url_for`` gives it)."""
+    return server_address() + path.lstrip("/")
+
+
 def describes(kind: str, slug: str) -> bool:
     """Whether ``id/<kind>/<slug>`` is an IRI that the dataset description mints and describes
     (the dataset, its linksets and the datasets they link to)."""
@@ -181,7 +186,7 @@ def sitemap() -> Response:
         body = sitemap_index(
             [
                 Location(
-                    url_for("dataset.sitemap_page", number=n, _external=True),
+                    _served(url_for("dataset.sitemap_page", number=n)),
                     max(loc.lastmod for loc in found),
                 )
                 for n, found in enumerate(pages, start=1)
@@ -211,7 +216,7 @@ def robots() -> Response:
     app = state()
     version = app.version
     etag = etag_for(version, "robots", server_address())
-    body = robots_txt(url_for("dataset.sitemap", _external=True))
+    body = robots_txt(_served(url_for("dataset.sitemap")))
     response = Response(body, mimetype="text/plain")
     return add_validators(response, version, etag, app.settings.cache_max_age)
 

@@ -64,14 +64,14 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) 
     path = f"id/{kind}/{slug}"
     where = addresses()
     iri = where.to_canonical(path)
+    if not is_iri(iri):
+        return _not_found(where, iri, fmt)
+    description = describe(app, iri)  # from the answer cache once asked for
+    if not description.exists:
+        return _not_found(where, iri, fmt)
     etag = etag_for(app.version, "entity", iri, fmt.name, where.public, __version__)
     if not_modified(app.version, etag):
         return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
-    if not is_iri(iri):
-        return _not_found(where, iri, fmt)
-    description = describe(app, iri)
-    if not description.exists:
-        return _not_found(where, iri, fmt)
     if fmt is HTML:
         kind_name, view_sections = sections(kind, slug)
         body = _entity_page(description, where, path, kind_name or _kind_name(kind), view_sections)
@@ -224,6 +224,7 @@ def _ontology(fmt: Format, *, negotiated: bool) -> Response:
         response = Response(page, mimetype=HTML.media_type)
     else:
         response = _rdf_response(triples, fmt, where, ONTOLOGY_IRI)
+    response.headers["Belong-Truncated"] = "true" if answer.truncated else "false"
     return _finish(response, app, etag, where, "ontology", fmt, negotiated)
 
 

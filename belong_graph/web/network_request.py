@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -95,7 +96,7 @@ def year(args: Args, name: str) -> int | None:
     value = args.get(name, "").strip()
     if not value:
         return None
-    if not (value.isdigit() and len(value) == 4):
+    if not re.fullmatch(r"[0-9]{4}", value):
         raise network.NetworkError(f"Parameter '{name}': {value!r} is not a year (as 2022).")
     return int(value)
 
@@ -104,7 +105,7 @@ def number(args: Args, name: str, default: int, low: int, high: int) -> int:
     value = args.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not re.fullmatch(r"[0-9]{1,6}", value) or not low <= int(value) <= high:
         raise network.NetworkError(
             f"Parameter '{name}': {value!r} is not a number from {low} to {high}."
         )

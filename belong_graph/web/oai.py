@@ -13,6 +13,7 @@ from belong_graph.publish.oai_records import Library
 from belong_graph.sparql.answer import Job
 from belong_graph.web.api import _answer
 from belong_graph.web.caching import etag_for
+from belong_graph.web.linked import addresses
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("oai", __name__)
@@ -24,7 +25,7 @@ def endpoint() -> Response:
     app = state()
     arguments = request.form if request.method == "POST" else request.args
     repository = Repository(
-        base_url=url_for("oai.endpoint", _external=True),
+        base_url=addresses().public + url_for("oai.endpoint").lstrip("/"),
         base_iri=app.settings.base_iri,
         admin_email=app.settings.oai_admin_email,
         page_size=app.settings.oai_page_size,
