@@ -389,3 +389,14 @@ def test_a_participation_period_comes_from_its_interval(built_settings: Settings
     start, end = periods[(NUFFIELD, "funder")]
     assert (int(start.value), int(end.value)) == (2020, 2022)
     assert periods[(KENT, "research-partner")] == (None, None)
+
+
+def test_the_network_api_is_in_the_openapi_document(client: FlaskClient) -> None:
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/openapi.json").get_json()
+    validate(document)
+    ego = document["paths"]["/api/network/ego"]["get"]
+    assert {p["name"] for p in ego["parameters"]} >= {"entity", "depth", "role", "theme"}
+    assert "application/graphml+xml" in ego["responses"]["200"]["content"]
+    assert {"/api/network", "/api/network/paths", "/api/network/measures"} <= set(document["paths"])

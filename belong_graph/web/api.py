@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from belong_graph.catalogue import PAGE, CannedQuery, ParameterError
 from belong_graph.errors import BelongError, NotAcceptable
@@ -32,6 +32,7 @@ API_FORMATS = (API_JSON, *(f for f in RESULT_FORMATS if f.name != "json"), RESUL
 CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label }
 ORDER BY ?label"""
+OPENAPI_PATHS = "belong_graph.openapi_paths"  # other blueprints' API paths, by the app
 NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 
@@ -270,6 +271,7 @@ def openapi() -> Response:
     }
     views_url = url_for("api.list_views", _external=True)
     document = openapi_document(app.catalogue, views_url, schemes)
+    document["paths"].update(current_app.extensions.get(OPENAPI_PATHS, {}))
     return Response(json.dumps(document, indent=1), mimetype=API_JSON.media_type)
 
 

@@ -24,7 +24,7 @@ from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import AGENTS, Network
 from belong_graph.network.measures import TOP
-from belong_graph.web.api import scheme_concepts
+from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS, scheme_concepts
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
@@ -53,6 +53,7 @@ NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
 @blueprint.record_once
 def _install(setup: BlueprintSetupState) -> None:
     setup.app.extensions[EXTENSION] = ServedNetwork()
+    setup.app.extensions.setdefault(OPENAPI_PATHS, {}).update(network_paths())
 
 
 def _format(extension: str | None) -> Format:
@@ -150,6 +151,77 @@ def measures() -> Response:
         return Response(json.dumps(body, indent=1), mimetype="application/json")
 
     return _conditional(NETWORK_FORMATS[0], make, ())
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "description": description, "schema": schema}
+
+
+FILTER_PARAMETERS = [
+    _parameter("type", "Only nodes of these types (repeat or comma-separate).", {"type": "string"}),
+    _parameter("role", "Only links in these roles (repeat or comma-separate).", {"type": "string"}),
+    _parameter("start", "Only links that last into this year or later.", SCHEMAS["year"]),
+    _parameter("end", "Only links that begin in this year or earlier.", SCHEMAS["year"]),
+    _parameter("undated", "Keep links without a period.", {"enum": ["include", "exclude"]}),
+    _parameter("theme", "Only what touches this theme.", SCHEMAS["iri"]),
+    _parameter(
+        "limit",
+        "At most this many nodes, the best connected.",
+        {"type": "integer", "maximum": 5000},
+    ),
+    _parameter(
+        "format", "json, graphml or csv (or send Accept).", {"enum": ["json", "graphml", "csv"]}
+    ),
+]
+
+
+def network_paths() -> dict[str, Any]:
+    """The network API, for the OpenAPI document of ``/api/openapi.json``."""
+    answers = {
+        "200": {
+            "description": "Nodes and typed, labelled edges",
+            "content": {f.media_type: {} for f in NETWORK_FORMATS},
+        },
+        "400": {"description": "A parameter that is not valid, and why"},
+    }
+    entity = _parameter(
+        "entity", "An entity of this library (IRI or the rest after id/).", SCHEMAS["iri"]
+    )
+    depth = _parameter(
+        "depth", "Steps from the entity.", {"type": "integer", "minimum": 1, "maximum": 3}
+    )
+
+    def get(operation: str, summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "get": {
+                "operationId": operation,
+                "summary": summary,
+                "tags": ["network"],
+                "parameters": parameters,
+                "responses": answers,
+            }
+        }
+
+    ends = [
+        {**_parameter("from", "The first entity.", SCHEMAS["iri"]), "required": True},
+        {**_parameter("to", "The other entity.", SCHEMAS["iri"]), "required": True},
+    ]
+    return {
+        "/api/network": get("network", "The partnership network", FILTER_PARAMETERS),
+        "/api/network/ego": get(
+            "egoNetwork",
+            "An entity's network to a depth",
+            [{**entity, "required": True}, depth, *FILTER_PARAMETERS],
+        ),
+        "/api/network/paths": get(
+            "networkPaths",
+            "The shortest chains between two entities, in words",
+            [*ends, *FILTER_PARAMETERS],
+        ),
+        "/api/network/measures": get(
+            "networkMeasures", "Degree, betweenness, brokers, communities", []
+        ),
+    }
 
 
 @blueprint.get("/explore")
