@@ -400,3 +400,13 @@ def test_the_network_api_is_in_the_openapi_document(client: FlaskClient) -> None
     assert {p["name"] for p in ego["parameters"]} >= {"entity", "depth", "role", "theme"}
     assert "application/graphml+xml" in ego["responses"]["200"]["content"]
     assert {"/api/network", "/api/network/paths", "/api/network/measures"} <= set(document["paths"])
+
+
+def test_an_external_identifier_finds_its_entity_in_the_network(client: FlaskClient) -> None:
+    """Kent by its ROR ID and its Wikidata QID (the identifiers table)."""
+    ego = client.get("/api/network/ego?entity=00xkeyj56").get_json()
+    assert ego["entity"] == KENT
+    paths = client.get("/api/network/paths?from=https://ror.org/00xkeyj56&to=belong").get_json()
+    assert paths["paths"], paths
+    page = client.get("/explore?focus=Q1516684").get_data(as_text=True)
+    assert "University of Kent" in page

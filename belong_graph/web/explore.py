@@ -32,6 +32,7 @@ from belong_graph.web.network_request import (
     Args,
     Served,
     ServedNetwork,
+    entity_node,
     page_of,
     paths_json,
     selection,
@@ -235,7 +236,7 @@ def explore() -> Response:
     if args.get("focus"):
         args["entity"] = args.pop("focus")
         try:
-            network.resolve(current.graph, args["entity"], state().settings.base_iri, "focus")
+            args["entity"] = entity_node(current, args["entity"], "focus")
         except network.UnknownEntity as error:
             problem, args = error.message, MultiDict(filters)
     overview = not args and current.graph.number_of_nodes() > LARGE

@@ -176,7 +176,7 @@ def selection(current: Served, args: Args) -> tuple[Network, dict[str, Any]]:
     about: dict[str, Any] = {"filters": filters_json(chosen)}
     entity = args.get("entity", "").strip()
     if entity:
-        node = network.resolve(current.graph, entity, app.settings.base_iri, "entity")
+        node = entity_node(current, entity, "entity")
         depth = number(args, "depth", 1, 1, network.MAX_DEPTH)
         part = network.ego(part, node, depth)
         about.update(entity=node, depth=depth)
@@ -185,6 +185,20 @@ def selection(current: Served, args: Args) -> tuple[Network, dict[str, Any]]:
     if limit is not None:
         part = network.top(part, limit, current.measures.degree, about.get("entity"))
     return part, about
+
+
+def entity_node(current: Served, value: str, name: str) -> str:
+    """The node ``value`` names: by IRI or name (:func:`network.resolve`), or else by an
+    external identifier (a ROR ID, a QID, a charity number...) through the ``lookup`` view."""
+    app = state()
+    try:
+        return network.resolve(current.graph, value, app.settings.base_iri, name)
+    except network.UnknownEntity:
+        found = view_items(app, view_named(app, "lookup"), {"id": value}).items
+        nodes = {str(item["entity"]["id"]) for item in found} & set(current.graph)
+        if len(nodes) == 1:
+            return nodes.pop()
+        raise
 
 
 def paths_json(current: Served, args: Args) -> dict[str, Any]:
@@ -196,7 +210,7 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
         value = args.get(name, "").strip()
         if not value:
             raise network.NetworkError("The paths need the parameters 'from' and 'to'.")
-        ends.append(network.resolve(current.graph, value, app.settings.base_iri, name))
+        ends.append(entity_node(current, value, name))
     limit = number(args, "limit", MAX_PATHS, 1, 100)
     part = network.filtered(current.graph, chosen_filter(app, current.graph, args))
     found = network.paths(part, ends[0], ends[1], limit)
