@@ -31,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from belong_graph.errors import BelongError, QueryError
+from belong_graph.errors import CatalogueError, ParameterError
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -41,14 +41,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("iri", "string", "integer", "year")
 VISUALISATIONS = ("table", "bar", "line", "network")
 PAGE = "page"
-
-
-class CatalogueError(BelongError):
-    """A canned query file that cannot be used."""
-
-
-class ParameterError(QueryError):
-    """A request value that does not fit its parameter."""
 
 
 @dataclass(frozen=True)

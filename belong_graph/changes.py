@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from belong_graph.errors import BelongError
+from belong_graph.errors import LedgerError
 from belong_graph.namespaces import BEL
 from belong_graph.settings import Settings
 
@@ -51,12 +51,6 @@ HEADER = (
     "entity\tmodified\tdigest\tstate\n"
 )
 LIVE, DELETED = "live", "deleted"
-
-
-class LedgerError(BelongError):
-    """A change ledger that cannot be read."""
-
-    status = 500
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,45 @@ class OaiError(BelongError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class CatalogueError(BelongError):
+    """A canned query file that cannot be used."""
+
+
+class ParameterError(QueryError):
+    """A request value that does not fit its parameter."""
+
+
+class UnknownView(BelongError):
+    """A view that ``queries/`` does not hold."""
+
+    status = 404
+
+
+class UnknownEntity(BelongError):
+    """An IRI, name or identifier that names nothing of the library."""
+
+    status = 404
+
+
+class NotPublished(BelongError):
+    """A dump or sitemap page that this build did not write."""
+
+    status = 404
+
+
+class NetworkError(QueryError):
+    """A filter or parameter of the partnership network that does not fit."""
+
+
+class NetworkTooLarge(BelongError):
+    """A network view cut at the result limit, which would give a partial network."""
+
+    status = 503
+
+
+class LedgerError(BelongError):
+    """A change ledger that cannot be read."""
+
+    status = 500

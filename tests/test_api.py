@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from belong_graph.catalogue import CatalogueError, read_query
+from belong_graph.catalogue import read_query
+from belong_graph.errors import CatalogueError
 from belong_graph.settings import PROJECT_ROOT, Settings
 from tests.conftest import make_app
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from belong_graph import changes
 from belong_graph.build import build_in_memory, check
 from belong_graph.cli import main
+from belong_graph.errors import LedgerError
 from belong_graph.publish.oai import Repository, respond
 from belong_graph.publish.oai_records import Library
 from belong_graph.settings import Settings
@@ -229,5 +230,5 @@ def test_digests_do_not_depend_on_the_base_iri() -> None:
 def test_a_malformed_ledger_says_where(tmp_path: Path) -> None:
     path = tmp_path / "record-dates.tsv"
     path.write_text("entity\tmodified\tdigest\tstate\nresource/x\tyesterday\tab\tlive\n")
-    with pytest.raises(changes.LedgerError, match="line 2"):
+    with pytest.raises(LedgerError, match="line 2"):
         changes.read_ledger(path)

@@ -376,6 +376,13 @@ def test_workers_past_the_memory_budget_read_the_store_on_disk(
         while len(pool._workers) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert pool.memory_workers() == in_memory
+        first = pool._acquire(time.monotonic() + 10, 10)  # the in-memory worker comes first
+        second = pool._acquire(time.monotonic() + 10, 10)
+        assert first.in_memory and second.in_memory == (in_memory == 2)
+        pool._release(second, healthy=True)
+        pool._release(first, healthy=True)
+        assert pool._acquire(time.monotonic() + 10, 10) is first  # the one that answered last
+        pool._release(first, healthy=True)
         answers = [
             pool.run(Job(query, "json", None, 10), timeout=10, cancelled=lambda: False)
             for _ in range(3)

@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 
 import networkx as nx
 
-from belong_graph.errors import BelongError, QueryError
+from belong_graph.errors import NetworkError, UnknownEntity
 from belong_graph.network import words
 
 Network: TypeAlias = "nx.MultiDiGraph[str]"  # nodes are IRIs
@@ -22,16 +22,6 @@ TYPES = ("organisation", "unit", "funder", "initiative", "person", "resource", "
 AGENTS = ("organisation", "unit", "funder")  # the types that count as organisations
 WORK = ("initiative", "resource")  # the types that carry themes
 MAX_DEPTH = 3
-
-
-class UnknownEntity(BelongError):
-    """An entity the network does not hold."""
-
-    status = 404
-
-
-class NetworkError(QueryError):
-    """A filter or parameter of the network that does not fit."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +39,6 @@ class NetworkFilter:
     @property
     def active(self) -> bool:
         return self != NetworkFilter()
-
-    @property
-    def on_edges(self) -> bool:
-        return bool(self.roles or self.start or self.end or not self.undated or self.theme)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,6 @@ for _prefix, _namespace in CONVENTIONAL.items():
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
-LIST_VERBS = ("ListIdentifiers", "ListRecords")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-DCMITYPE = "http://purl.org/dc/dcmitype/"
 SET_ROOTS = {"type": "resource-types", "theme": "themes"}  # setSpec root -> concept scheme
 
 

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from belong_graph.catalogue import PAGE, CannedQuery, ParameterError
-from belong_graph.errors import BelongError, NotAcceptable
+from belong_graph.catalogue import PAGE, CannedQuery
+from belong_graph.errors import NotAcceptable, ParameterError, UnknownView
 from belong_graph.formats import RESULT_FORMATS, Format
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.web.caching import add_validators, etag_for, not_modified
@@ -34,10 +34,6 @@ SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?
 ORDER BY ?label"""
 OPENAPI_PATHS = "belong_graph.openapi_paths"  # other blueprints' API paths, by the app
 NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
-
-
-class UnknownView(BelongError):
-    status = 404
 
 
 @blueprint.get("/")

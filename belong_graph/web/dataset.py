@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request, send_file, url_
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from belong_graph.errors import BelongError, NotAcceptable
+from belong_graph.errors import NotAcceptable, NotPublished
 from belong_graph.formats import RDF_FORMATS, Format
 from belong_graph.linked.rewrite import Addresses
 from belong_graph.load import new_graph
@@ -45,12 +45,6 @@ blueprint = Blueprint("dataset", __name__)
 
 VOID_KINDS = ("dataset", "linkset")  # the kinds of IRI the dataset description mints
 VOID_FORMATS = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples"))
-
-
-class NotPublished(BelongError):
-    """A dump or sitemap page that this build did not write."""
-
-    status = 404
 
 
 def server_address() -> str:

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
-from belong_graph.errors import NotAcceptable
+from belong_graph.errors import NetworkError, NotAcceptable, UnknownEntity
 from belong_graph.formats import NETWORK_FORMATS, Format, format_named
 from belong_graph.network import export
 from belong_graph.network import graph as network
@@ -75,7 +75,7 @@ def _conditional(
     unknown = sorted(set(request.args) - set(known))
     if unknown:
         offered = ", ".join(known) or "none"
-        raise network.NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
+        raise NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
     app = state()
     etag = etag_for(app.version, request.path, sorted(request.args.items(multi=True)), fmt.name)
     if not_modified(app.version, etag):
@@ -124,7 +124,7 @@ def ego(extension: str | None) -> Response:
 
     def make(current: Served, args: Args) -> Response:
         if not args.get("entity", "").strip():
-            raise network.NetworkError("The ego network needs the parameter 'entity'.")
+            raise NetworkError("The ego network needs the parameter 'entity'.")
         part, about = selection(current, args)
         return _network(current, part, fmt, {"network": "ego", **about})
 
@@ -237,7 +237,7 @@ def explore() -> Response:
         args["entity"] = args.pop("focus")
         try:
             args["entity"] = entity_node(current, args["entity"], "focus")
-        except network.UnknownEntity as error:
+        except UnknownEntity as error:
             problem, args = error.message, MultiDict(filters)
     overview = not args and current.graph.number_of_nodes() > LARGE
     if overview:

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from belong_graph import __version__
-from belong_graph.errors import BelongError
+from belong_graph.errors import UnknownEntity
 from belong_graph.formats import HTML, LINKED_DATA_FORMATS, Format
 from belong_graph.linked import facts, jsonld, metadata
 from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
@@ -36,10 +36,6 @@ blueprint = Blueprint("linked", __name__)
 
 RDF_ONLY = tuple(f for f in LINKED_DATA_FORMATS if f.is_rdf)
 Sections = tuple[str | None, list[Any]]  # a page's kind and the view sections it adds
-
-
-class UnknownEntity(BelongError):
-    status = 404
 
 
 def addresses() -> Addresses:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 
-from belong_graph.errors import BelongError
+from belong_graph.errors import NetworkError, NetworkTooLarge, UnknownEntity
 from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import Network
@@ -49,10 +49,6 @@ class ServedNetwork:
                 graph = network.build(nodes, all_items(app, "partnership-network"))
                 self._served = Served(app.version.digest, graph, measure(graph))
             return self._served
-
-
-class NetworkTooLarge(BelongError):
-    status = 503
 
 
 def served() -> Served:
@@ -97,7 +93,7 @@ def year(args: Args, name: str) -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"[0-9]{4}", value):
-        raise network.NetworkError(f"Parameter '{name}': {value!r} is not a year (as 2022).")
+        raise NetworkError(f"Parameter '{name}': {value!r} is not a year (as 2022).")
     return int(value)
 
 
@@ -106,9 +102,7 @@ def number(args: Args, name: str, default: int, low: int, high: int) -> int:
     if not value:
         return default
     if not re.fullmatch(r"[0-9]{1,6}", value) or not low <= int(value) <= high:
-        raise network.NetworkError(
-            f"Parameter '{name}': {value!r} is not a number from {low} to {high}."
-        )
+        raise NetworkError(f"Parameter '{name}': {value!r} is not a number from {low} to {high}.")
     return int(value)
 
 
@@ -117,19 +111,19 @@ def chosen_filter(app: AppState, graph: Network, args: Args) -> network.NetworkF
     types = listed(args, "type")
     for value in types:
         if value not in network.TYPES:
-            raise network.NetworkError(
+            raise NetworkError(
                 f"Parameter 'type': {value!r} is not a type; use {', '.join(network.TYPES)}."
             )
     roles = listed(args, "role")
     known = network.roles(graph)
     for value in roles:
         if value not in known:
-            raise network.NetworkError(
+            raise NetworkError(
                 f"Parameter 'role': {value!r} is not a role; use one of: {', '.join(known)}."
             )
     undated = args.get("undated", "include") or "include"
     if undated not in ("include", "exclude"):
-        raise network.NetworkError("Parameter 'undated': use include or exclude.")
+        raise NetworkError("Parameter 'undated': use include or exclude.")
     return network.NetworkFilter(
         types=frozenset(types),
         roles=frozenset(roles),
@@ -151,9 +145,7 @@ def theme(app: AppState, args: Args) -> str | None:
         if candidate in themes:
             return candidate
     offered = ", ".join(iri.removeprefix(entities) for iri in themes)
-    raise network.NetworkError(
-        f"Parameter 'theme': {value!r} is not a theme; use one of: {offered}."
-    )
+    raise NetworkError(f"Parameter 'theme': {value!r} is not a theme; use one of: {offered}.")
 
 
 def filters_json(chosen: network.NetworkFilter) -> dict[str, Any]:
@@ -193,7 +185,7 @@ def entity_node(current: Served, value: str, name: str) -> str:
     app = state()
     try:
         return network.resolve(current.graph, value, app.settings.base_iri, name)
-    except network.UnknownEntity:
+    except UnknownEntity:
         found = view_items(app, view_named(app, "lookup"), {"id": value}).items
         nodes = {str(item["entity"]["id"]) for item in found} & set(current.graph)
         if len(nodes) == 1:
@@ -209,7 +201,7 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
     for name in ("from", "to"):
         value = args.get(name, "").strip()
         if not value:
-            raise network.NetworkError("The paths need the parameters 'from' and 'to'.")
+            raise NetworkError("The paths need the parameters 'from' and 'to'.")
         ends.append(entity_node(current, value, name))
     limit = number(args, "limit", MAX_PATHS, 1, 100)
     part = network.filtered(current.graph, chosen_filter(app, current.graph, args))
