@@ -419,8 +419,8 @@ def write_report(
             "engine, is not timed at this size: it took over five minutes in an earlier run and was "
             "stopped.",
             "",
-            f"Memory at {scaled['resources']:,} resources, RSS of each process (MiB; the server, the fork "
-            f"server, then the query workers): {', '.join(map(str, scaled['memory']['each']))}. The first "
+            f"Memory at {scaled['resources']:,} resources, RSS of each process (MiB; the server, multiprocessing's resource tracker and fork "
+            f"server, then the two query workers): {', '.join(map(str, scaled['memory']['each']))}. The first "
             "worker holds the store in memory; a second in-memory copy would not fit in the 1 GiB budget, "
             "so the second worker reads the on-disk store, whose pages the operating system caches for "
             "both. Sequential requests are answered by the in-memory worker, which is chosen whenever it is idle.",

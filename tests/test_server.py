@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -391,3 +392,26 @@ def test_workers_past_the_memory_budget_read_the_store_on_disk(
         pool.close()
     names = {b["name"]["value"] for a in answers for b in json.loads(a.body)["results"]["bindings"]}
     assert names == {"Belong - The Cohesion and Integration Network"}
+
+
+def test_a_worker_that_cannot_open_the_store_is_started_again(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    """No worker while the store is missing; once it is there, the next attempt answers."""
+    from belong_graph.sparql.answer import Job
+    from belong_graph.sparql.pool import QueryPool
+    from belong_graph.store import StoreSource
+
+    directory = tmp_path / "store"
+    pool = QueryPool(StoreSource(directory), size=1, queue_limit=1)
+    try:
+        pool.start()
+        time.sleep(1)
+        assert not pool._workers
+        shutil.copytree((built_settings.store_dir / "current").resolve(), directory)
+        answer = pool.run(
+            Job("ASK { ?s ?p ?o }", "json", None, 10), timeout=15, cancelled=lambda: False
+        )
+    finally:
+        pool.close()
+    assert json.loads(answer.body)["boolean"] is True

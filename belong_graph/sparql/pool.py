@@ -52,6 +52,7 @@ _CLONE_NEWUSER = 0x10000000
 _POLL_SECONDS = 0.02
 _PR_SET_PDEATHSIG = 1
 _READY_SECONDS = 600.0  # the longest a worker may take to open its store
+_RETRY_SECONDS = 5.0  # before starting another worker in place of one that failed to start
 
 
 @dataclass(eq=False)
@@ -193,15 +194,14 @@ class QueryPool:
         process.start()
         child.close()
         worker = _Worker(process, parent, in_memory)
-        if not parent.poll(_READY_SECONDS):
-            log.error("a query worker did not open the store in %g s", _READY_SECONDS)
-            worker.kill()
-            return
         try:
+            if not parent.poll(_READY_SECONDS):
+                raise TimeoutError(f"it did not open the store in {_READY_SECONDS:g} s")
             _, worker.resident = parent.recv()
-        except (EOFError, OSError):
-            log.error("a query worker stopped while opening the store")
+        except (EOFError, OSError) as error:  # TimeoutError is an OSError
+            log.error("a query worker failed (%s); trying again in %g s", error, _RETRY_SECONDS)
             worker.kill()
+            self._retry_later(in_memory)
             return
         with self._lock:
             if self._closed:
@@ -209,6 +209,13 @@ class QueryPool:
                 return
             self._workers.add(worker)
         self._make_idle(worker)
+
+    def _retry_later(self, in_memory: bool) -> None:
+        """Start another worker in a while, unless the pool has been closed."""
+        if not self._closed:
+            retry = threading.Timer(_RETRY_SECONDS, self._add_worker, args=(in_memory,))
+            retry.daemon = True
+            retry.start()
 
 
 def _timeout_message(timeout: float) -> str:
