@@ -10,30 +10,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from belong_graph.catalogue import PAGE, CannedQuery
-from belong_graph.errors import NotAcceptable, ParameterError, UnknownView
+from belong_graph.errors import NotAcceptable
 from belong_graph.formats import RESULT_FORMATS, Format
-from belong_graph.sparql.answer import Answer, Job
+from belong_graph.sparql.answer import Answer
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
-from belong_graph.web.state import AppState, state
+from belong_graph.web.querying import (
+    cached_answer,
+    row_item,
+    scheme_concepts,
+    view_job,
+    view_named,
+    view_page,
+)
+from belong_graph.web.state import state
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 API_JSON = Format("json", "application/json", "json", "json")
 API_FORMATS = (API_JSON, *(f for f in RESULT_FORMATS if f.name != "json"), RESULT_FORMATS[0])
-CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label }
-ORDER BY ?label"""
 OPENAPI_PATHS = "belong_graph.openapi_paths"  # other blueprints' API paths, by the app
-NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 
 @blueprint.get("/")
@@ -72,70 +74,9 @@ def answer_view(name: str) -> Response:
     etag = etag_for(app.version, job, fmt.name)
     if not_modified(app.version, etag):
         return add_validators(Response(status=304), app.version, etag, app.settings.cache_max_age)
-    answer = _answer(app, job, etag)
+    answer = cached_answer(app, job, etag)
     response = _view_response(view, values, answer, fmt)
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
-
-
-@dataclass(frozen=True)
-class ViewItems:
-    """One page of a view's answer, as items."""
-
-    items: list[dict[str, Any]]
-    page: int
-    more: bool  # whether a next page exists
-    truncated: bool
-
-
-def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> ViewItems:
-    """Run ``view`` with ``values`` (through the cache) and read its answer as items."""
-    job = view_job(app, view, values, "json")
-    answer = _answer(app, job, etag_for(app.version, job, "json"))
-    document = json.loads(answer.body)
-    rows = document["results"]["bindings"]
-    more = bool(view.pagination) and len(rows) > (view.pagination or 0)
-    items = [_item(row, document["head"]["vars"]) for row in rows[: view.pagination or None]]
-    return ViewItems(items, _page(view, values), more, answer.truncated)
-
-
-def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
-    """The query job for ``view`` with ``values`` bound, its page cut, in result format ``fmt``."""
-    terms = view.bind(values, app.settings.base_iri)
-    for parameter in view.parameters:
-        term = terms.get(parameter.name)
-        if parameter.scheme and term is not None:
-            concepts = scheme_concepts(app, parameter.scheme)
-            if term.value not in concepts:
-                entities = app.settings.base_iri + "id/"
-                offered = ", ".join(iri.removeprefix(entities) for iri in concepts)
-                raise ParameterError(
-                    f"Parameter '{parameter.name}': {values[parameter.name]!r} is not a concept "
-                    f"of {parameter.scheme}; use one of: {offered}."
-                )
-    query = view.query_for(terms, _page(view, values))
-    return Job(query, fmt, None, app.settings.result_limit)
-
-
-def scheme_concepts(app: AppState, scheme: str) -> dict[str, str]:
-    """The concepts of a concept scheme (named below id/), by IRI, with their labels."""
-    iri = ox.NamedNode(app.settings.base_iri + "id/" + scheme)
-    query = CONCEPTS.replace("WHERE {", f"WHERE {{ VALUES ?scheme {{ {iri} }}", 1)
-    job = Job(query, "json", None, app.settings.result_limit)
-    document = json.loads(_answer(app, job, etag_for(app.version, job)).body)
-    return {
-        row["concept"]["value"]: row["label"]["value"] for row in document["results"]["bindings"]
-    }
-
-
-def view_named(app: AppState, name: str) -> CannedQuery:
-    for view in app.catalogue:
-        if view.name == name:
-            return view
-    raise UnknownView(f"There is no view called {name!r}; /api/views lists them.")
-
-
-def _page(view: CannedQuery, values: Mapping[str, str]) -> int:
-    return view.page_number(values) if view.pagination else 1
 
 
 def _api_format(named: str | None) -> Format:
@@ -146,21 +87,11 @@ def _api_format(named: str | None) -> Format:
     return fmt
 
 
-def _answer(app: AppState, job: Job, etag: str) -> Answer:
-    """The answer from the cache, or from a query worker."""
-    answer = app.cache.get(etag)
-    if answer is None:
-        disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
-        answer = app.pool.run(job, timeout=app.settings.query_timeout, cancelled=disconnected)
-        app.cache.put(etag, answer)
-    return answer
-
-
 def _view_response(
     view: CannedQuery, values: dict[str, str], answer: Answer, fmt: Format
 ) -> Response:
     """The answer in ``fmt``; a paged view drops its look-ahead row and links the next page."""
-    page = _page(view, values)
+    page = view_page(view, values)
     more = bool(view.pagination) and answer.count > (view.pagination or 0)
     next_url = _page_url(view, values, page + 1) if more else None
     if fmt is API_JSON:
@@ -173,7 +104,7 @@ def _view_response(
             "page": page if view.pagination else None,
             "next": next_url,
             "truncated": answer.truncated,
-            "items": [_item(row, document["head"]["vars"]) for row in rows],
+            "items": [row_item(row, document["head"]["vars"]) for row in rows],
             "sparql": url_for("api.view_sparql", name=view.name, _external=True),
         }
         response = Response(json.dumps(body, indent=1), mimetype=API_JSON.media_type)
@@ -195,31 +126,6 @@ def view_sparql(name: str) -> Response:
 def _page_url(view: CannedQuery, values: Mapping[str, str], page: int) -> str:
     query = urlencode({**values, PAGE: str(page)})
     return url_for("api.answer_view", name=view.name, _external=True) + "?" + query
-
-
-def _item(row: dict[str, dict[str, str]], variables: list[str]) -> dict[str, Any]:
-    """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any."""
-    item: dict[str, Any] = {}
-    for name in variables:
-        if name.endswith("Label") and name[: -len("Label")] in variables:
-            continue
-        term = row.get(name)
-        if term is None:
-            item[name] = None
-        elif term["type"] == "uri":
-            label = row.get(name + "Label")
-            item[name] = {"id": term["value"], "label": label["value"] if label else None}
-        else:
-            item[name] = _value(term)
-    return item
-
-
-def _value(term: dict[str, str]) -> Any:
-    datatype = term.get("datatype", "").rsplit("#", 1)[-1]
-    if datatype in NUMBERS:
-        number = float(term["value"])
-        return int(number) if number.is_integer() and datatype != "double" else number
-    return term["value"]
 
 
 def _summary(view: CannedQuery) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import AGENTS, Network
 from belong_graph.network.measures import TOP
-from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS, scheme_concepts
+from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
@@ -38,6 +38,7 @@ from belong_graph.web.network_request import (
     selection,
     served,
 )
+from belong_graph.web.querying import scheme_concepts
 from belong_graph.web.state import state
 
 blueprint = Blueprint("explore", __name__)

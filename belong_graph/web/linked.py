@@ -27,9 +27,9 @@ from belong_graph.linked.documents import rdf_document
 from belong_graph.linked.rewrite import ONTOLOGY_IRI, Addresses
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
-from belong_graph.web.api import _answer
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
+from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("linked", __name__)
@@ -81,7 +81,7 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) 
 def describe(app: AppState, iri: str) -> Description:
     """The entity's description, from a query worker (or the answer cache)."""
     job = Job(describe_query(iri), None, "ntriples", app.settings.result_limit)
-    answer = _answer(app, job, etag_for(app.version, job))
+    answer = cached_answer(app, job, etag_for(app.version, job))
     return read_description(iri, answer.body, truncated=answer.truncated)
 
 
@@ -209,7 +209,7 @@ def _ontology(fmt: Format, *, negotiated: bool) -> Response:
         "ntriples",
         app.settings.result_limit,
     )
-    answer = _answer(app, job, etag_for(app.version, job))
+    answer = cached_answer(app, job, etag_for(app.version, job))
     triples = [q.triple for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
     if fmt is HTML:
         page = render_template(

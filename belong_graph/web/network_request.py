@@ -16,7 +16,7 @@ from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import Network
 from belong_graph.network.measures import Measures, measure
-from belong_graph.web.api import scheme_concepts, view_items, view_named
+from belong_graph.web.querying import scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
 
 EXTENSION = "belong_graph.network"

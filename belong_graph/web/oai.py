@@ -11,9 +11,9 @@ from flask import Blueprint, Response, request, url_for
 from belong_graph.publish.oai import Repository, respond
 from belong_graph.publish.oai_records import Library
 from belong_graph.sparql.answer import Job
-from belong_graph.web.api import _answer
 from belong_graph.web.caching import etag_for
 from belong_graph.web.linked import addresses
+from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("oai", __name__)
@@ -41,5 +41,5 @@ def _select(app: AppState, query: str) -> dict[str, Any]:
     SPARQL JSON. They are not cut at ``result_limit``, the cap on clients' queries: a list of
     items must be whole, and its size is the library's."""
     job = Job(query, "json", None, WHOLE)
-    document: dict[str, Any] = json.loads(_answer(app, job, etag_for(app.version, job)).body)
+    document: dict[str, Any] = json.loads(cached_answer(app, job, etag_for(app.version, job)).body)
     return document

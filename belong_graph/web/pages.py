@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 
 from belong_graph.web import dataset, linked
-from belong_graph.web.api import ViewItems, view_items, view_named
+from belong_graph.web.querying import ViewItems, view_items, view_named
 from belong_graph.web.state import state
 
 blueprint = Blueprint("pages", __name__)

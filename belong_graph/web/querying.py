@@ -1,0 +1,120 @@
+"""Running queries for the web: through the answer cache to a query worker, and the canned views
+with their parameters bound, read back as items. The blueprints (the API, pages, linked data,
+OAI-PMH, the explorer) all ask here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from flask import request
+
+from belong_graph.catalogue import CannedQuery
+from belong_graph.errors import ParameterError, UnknownView
+from belong_graph.sparql.answer import Answer, Job
+from belong_graph.web.caching import etag_for
+from belong_graph.web.state import AppState
+
+CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label }
+ORDER BY ?label"""
+NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
+
+
+@dataclass(frozen=True)
+class ViewItems:
+    """One page of a view's answer, as items."""
+
+    items: list[dict[str, Any]]
+    page: int
+    more: bool  # whether a next page exists
+    truncated: bool
+
+
+def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> ViewItems:
+    """Run ``view`` with ``values`` (through the cache) and read its answer as items."""
+    job = view_job(app, view, values, "json")
+    answer = cached_answer(app, job, etag_for(app.version, job, "json"))
+    document = json.loads(answer.body)
+    rows = document["results"]["bindings"]
+    more = bool(view.pagination) and len(rows) > (view.pagination or 0)
+    items = [row_item(row, document["head"]["vars"]) for row in rows[: view.pagination or None]]
+    return ViewItems(items, view_page(view, values), more, answer.truncated)
+
+
+def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
+    """The query job for ``view`` with ``values`` bound, its page cut, in result format ``fmt``."""
+    terms = view.bind(values, app.settings.base_iri)
+    for parameter in view.parameters:
+        term = terms.get(parameter.name)
+        if parameter.scheme and term is not None:
+            concepts = scheme_concepts(app, parameter.scheme)
+            if term.value not in concepts:
+                entities = app.settings.base_iri + "id/"
+                offered = ", ".join(iri.removeprefix(entities) for iri in concepts)
+                raise ParameterError(
+                    f"Parameter '{parameter.name}': {values[parameter.name]!r} is not a concept "
+                    f"of {parameter.scheme}; use one of: {offered}."
+                )
+    query = view.query_for(terms, view_page(view, values))
+    return Job(query, fmt, None, app.settings.result_limit)
+
+
+def scheme_concepts(app: AppState, scheme: str) -> dict[str, str]:
+    """The concepts of a concept scheme (named below id/), by IRI, with their labels."""
+    iri = ox.NamedNode(app.settings.base_iri + "id/" + scheme)
+    query = CONCEPTS.replace("WHERE {", f"WHERE {{ VALUES ?scheme {{ {iri} }}", 1)
+    job = Job(query, "json", None, app.settings.result_limit)
+    document = json.loads(cached_answer(app, job, etag_for(app.version, job)).body)
+    return {
+        row["concept"]["value"]: row["label"]["value"] for row in document["results"]["bindings"]
+    }
+
+
+def view_named(app: AppState, name: str) -> CannedQuery:
+    for view in app.catalogue:
+        if view.name == name:
+            return view
+    raise UnknownView(f"There is no view called {name!r}; /api/views lists them.")
+
+
+def view_page(view: CannedQuery, values: Mapping[str, str]) -> int:
+    return view.page_number(values) if view.pagination else 1
+
+
+def cached_answer(app: AppState, job: Job, etag: str) -> Answer:
+    """The answer from the cache, or from a query worker."""
+    answer = app.cache.get(etag)
+    if answer is None:
+        disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
+        answer = app.pool.run(job, timeout=app.settings.query_timeout, cancelled=disconnected)
+        app.cache.put(etag, answer)
+    return answer
+
+
+def row_item(row: dict[str, dict[str, str]], variables: list[str]) -> dict[str, Any]:
+    """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any."""
+    item: dict[str, Any] = {}
+    for name in variables:
+        if name.endswith("Label") and name[: -len("Label")] in variables:
+            continue
+        term = row.get(name)
+        if term is None:
+            item[name] = None
+        elif term["type"] == "uri":
+            label = row.get(name + "Label")
+            item[name] = {"id": term["value"], "label": label["value"] if label else None}
+        else:
+            item[name] = plain_value(term)
+    return item
+
+
+def plain_value(term: dict[str, str]) -> Any:
+    datatype = term.get("datatype", "").rsplit("#", 1)[-1]
+    if datatype in NUMBERS:
+        number = float(term["value"])
+        return int(number) if number.is_integer() and datatype != "double" else number
+    return term["value"]
