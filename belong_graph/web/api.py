@@ -19,7 +19,7 @@ from belong_graph.catalogue import PAGE, CannedQuery
 from belong_graph.errors import NotAcceptable
 from belong_graph.formats import RESULT_FORMATS, Format
 from belong_graph.sparql.answer import Answer
-from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import (
     cached_answer,
@@ -72,8 +72,8 @@ def answer_view(name: str) -> Response:
     values = {k: v for k, v in request.args.items() if k != "format"}
     job = view_job(app, view, values, "json" if fmt is API_JSON else fmt.name)
     etag = etag_for(app.version, job, fmt.name)
-    if not_modified(app.version, etag):
-        return add_validators(Response(status=304), app.version, etag, app.settings.cache_max_age)
+    if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
+        return held
     answer = cached_answer(app, job, etag)
     response = _view_response(view, values, answer, fmt)
     return add_validators(response, app.version, etag, app.settings.cache_max_age)

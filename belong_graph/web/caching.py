@@ -51,6 +51,14 @@ def add_validators(
     return response
 
 
+def unchanged(version: DatasetVersion, etag: str, max_age: int) -> Response | None:
+    """A 304 with its validators when the client already holds this answer, else None (checked
+    before any work is done for the answer)."""
+    if not not_modified(version, etag):
+        return None
+    return add_validators(Response(status=304), version, etag, max_age)
+
+
 def not_modified(version: DatasetVersion, etag: str) -> bool:
     """Whether the client already holds this answer (checked before running the query)."""
     if request.if_none_match:

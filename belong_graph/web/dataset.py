@@ -37,7 +37,7 @@ from belong_graph.publish.publication import Publication
 from belong_graph.publish.sitemap import Location, locations, robots_txt, sitemap_index, urlset
 from belong_graph.sparql.description import VOID
 from belong_graph.web import linked
-from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import HTML, check_format_name, negotiate
 from belong_graph.web.state import AppState, state
 
@@ -106,8 +106,8 @@ def void() -> Response:
         raise NotAcceptable(f"The dataset description is available as {types} or text/html.")
     version = app.version
     etag = etag_for(version, "void", server_address(), fmt.name)
-    if not_modified(version, etag):
-        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
     graph = _public(dataset_description(context(app)), linked.addresses())
     response = Response(_serialize(graph, fmt), mimetype=fmt.media_type)
     return add_validators(response, version, etag, app.settings.cache_max_age)
@@ -119,8 +119,8 @@ def page() -> Response:
     app = state()
     version = app.version
     etag = etag_for(version, "dataset-page", server_address())
-    if not_modified(version, etag):
-        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
     facts = context(app)
     statistics = facts.publication.statistics
     body = render_template(
@@ -149,10 +149,8 @@ def dump(file_name: str) -> Response:
     if found is None:
         names = ", ".join(d.file_name for d in published.dumps)
         raise NotPublished(f"There is no dump called {file_name!r}; the dumps are: {names}.")
-    if not_modified(app.version, found.sha256):  # answered without opening the file
-        return add_validators(
-            Response(status=304), app.version, found.sha256, app.settings.cache_max_age
-        )
+    if (held := unchanged(app.version, found.sha256, app.settings.cache_max_age)) is not None:
+        return held  # answered without opening the file
     return send_file(
         published.dump_path(found),
         mimetype=GZIP,
@@ -171,8 +169,8 @@ def sitemap() -> Response:
     app = state()
     version = app.version
     etag = etag_for(version, "sitemap", server_address())
-    if not_modified(version, etag):
-        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
     pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
     if len(pages) == 1:
         body = urlset(pages[0])
@@ -196,8 +194,8 @@ def sitemap_page(number: int) -> Response:
     app = state()
     version = app.version
     etag = etag_for(version, "sitemap", server_address(), number)
-    if not_modified(version, etag):
-        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
     pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
     if not 1 <= number <= len(pages) or len(pages) == 1:
         raise NotPublished(f"There is no sitemap {number}: see {url_for('dataset.sitemap')}.")

@@ -25,7 +25,7 @@ from belong_graph.network import graph as network
 from belong_graph.network.graph import AGENTS, Network
 from belong_graph.network.measures import TOP
 from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS
-from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
     EXTENSION,
@@ -79,8 +79,8 @@ def _conditional(
         raise NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
     app = state()
     etag = etag_for(app.version, request.path, sorted(request.args.items(multi=True)), fmt.name)
-    if not_modified(app.version, etag):
-        return add_validators(Response(status=304), app.version, etag, app.settings.cache_max_age)
+    if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
+        return held
     args = MultiDict(request.args)
     args.pop("format", None)
     response = make(served(), args)

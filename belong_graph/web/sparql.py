@@ -25,7 +25,7 @@ from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.description import service_description
 from belong_graph.sparql.guard import check_query
-from belong_graph.web.caching import add_validators, etag_for, not_modified
+from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate, wants_html
 from belong_graph.web.state import AppState, state
 
@@ -70,8 +70,8 @@ def endpoint() -> Response:
         return _answer_response(run(app, job, protocol.timeout))
     version = app.version
     etag = etag_for(version, job)
-    if not_modified(version, etag):
-        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
     answer = app.cache.get(etag)
     if answer is None:
         answer = run(app, job, protocol.timeout)
@@ -163,8 +163,8 @@ def describe_service(app: AppState, named: str | None) -> Response:
         )
     version = app.version
     etag = etag_for(version, "service-description", request.base_url, fmt.name)
-    if not_modified(version, etag):
-        return add_validators(Response(status=304), version, etag, app.settings.cache_max_age)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
     graph = service_description(request.base_url, app.settings, version, list(version.graphs))
     response = Response(graph.serialize(format=fmt.rdflib_name), mimetype=fmt.media_type)
     return add_validators(response, version, etag, app.settings.cache_max_age)
