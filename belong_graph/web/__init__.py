@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
-import threading
 
 from flask import Flask, Response
 from flask_compress import Compress
@@ -15,15 +13,13 @@ from flask_limiter.util import get_remote_address
 
 from belong_graph import build as pipeline
 from belong_graph.catalogue import load_catalogue
-from belong_graph.errors import BelongError
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
 from belong_graph.web import api, dataset, errors, explore, linked, oai, pages, sparql
 from belong_graph.web.caching import AnswerCache
-from belong_graph.web.state import WARM_UPS, AppState
+from belong_graph.web.state import AppState
 
-log = logging.getLogger(__name__)
 EXPOSED_HEADERS = ["Belong-Truncated", "Belong-Result-Limit", "ETag", "Last-Modified"]
 COMPRESSED_TYPES = [
     "text/html",
@@ -96,16 +92,6 @@ def _retry_after_only_when_refused(response: Response) -> Response:
     return response
 
 
-def _warm_up(app: Flask) -> None:
-    """Do what the blueprints asked to have ready before their first request."""
-    with app.test_request_context():
-        for warm_up in app.extensions.get(WARM_UPS, ()):
-            try:
-                warm_up()
-            except BelongError as error:  # the first request will say it again
-                log.warning("warming up failed: %s", error.message)
-
-
 def serve(settings: Settings) -> None:
     """Serve the app with waitress, a production WSGI server (never Flask's development one)."""
     import waitress
@@ -113,7 +99,6 @@ def serve(settings: Settings) -> None:
     app = create_app(settings)
     state: AppState = app.extensions["belong_graph"]
     state.pool.start()
-    threading.Thread(target=_warm_up, args=(app,), daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the workers on the way out
     print(f"belong-graph serving on http://{settings.host}:{settings.port}/sparql", flush=True)
     try:

@@ -39,7 +39,7 @@ from belong_graph.web.network_request import (
     served,
 )
 from belong_graph.web.querying import scheme_concepts
-from belong_graph.web.state import WARM_UPS, state
+from belong_graph.web.state import state
 
 blueprint = Blueprint("explore", __name__)
 LARGE = 250  # nodes: above this, the explorer starts from an overview
@@ -56,7 +56,6 @@ NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
 def _install(setup: BlueprintSetupState) -> None:
     setup.app.extensions[EXTENSION] = ServedNetwork()
     setup.app.extensions.setdefault(OPENAPI_PATHS, {}).update(network_paths())
-    setup.app.extensions.setdefault(WARM_UPS, []).append(served)  # the network and its measures
 
 
 def _format(extension: str | None) -> Format:

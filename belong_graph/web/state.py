@@ -12,8 +12,6 @@ from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion
 from belong_graph.web.caching import AnswerCache
 
-WARM_UPS = "belong_graph.warm_ups"  # in app.extensions: what to do before the first request
-
 
 @dataclass(frozen=True)
 class AppState:
