@@ -13,14 +13,13 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
-from email.message import Message
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from tests.conftest import BASE, LiveServer
+from tests.conftest import BASE, LiveServer, fetch
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +32,6 @@ FORMATS = {  # media type: (suffix, rdflib's parser, rapper's parser; rapper rea
     "application/rdf+xml": ("rdf", "xml", "rdfxml"),
     "application/ld+json": ("jsonld", "json-ld", None),
 }
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read()
 
 
 def link(html: bytes, pattern: str) -> str:

@@ -10,8 +10,6 @@ import hashlib
 import re
 import shutil
 import subprocess
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -22,7 +20,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from tests.conftest import BASE, LiveServer
+from tests.conftest import BASE, LiveServer, fetch
 
 pytestmark = pytest.mark.integration
 
@@ -47,16 +45,6 @@ class Download:
     url: str
     headers: Message
     body: bytes  # gunzipped
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read()
 
 
 @pytest.fixture(scope="module")

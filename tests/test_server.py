@@ -26,7 +26,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from belong_graph.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, fetch
 
 pytestmark = pytest.mark.integration
 
@@ -50,14 +50,7 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j
 def get(
     url: str, query: str, headers: dict[str, str] | None = None, **params: str
 ) -> tuple[int, Message, bytes]:
-    target = url + "/sparql?" + urllib.parse.urlencode({"query": query, **params})
-    request = urllib.request.Request(target, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read()
+    return fetch(url + "/sparql?" + urllib.parse.urlencode({"query": query, **params}), headers)
 
 
 @pytest.fixture(scope="module")
