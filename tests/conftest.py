@@ -28,6 +28,15 @@ from belong_graph.store import OxigraphStore
 from belong_graph.web import create_app
 
 BASE = "https://data.belongnetwork.co.uk/"
+# Seed 003, "Discrimination, Prejudice and Cohesion": its credits in the order the library prints.
+DISCRIMINATION_AUTHORS = [
+    "Dominic Abrams",
+    "Jo Broadwood",
+    "Fanny Lalot",
+    "Kaya Davies Hayon",
+    "Hilal Ozkeçeci",
+    "Andrew Dixon",
+]
 
 
 @pytest.fixture(autouse=True)

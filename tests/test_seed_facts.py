@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from belong_graph.store import OxigraphStore
+from tests.conftest import DISCRIMINATION_AUTHORS
 
 PROLOGUE = """
 BASE <https://data.belongnetwork.co.uk/>
@@ -314,14 +315,7 @@ def test_discrimination_report_authors_in_order(library: OxigraphStore) -> None:
         <id/resource/discrimination-prejudice-and-cohesion> prov:qualifiedAttribution ?a .
         ?a schema:position ?position ; prov:agent/schema:name ?name } ORDER BY ?position""",
     )
-    assert [name for (name,) in rows] == [
-        "Dominic Abrams",
-        "Jo Broadwood",
-        "Fanny Lalot",
-        "Kaya Davies Hayon",
-        "Hilal Ozkeçeci",
-        "Andrew Dixon",
-    ]
+    assert [name for (name,) in rows] == DISCRIMINATION_AUTHORS
 
 
 def test_beyond_us_and_them_partners_and_roles(library: OxigraphStore) -> None:

@@ -51,21 +51,20 @@ def pages_of(found: Sequence[Location], limit: int = SITEMAP_LIMIT) -> list[Sequ
 
 def urlset(found: Sequence[Location]) -> bytes:
     """A sitemap: each URL with its ``lastmod``."""
-    root = ET.Element("urlset", xmlns=NAMESPACE)
-    for location in found:
-        url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = location.url
-        ET.SubElement(url, "lastmod").text = location.lastmod
-    return _xml(root)
+    return _listing("urlset", "url", found)
 
 
 def sitemap_index(sitemaps: Sequence[Location]) -> bytes:
     """A sitemap index: each sitemap's URL with the latest ``lastmod`` in it."""
-    root = ET.Element("sitemapindex", xmlns=NAMESPACE)
-    for location in sitemaps:
-        sitemap = ET.SubElement(root, "sitemap")
-        ET.SubElement(sitemap, "loc").text = location.url
-        ET.SubElement(sitemap, "lastmod").text = location.lastmod
+    return _listing("sitemapindex", "sitemap", sitemaps)
+
+
+def _listing(root_name: str, entry_name: str, found: Sequence[Location]) -> bytes:
+    root = ET.Element(root_name, xmlns=NAMESPACE)
+    for location in found:
+        entry = ET.SubElement(root, entry_name)
+        ET.SubElement(entry, "loc").text = location.url
+        ET.SubElement(entry, "lastmod").text = location.lastmod
     return _xml(root)
 
 
