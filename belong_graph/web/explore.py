@@ -29,6 +29,9 @@ from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
     EXTENSION,
+    MAX_LIMIT,
+    MAX_PATHS,
+    MOST_PATHS,
     Args,
     Served,
     ServedNetwork,
@@ -155,21 +158,46 @@ def measures() -> Response:
     return _conditional(NETWORK_FORMATS[0], make, ())
 
 
-def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "description": description, "schema": schema}
+def _parameter(
+    name: str,
+    description: str,
+    schema: dict[str, Any],
+    example: str | int | None = None,
+    *,
+    required: bool = False,
+) -> dict[str, Any]:
+    """A query parameter of the network API; its example names what the seed documents give."""
+    parameter = {"name": name, "in": "query", "description": description, "schema": schema}
+    if required:
+        parameter["required"] = True
+    return parameter if example is None else {**parameter, "example": example}
 
 
-FILTER_PARAMETERS = [
-    _parameter("type", "Only nodes of these types (repeat or comma-separate).", {"type": "string"}),
-    _parameter("role", "Only links in these roles (repeat or comma-separate).", {"type": "string"}),
-    _parameter("start", "Only links that last into this year or later.", SCHEMAS["year"]),
-    _parameter("end", "Only links that begin in this year or earlier.", SCHEMAS["year"]),
+SELECTION_PARAMETERS = [
+    _parameter(
+        "type",
+        "Only nodes of these types (repeat or comma-separate).",
+        {"type": "string"},
+        "organisation,funder,initiative",
+    ),
+    _parameter(
+        "role",
+        "Only links in these roles (repeat or comma-separate).",
+        {"type": "string"},
+        "lead,funder",
+    ),
+    _parameter("start", "Only links that last into this year or later.", SCHEMAS["year"], "2020"),
+    _parameter("end", "Only links that begin in this year or earlier.", SCHEMAS["year"], "2022"),
     _parameter("undated", "Keep links without a period.", {"enum": ["include", "exclude"]}),
-    _parameter("theme", "Only what touches this theme.", SCHEMAS["iri"]),
+    _parameter("theme", "Only what touches this theme.", SCHEMAS["iri"], "theme/social-cohesion"),
+]
+FILTER_PARAMETERS = [
+    *SELECTION_PARAMETERS,
     _parameter(
         "limit",
         "At most this many nodes, the best connected.",
-        {"type": "integer", "maximum": 5000},
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        20,
     ),
     _parameter(
         "format", "json, graphml or csv (or send Accept).", {"enum": ["json", "graphml", "csv"]}
@@ -178,51 +206,92 @@ FILTER_PARAMETERS = [
 
 
 def network_paths() -> dict[str, Any]:
-    """The network API, for the OpenAPI document of ``/api/openapi.json``."""
+    """The network API, for the OpenAPI document of ``/api/openapi.json``. The examples are
+    Belong and the funder of its research project Beyond Us and Them, as the research page
+    names them."""
+    entity = _parameter(
+        "entity",
+        "An entity of this library (IRI or the rest after id/).",
+        SCHEMAS["iri"],
+        "organisation/belong",
+        required=True,
+    )
+    depth = _parameter(
+        "depth",
+        "Steps from the entity.",
+        {"type": "integer", "minimum": 1, "maximum": network.MAX_DEPTH},
+        2,
+    )
+    ends = [
+        _parameter(
+            "from", "The first entity.", SCHEMAS["iri"], "organisation/belong", required=True
+        ),
+        _parameter(
+            "to",
+            "The other entity.",
+            SCHEMAS["iri"],
+            "organisation/nuffield-foundation",
+            required=True,
+        ),
+    ]
+    most = _parameter(
+        "limit",
+        "At most this many paths.",
+        {"type": "integer", "minimum": 1, "maximum": MOST_PATHS, "default": MAX_PATHS},
+        3,
+    )
+    network_answer = "Nodes and typed, labelled edges"
+    json_only = NETWORK_FORMATS[:1]
+    return {
+        "/api/network": _get(
+            "network", "The partnership network", FILTER_PARAMETERS, network_answer
+        ),
+        "/api/network/ego": _get(
+            "egoNetwork",
+            "An entity's network to a depth",
+            [entity, depth, *FILTER_PARAMETERS],
+            network_answer,
+        ),
+        "/api/network/paths": _get(
+            "networkPaths",
+            "The shortest chains between two entities, in words",
+            [*ends, *SELECTION_PARAMETERS, most],
+            "The paths, each step in words, with the nodes and edges they walk",
+            json_only,
+        ),
+        "/api/network/measures": _get(
+            "networkMeasures",
+            "Degree, betweenness, brokers, communities",
+            [],
+            "The nodes ranked by each measure, the brokers and the communities",
+            json_only,
+        ),
+    }
+
+
+def _get(
+    operation: str,
+    summary: str,
+    parameters: list[dict[str, Any]],
+    answer: str,
+    formats: tuple[Format, ...] = NETWORK_FORMATS,
+) -> dict[str, Any]:
+    """An operation of the network API that gives ``answer`` in ``formats``."""
     answers = {
         "200": {
-            "description": "Nodes and typed, labelled edges",
-            "content": {f.media_type: {} for f in NETWORK_FORMATS},
+            "description": answer,
+            "content": {f.media_type: {} for f in formats},
         },
         "400": {"description": "A parameter that is not valid, and why"},
     }
-    entity = _parameter(
-        "entity", "An entity of this library (IRI or the rest after id/).", SCHEMAS["iri"]
-    )
-    depth = _parameter(
-        "depth", "Steps from the entity.", {"type": "integer", "minimum": 1, "maximum": 3}
-    )
-
-    def get(operation: str, summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "get": {
-                "operationId": operation,
-                "summary": summary,
-                "tags": ["network"],
-                "parameters": parameters,
-                "responses": answers,
-            }
-        }
-
-    ends = [
-        {**_parameter("from", "The first entity.", SCHEMAS["iri"]), "required": True},
-        {**_parameter("to", "The other entity.", SCHEMAS["iri"]), "required": True},
-    ]
     return {
-        "/api/network": get("network", "The partnership network", FILTER_PARAMETERS),
-        "/api/network/ego": get(
-            "egoNetwork",
-            "An entity's network to a depth",
-            [{**entity, "required": True}, depth, *FILTER_PARAMETERS],
-        ),
-        "/api/network/paths": get(
-            "networkPaths",
-            "The shortest chains between two entities, in words",
-            [*ends, *FILTER_PARAMETERS],
-        ),
-        "/api/network/measures": get(
-            "networkMeasures", "Degree, betweenness, brokers, communities", []
-        ),
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "tags": ["network"],
+            "parameters": parameters,
+            "responses": answers,
+        }
     }
 
 

@@ -21,7 +21,8 @@ from belong_graph.web.state import AppState, state
 
 EXTENSION = "belong_graph.network"
 MAX_LIMIT = 5000
-MAX_PATHS = 10
+MAX_PATHS = 10  # paths answered when no limit is given
+MOST_PATHS = 100
 
 Args = MultiDict[str, str]
 
@@ -203,7 +204,7 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
         if not value:
             raise NetworkError("The paths need the parameters 'from' and 'to'.")
         ends.append(entity_node(current, value, name))
-    limit = number(args, "limit", MAX_PATHS, 1, 100)
+    limit = number(args, "limit", MAX_PATHS, 1, MOST_PATHS)
     part = network.filtered(current.graph, chosen_filter(app, current.graph, args))
     found = network.paths(part, ends[0], ends[1], limit)
     steps = {(s.here, s.there) for path in found for s in path.steps}
