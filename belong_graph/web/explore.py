@@ -167,9 +167,8 @@ def _parameter(
     required: bool = False,
 ) -> dict[str, Any]:
     """A query parameter of the network API; its example names what the seed documents give."""
-    parameter = {"name": name, "in": "query", "description": description, "schema": schema}
-    if required:
-        parameter["required"] = True
+    parameter: dict[str, Any] = {"name": name, "in": "query", "description": description}
+    parameter.update(schema=schema, **({"required": True} if required else {}))
     return parameter if example is None else {**parameter, "example": example}
 
 
