@@ -19,7 +19,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, NotAcceptable, UnknownEntity
-from belong_graph.formats import NETWORK_FORMATS, Format, format_named
+from belong_graph.formats import JSON, NETWORK_FORMATS, Format, format_named, parameter_names
 from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import AGENTS, Network
@@ -36,13 +36,13 @@ from belong_graph.web.network_request import (
     Served,
     ServedNetwork,
     entity_node,
-    page_of,
     paths_json,
     selection,
     served,
 )
 from belong_graph.web.querying import scheme_concepts
 from belong_graph.web.state import state
+from belong_graph.web.urls import addresses, page_of
 
 blueprint = Blueprint("explore", __name__)
 LARGE = 250  # nodes: above this, the explorer starts from an overview
@@ -53,6 +53,7 @@ TABLE_ROWS = 500
 FILTERS = ("type", "role", "start", "end", "undated", "theme")
 PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
 NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
+EXTENSIONS = ", ".join(f.extension for f in NETWORK_FORMATS)  # as in /api/network.graphml
 
 
 @blueprint.record_once
@@ -81,7 +82,8 @@ def _conditional(
         offered = ", ".join(known) or "none"
         raise NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
     app = state()
-    etag = etag_for(app.version, request.path, sorted(request.args.items(multi=True)), fmt.name)
+    asked = sorted(request.args.items(multi=True))
+    etag = etag_for(app.version, request.path, asked, fmt.name, addresses().public)
     if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
         return held
     args = MultiDict(request.args)
@@ -108,7 +110,7 @@ def _network(current: Served, part: Network, fmt: Format, about: dict[str, Any])
 
 
 @blueprint.get("/api/network", defaults={"extension": None})
-@blueprint.get("/api/network.<any(json, graphml, csv):extension>")
+@blueprint.get(f"/api/network.<any({EXTENSIONS}):extension>")
 def whole(extension: str | None) -> Response:
     """The partnership network, filtered by type, role, period and theme, or cut to a limit."""
     fmt = _format(extension)
@@ -121,7 +123,7 @@ def whole(extension: str | None) -> Response:
 
 
 @blueprint.get("/api/network/ego", defaults={"extension": None})
-@blueprint.get("/api/network/ego.<any(json, graphml, csv):extension>")
+@blueprint.get(f"/api/network/ego.<any({EXTENSIONS}):extension>")
 def ego(extension: str | None) -> Response:
     """An entity and everything within 1 to 3 steps of it, under the same filters."""
     fmt = _format(extension)
@@ -140,11 +142,9 @@ def paths() -> Response:
     """The shortest paths between two entities, each step explained in words."""
 
     def make(current: Served, args: Args) -> Response:
-        return Response(
-            json.dumps(paths_json(current, args), indent=1), mimetype="application/json"
-        )
+        return Response(json.dumps(paths_json(current, args), indent=1), mimetype=JSON.media_type)
 
-    return _conditional(NETWORK_FORMATS[0], make, ("from", "to", *FILTERS, "limit"))
+    return _conditional(JSON, make, ("from", "to", *FILTERS, "limit"))
 
 
 @blueprint.get("/api/network/measures")
@@ -153,9 +153,9 @@ def measures() -> Response:
 
     def make(current: Served, args: Args) -> Response:
         body = export.measures_json(current.graph, current.measures, page_of)
-        return Response(json.dumps(body, indent=1), mimetype="application/json")
+        return Response(json.dumps(body, indent=1), mimetype=JSON.media_type)
 
-    return _conditional(NETWORK_FORMATS[0], make, ())
+    return _conditional(JSON, make, ())
 
 
 def _parameter(
@@ -168,8 +168,12 @@ def _parameter(
 ) -> dict[str, Any]:
     """A query parameter of the network API; its example names what the seed documents give."""
     parameter: dict[str, Any] = {"name": name, "in": "query", "description": description}
-    parameter.update(schema=schema, **({"required": True} if required else {}))
-    return parameter if example is None else {**parameter, "example": example}
+    parameter["schema"] = schema
+    if required:
+        parameter["required"] = True
+    if example is not None:
+        parameter["example"] = example
+    return parameter
 
 
 SELECTION_PARAMETERS = [
@@ -199,7 +203,9 @@ FILTER_PARAMETERS = [
         20,
     ),
     _parameter(
-        "format", "json, graphml or csv (or send Accept).", {"enum": ["json", "graphml", "csv"]}
+        "format",
+        "json, graphml or csv (or send Accept).",
+        {"enum": parameter_names(NETWORK_FORMATS)},
     ),
 ]
 
@@ -240,7 +246,7 @@ def network_paths() -> dict[str, Any]:
         3,
     )
     network_answer = "Nodes and typed, labelled edges"
-    json_only = NETWORK_FORMATS[:1]
+    json_only = (JSON,)
     return {
         "/api/network": _get(
             "network", "The partnership network", FILTER_PARAMETERS, network_answer
@@ -331,8 +337,8 @@ def explore() -> Response:
         overview=overview,
         api=url_for(endpoint) + "?" + urlencode(query),
         downloads={
-            ext: url_for(endpoint, extension=ext) + "?" + urlencode(query)
-            for ext in ("json", "graphml", "csv")
+            f.extension: url_for(endpoint, extension=f.extension) + "?" + urlencode(query)
+            for f in NETWORK_FORMATS
         },
         filter_query=urlencode(list(filters.items(multi=True))),
         filter_args=list(filters.items(multi=True)),

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, NetworkTooLarge, UnknownEntity
@@ -18,6 +18,7 @@ from belong_graph.network.graph import Network
 from belong_graph.network.measures import Measures, measure
 from belong_graph.web.querying import scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import page_of
 
 EXTENSION = "belong_graph.network"
 MAX_LIMIT = 5000
@@ -73,12 +74,6 @@ def all_items(app: AppState, name: str) -> list[dict[str, Any]]:
         if not answer.more:
             return items
         page += 1
-
-
-def page_of(iri: str) -> str:
-    """Where this server shows an entity: its path below the base IRI."""
-    base = state().settings.base_iri
-    return request.script_root + "/" + iri.removeprefix(base) if iri.startswith(base) else iri
 
 
 # --- The request's choices --------------------------------------------------------------------
