@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from belong_graph.errors import StoreMissing
 from belong_graph.load import new_graph
-from belong_graph.namespaces import DCTERMS, FOAF, OWL, RDF, SCHEMA, SKOS, VOID, curie
+from belong_graph.namespaces import DCMITYPE, DCTERMS, FOAF, OWL, RDF, SCHEMA, SKOS, VOID, curie
 from belong_graph.store import GraphStore
 
 LINKSETS_FILE = "linksets.json"
@@ -65,7 +65,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "dcmi-types",
         "DCMI Type Vocabulary",
-        "http://purl.org/dc/dcmitype/",
+        str(DCMITYPE),
         "https://www.dublincore.org/specifications/dublin-core/dcmi-type-vocabulary/",
     ),
     Target(

@@ -149,6 +149,7 @@ def query_page(app: AppState, query: str | None) -> Response:
         catalogue=app.catalogue,
         result_formats=RESULT_FORMATS,
         rdf_formats=RDF_FORMATS,
+        description_format=SERVICE_DESCRIPTION_FORMATS[0],
     )
     return Response(page, mimetype="text/html")
 
