@@ -153,6 +153,9 @@ def test_answers_carry_an_etag_and_revalidate(client: FlaskClient) -> None:
     first = client.get("/api/views/funders")
     again = client.get("/api/views/funders", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+    raw = {"If-None-Match": first.headers["ETag"], "Accept": "application/sparql-results+json"}
+    other = client.get("/api/views/funders", headers=raw)  # another representation, another tag
+    assert other.status_code == 200 and "results" in other.get_json()
 
 
 def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:

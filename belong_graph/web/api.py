@@ -69,7 +69,7 @@ def answer_view(name: str) -> Response:
     fmt = _api_format(named)
     values = {k: v for k, v in request.args.items() if k != "format"}
     job = view_job(app, view, values, fmt.name)  # items are read from SPARQL JSON
-    etag = etag_for(app.version, job, fmt.name)
+    etag = etag_for(app.version, job, fmt.media_type)  # items and SPARQL JSON share a name
     if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
         return held
     answer = cached_answer(app, job, etag)
