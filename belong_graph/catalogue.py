@@ -32,12 +32,13 @@ import pyoxigraph as ox
 import yaml
 
 from belong_graph.errors import CatalogueError, ParameterError
+from belong_graph.namespaces import PREFIXES
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _LOCAL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)+$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 TYPES = ("iri", "string", "integer", "year")
 VISUALISATIONS = ("table", "bar", "line", "network")
 PAGE = "page"
@@ -65,13 +66,13 @@ class Parameter:
         if self.type == "integer":
             if not re.fullmatch(r"-?\d{1,12}", value):
                 raise ParameterError(f"Parameter '{self.name}': {value!r} is not a whole number.")
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            return ox.Literal(str(int(value)), datatype=XSD_INTEGER)
         if self.type == "year":
             if not re.fullmatch(r"\d{4}", value):
                 raise ParameterError(
                     f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020)."
                 )
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+            return ox.Literal(value, datatype=XSD_INTEGER)
         if self.values and value not in self.values:
             raise ParameterError(
                 f"Parameter '{self.name}': {value!r} is not one of {', '.join(self.values)}."

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from belong_graph.catalogue import read_query
 from belong_graph.errors import CatalogueError
@@ -152,6 +153,9 @@ def test_answers_carry_an_etag_and_revalidate(client: FlaskClient) -> None:
     first = client.get("/api/views/funders")
     again = client.get("/api/views/funders", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+    raw = {"If-None-Match": first.headers["ETag"], "Accept": "application/sparql-results+json"}
+    other = client.get("/api/views/funders", headers=raw)  # another representation, another tag
+    assert other.status_code == 200 and "results" in other.get_json()
 
 
 def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
@@ -312,31 +316,76 @@ def test_the_reference_page_documents_every_view(client: FlaskClient) -> None:
         assert view["title"] in page
 
 
-VIEW_EXAMPLES = {
-    "organisation-partners": {"organisation": "organisation/university-of-kent"},
-    "organisation-profile": {"organisation": "organisation/university-of-kent"},
-    "person-profile": {"person": "person/dominic-abrams"},
-    "resource": {"resource": "resource/everyday-integration-toolkit"},
-    "connection": {
-        "organisation": "organisation/university-of-kent",
-        "other": "organisation/nuffield-foundation",
-    },
-    "label": {"entity": "organisation/belong"},
-    "external-identifiers": {"entity": "organisation/university-of-kent"},
-    "lookup": {"id": "00xkeyj56"},
-}
+def openapi_operations(client: FlaskClient) -> list[tuple[str, str, dict]]:
+    """Every operation of ``/api/openapi.json``: its method, its path and itself."""
+    document = json.loads(client.get("/api/openapi.json").data)
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def required_examples(operation: dict) -> dict[str, str]:
+    """The documented example of each required parameter of ``operation``."""
+    return {
+        p["name"]: str(p["example"]) for p in operation.get("parameters", []) if p.get("required")
+    }
+
+
+def has_content(answer: TestResponse) -> bool:
+    """A JSON answer whose lists (items, nodes, paths...) all have entries, or a text answer with
+    rows below its header."""
+    if answer.is_json:
+        lists = [value for value in answer.get_json().values() if isinstance(value, list)]
+        return bool(lists) and all(lists)
+    return len(answer.get_data(as_text=True).strip().splitlines()) > 1
+
+
+def test_every_required_parameter_has_an_example(client: FlaskClient) -> None:
+    for _, path, operation in openapi_operations(client):
+        for parameter in operation.get("parameters", []):
+            assert not parameter.get("required") or "example" in parameter, (path, parameter)
+
+
+def test_every_operation_answers_its_documented_examples(client: FlaskClient) -> None:
+    """Each operation of the OpenAPI document, called with its required examples and then with
+    each optional example added, answers 200 with content in a documented type; each value of
+    an enumerated parameter without an example (a format, a choice) is accepted."""
+    calls = 0
+    for method, path, operation in openapi_operations(client):
+        required = required_examples(operation)
+        documented = set(operation["responses"]["200"].get("content", {"application/json": {}}))
+        tries: list[tuple[dict[str, str], bool]] = [(required, True)]
+        for parameter in operation.get("parameters", []):
+            name = parameter["name"]
+            if name in required:
+                continue
+            if "example" in parameter:
+                tries.append(({**required, name: str(parameter["example"])}, True))
+            else:
+                values = parameter["schema"].get("enum", [])
+                tries += [({**required, name: str(value)}, False) for value in values[:5]]
+        for query, expects_content in tries:
+            answer = client.open(path, method=method.upper(), query_string=query)
+            calls += 1
+            assert answer.status_code == 200, (path, query, answer.data[:300])
+            assert answer.mimetype in documented, (path, query, answer.mimetype)
+            assert not expects_content or has_content(answer), (path, query)
+    assert calls > 50
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "srj", "xml"])
 def test_every_view_answers_in_every_format(client: FlaskClient, fmt: str) -> None:
     """Each view's answer has rows, and the same number of them, in every format."""
-    for summary in json.loads(client.get("/api/views").data)["views"]:
-        name = summary["name"]
-        params = {**VIEW_EXAMPLES.get(name, {}), "format": fmt}
-        answer = client.get(f"/api/views/{name}", query_string=params)
+    for _, path, operation in openapi_operations(client):
+        if not path.startswith("/api/views/"):
+            continue
+        name, examples = path.removeprefix("/api/views/"), required_examples(operation)
+        answer = client.get(path, query_string={**examples, "format": fmt})
         assert answer.status_code == 200, (name, answer.data)
         text = answer.get_data(as_text=True)
-        expected = len(view(client, name, **VIEW_EXAMPLES.get(name, {}))["items"])
+        expected = len(view(client, name, **examples)["items"])
         assert expected > 0, name
         if fmt == "json":
             count = len(json.loads(text)["items"])

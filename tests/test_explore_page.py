@@ -60,7 +60,7 @@ def test_search_focuses_a_node(page: Page, live_server: LiveServer) -> None:
     details = page.locator("#details")
     expect(details).to_contain_text("Nuffield Foundation funded Beyond Us and Them.")
     expect(details.get_by_role("link", name="Open its page")).to_have_attribute(
-        "href", "/id/organisation/nuffield-foundation"
+        "href", live_server.url + "/id/organisation/nuffield-foundation"
     )
 
 

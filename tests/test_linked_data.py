@@ -277,8 +277,8 @@ def test_the_public_url_setting_rewrites_rdf_and_pages(public_app: Flask) -> Non
 
 
 def test_every_address_the_server_gives_is_the_public_one(public_app: Flask) -> None:
-    """robots.txt, the sitemap, the dataset description and OAI-PMH's baseURL name the public
-    address, never the one the request came to."""
+    """robots.txt, the sitemap, the dataset description, OAI-PMH's baseURL and the network's
+    pages name the public address, never the one the request came to."""
     client = public_app.test_client()
     public = "https://mirror.example.org/belong/"
     robots = client.get("/robots.txt").get_data(as_text=True)
@@ -290,6 +290,9 @@ def test_every_address_the_server_gives_is_the_public_one(public_app: Flask) -> 
     assert (URIRef(public + "id/dataset/belong-network-library"), None, None) in void
     identify = client.get("/oai?verb=Identify").get_data(as_text=True)
     assert f"<oai:baseURL>{public}oai</oai:baseURL>" in identify
+    ego = client.get("/api/network/ego?entity=organisation/belong").get_json()
+    pages = {node["id"]: node["page"] for node in ego["nodes"]}
+    assert pages[BASE + "id/organisation/belong"] == public + "id/organisation/belong"
     for text in (robots, sitemap, identify):
         assert "http://localhost" not in text
 

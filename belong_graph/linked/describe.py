@@ -15,15 +15,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, PROLOGUE
 
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 
-DESCRIBE = """PREFIX bel:     <https://data.belongnetwork.co.uk/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov:    <http://www.w3.org/ns/prov#>
-PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
+DESCRIBE = (
+    PROLOGUE
+    + """
 
 CONSTRUCT {
   ?entity ?p ?o . ?o rdfs:label ?oLabel .
@@ -60,6 +59,7 @@ WHERE {
     ?property rdfs:label ?propertyLabel .
   }
 }"""
+)
 
 
 LEFT_OUT = (

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from belong_graph.linked.describe import Description
-from belong_graph.linked.jsonld import compact_iri
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, compact_iri
 from belong_graph.ontology import ONTOLOGY_NAMESPACE
 
 OWL = PREFIXES["owl"]

@@ -14,28 +14,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 
-from belong_graph.formats import Format
-from belong_graph.linked.rewrite import Addresses
+from belong_graph.addresses import Addresses
 from belong_graph.linksets import void_linksets
 from belong_graph.load import new_graph
-from belong_graph.namespaces import DCAT, DCTERMS, FOAF
+from belong_graph.namespaces import (
+    DCAT,
+    DCTERMS,
+    EU_LANGUAGES,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    RDF,
+    SCHEMA,
+    SD,
+    SPDX,
+    VOID,
+    XSD,
+)
 from belong_graph.publish.dumps import GZIP, Dump
 from belong_graph.publish.publication import Publication, dataset_iri, uri_space
-from belong_graph.sparql.description import FORMAT_IRIS, SD, VOID
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-IANA = "http://www.iana.org/assignments/media-types/"
-FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-_FILE_TYPES = {
-    "nquads": FILE_TYPE.RDF_N_QUADS,
-    "trig": FILE_TYPE.RDF_TRIG,
-    "turtle": FILE_TYPE.RDF_TURTLE,
-    "ntriples": FILE_TYPE.RDF_N_TRIPLES,
-    "jsonld": FILE_TYPE.JSON_LD,
-}
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
@@ -88,13 +87,17 @@ class DatasetContext:
         """An entity of the graph, by its path under the URI space."""
         return URIRef(uri_space(self.base_iri) + path)
 
+    @property
+    def addresses(self) -> Addresses:
+        return Addresses(self.base_iri, self.server)
+
     def url(self, path: str) -> str:
         """Where the server serves ``path``."""
-        return self.server + path
+        return self.addresses.url(path)
 
     def served(self, iri: str) -> str:
         """Where this server shows an entity of the graph (other IRIs are left as they are)."""
-        return Addresses(self.base_iri, self.server).to_public(iri)
+        return self.addresses.to_public(iri)
 
     def dump_url(self, dump: Dump) -> str:
         return self.url("dumps/" + dump.file_name)
@@ -166,16 +169,18 @@ def describe_dumps(graph: Graph, context: DatasetContext) -> None:
         fmt, url = dump.format, URIRef(context.dump_url(dump))
         distribution = URIRef(f"{dataset}#dump-{fmt.extension}")
         graph.add((dataset, VOID.dataDump, url))
-        graph.add((dataset, VOID.feature, FORMAT_IRIS[fmt.name]))
+        if fmt.iri:
+            graph.add((dataset, VOID.feature, URIRef(fmt.iri)))
         graph.add((dataset, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
-        title = f"The whole graph as {format_title(fmt)}, gzipped"
+        title = f"The whole graph as {fmt.title}, gzipped"
         graph.add((distribution, DCTERMS.title, Literal(title, lang="en")))
         graph.add((distribution, DCAT.downloadURL, url))
         graph.add((distribution, DCAT.accessURL, url))
-        graph.add((distribution, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-        graph.add((distribution, DCAT.compressFormat, URIRef(IANA + GZIP)))
-        graph.add((distribution, DCTERMS["format"], _FILE_TYPES[fmt.name]))
+        graph.add((distribution, DCAT.mediaType, URIRef(fmt.media_type_iri)))
+        graph.add((distribution, DCAT.compressFormat, IANA_MEDIA_TYPES[GZIP]))
+        if fmt.file_type:
+            graph.add((distribution, DCTERMS["format"], URIRef(fmt.file_type)))
         graph.add(
             (distribution, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger))
         )
@@ -218,7 +223,7 @@ PARTS: tuple[Part, ...] = (
     describe_service,
     describe_linksets,
 )
-LANGUAGES = {"en": "http://publications.europa.eu/resource/authority/language/ENG"}
+LANGUAGES = {"en": EU_LANGUAGES.ENG}
 
 
 def dataset_description(context: DatasetContext, parts: tuple[Part, ...] = PARTS) -> Graph:
@@ -241,7 +246,7 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
         "url": meta.publisher_homepage,
     }
     return {
-        "@context": {"@vocab": "http://schema.org/"},
+        "@context": {"@vocab": str(SCHEMA)},
         "@type": "Dataset",
         "@id": str(context.dataset),
         "name": meta.title,
@@ -259,7 +264,7 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
         "distribution": [
             {
                 "@type": "DataDownload",
-                "name": f"The whole graph as {format_title(d.format)}, gzipped",
+                "name": f"The whole graph as {d.format.title}, gzipped",
                 "contentUrl": context.dump_url(d),
                 "encodingFormat": d.format.media_type,
                 "contentSize": f"{d.byte_size} B",
@@ -268,20 +273,6 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
             for d in context.publication.dumps
         ],
     }
-
-
-def format_title(fmt: Format) -> str:
-    return _TITLES.get(fmt.name, fmt.name)
-
-
-_TITLES = {
-    "nquads": "N-Quads",
-    "trig": "TriG",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF/XML",
-}
 
 
 def _partition(graph: Graph, dataset: URIRef, link: URIRef, prop: URIRef, iri: str) -> BNode:

@@ -17,13 +17,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import DC, PREFIXES, PROLOGUE, RDF
 
 Sparql = Callable[[str], dict[str, Any]]  # a SELECT query -> its SPARQL JSON results
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-DC = "http://purl.org/dc/elements/1.1/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SET_ROOTS = {"type": "resource-types", "theme": "themes"}  # setSpec root -> concept scheme
 
@@ -37,7 +35,7 @@ class MetadataFormat:
 
 FORMATS = (
     MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
-    MetadataFormat("rdf", "http://www.openarchives.org/OAI/2.0/rdf.xsd", RDF),
+    MetadataFormat("rdf", "http://www.openarchives.org/OAI/2.0/rdf.xsd", str(RDF)),
 )
 
 
@@ -56,8 +54,6 @@ class OaiSet:
     spec: str
     name: str
 
-
-PROLOGUE = "\n".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items())
 
 ITEMS = """
 SELECT ?item ?modified ?set ?deleted WHERE {

@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 
 from belong_graph import build as pipeline
 from belong_graph.catalogue import load_catalogue
+from belong_graph.formats import FORMATS
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
@@ -21,24 +22,10 @@ from belong_graph.web.caching import AnswerCache
 from belong_graph.web.state import AppState
 
 EXPOSED_HEADERS = ["Belong-Truncated", "Belong-Result-Limit", "ETag", "Last-Modified"]
-COMPRESSED_TYPES = [
-    "text/html",
-    "text/css",
-    "text/csv",
-    "text/plain",
-    "text/tab-separated-values",
-    "text/turtle",
-    "text/xml",
-    "application/javascript",
-    "application/json",
-    "application/ld+json",
-    "application/n-quads",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "application/trig",
-]
+COMPRESSED_TYPES = sorted(  # every format of the table is text
+    {f.media_type for f in FORMATS}
+    | {"text/css", "text/plain", "text/xml", "application/javascript"}
+)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

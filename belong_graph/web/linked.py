@@ -19,36 +19,26 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from belong_graph import __version__
+from belong_graph.addresses import ONTOLOGY_IRI, Addresses
 from belong_graph.errors import UnknownEntity
-from belong_graph.formats import HTML, LINKED_DATA_FORMATS, Format
+from belong_graph.formats import HTML, LINKED_DATA_FORMATS, LINKED_RDF_FORMATS, Format, rdf_format
 from belong_graph.linked import facts, jsonld, metadata
 from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
 from belong_graph.linked.documents import rdf_document
-from belong_graph.linked.rewrite import ONTOLOGY_IRI, Addresses
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import addresses, page_of
 
 blueprint = Blueprint("linked", __name__)
 
-RDF_ONLY = tuple(f for f in LINKED_DATA_FORMATS if f.is_rdf)
 Sections = tuple[str | None, list[Any]]  # a page's kind and the view sections it adds
 
 
-def addresses() -> Addresses:
-    """The base IRI and the public address this request is answered for."""
-    settings = state().settings
-    public = settings.public_url or request.url_root
-    return Addresses(settings.base_iri, public if public.endswith("/") else public + "/")
-
-
-@blueprint.app_template_filter("page_link")
-def page_link(iri: str) -> str:
-    """Where a person reads about ``iri``: this server's page for the library's IRIs."""
-    return addresses().page_of(iri)
+blueprint.add_app_template_filter(page_of, "page_link")
 
 
 def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) -> Response:
@@ -122,9 +112,9 @@ def _finish(
 ) -> Response:
     """Validators, Vary, the document's own URL and links to the other forms."""
     if negotiated:
-        response.headers["Content-Location"] = f"{where.public}{path}.{fmt.extension}"
+        response.headers["Content-Location"] = where.url(f"{path}.{fmt.extension}")
     response.headers["Link"] = ", ".join(
-        f'<{where.public}{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+        f'<{where.url(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
         for f in LINKED_DATA_FORMATS
         if f is not fmt
     )
@@ -138,7 +128,7 @@ def _rdf_response(
         where.triples(triples),
         fmt,
         first=where.to_public(iri),
-        context_url=where.public + "context.jsonld",
+        context_url=where.url("context.jsonld"),
     )
     return Response(body, mimetype=fmt.media_type)
 
@@ -160,7 +150,7 @@ def _entity_page(
         meta_tags=metadata.citation_tags(description, where)
         if path.startswith("id/resource/")
         else [],
-        alternates=[(f, f"{where.public}{path}.{f.extension}") for f in RDF_ONLY],
+        alternates=[(f, where.url(f"{path}.{f.extension}")) for f in LINKED_RDF_FORMATS],
     )
 
 
@@ -215,7 +205,7 @@ def _ontology(fmt: Format, *, negotiated: bool) -> Response:
         page = render_template(
             "ontology.html",
             vocabulary=vocabulary(triples),
-            alternates=[(f, f"{where.public}ontology.{f.extension}") for f in RDF_ONLY],
+            alternates=[(f, where.url(f"ontology.{f.extension}")) for f in LINKED_RDF_FORMATS],
         )
         response = Response(page, mimetype=HTML.media_type)
     else:
@@ -230,5 +220,5 @@ def context() -> Response:
     app = state()
     body = jsonld.context_document()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    response = Response(body, mimetype="application/ld+json")
+    response = Response(body, mimetype=rdf_format("jsonld").media_type)
     return add_validators(response, app.version, etag, app.settings.cache_max_age)

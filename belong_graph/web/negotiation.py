@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import request
 
 from belong_graph.errors import QueryError
+from belong_graph.formats import HTML as HTML_FORMAT
 from belong_graph.formats import Format, format_named
 
-HTML = "text/html"
+HTML = HTML_FORMAT.media_type
 
 
 def wants_html(named: str | None = None) -> bool:

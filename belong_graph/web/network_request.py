@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, NetworkTooLarge, UnknownEntity
@@ -18,10 +18,12 @@ from belong_graph.network.graph import Network
 from belong_graph.network.measures import Measures, measure
 from belong_graph.web.querying import scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import page_of
 
 EXTENSION = "belong_graph.network"
 MAX_LIMIT = 5000
-MAX_PATHS = 10
+MAX_PATHS = 10  # paths answered when no limit is given
+MOST_PATHS = 100
 
 Args = MultiDict[str, str]
 
@@ -72,12 +74,6 @@ def all_items(app: AppState, name: str) -> list[dict[str, Any]]:
         if not answer.more:
             return items
         page += 1
-
-
-def page_of(iri: str) -> str:
-    """Where this server shows an entity: its path below the base IRI."""
-    base = state().settings.base_iri
-    return request.script_root + "/" + iri.removeprefix(base) if iri.startswith(base) else iri
 
 
 # --- The request's choices --------------------------------------------------------------------
@@ -203,7 +199,7 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
         if not value:
             raise NetworkError("The paths need the parameters 'from' and 'to'.")
         ends.append(entity_node(current, value, name))
-    limit = number(args, "limit", MAX_PATHS, 1, 100)
+    limit = number(args, "limit", MAX_PATHS, 1, MOST_PATHS)
     part = network.filtered(current.graph, chosen_filter(app, current.graph, args))
     found = network.paths(part, ends[0], ends[1], limit)
     steps = {(s.here, s.there) for path in found for s in path.steps}

@@ -12,9 +12,9 @@ from belong_graph.publish.oai import Repository, respond
 from belong_graph.publish.oai_records import Library
 from belong_graph.sparql.answer import Job
 from belong_graph.web.caching import etag_for
-from belong_graph.web.linked import addresses
 from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import served
 
 blueprint = Blueprint("oai", __name__)
 WHOLE = 10**9  # rows: more than any library has
@@ -25,7 +25,7 @@ def endpoint() -> Response:
     app = state()
     arguments = request.form if request.method == "POST" else request.args
     repository = Repository(
-        base_url=addresses().public + url_for("oai.endpoint").lstrip("/"),
+        base_url=served(url_for("oai.endpoint")),
         base_iri=app.settings.base_iri,
         admin_email=app.settings.oai_admin_email,
         page_size=app.settings.oai_page_size,

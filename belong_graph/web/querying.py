@@ -14,13 +14,17 @@ from flask import request
 
 from belong_graph.catalogue import CannedQuery
 from belong_graph.errors import ParameterError, UnknownView
+from belong_graph.namespaces import PROLOGUE
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.web.caching import etag_for
 from belong_graph.web.state import AppState
 
-CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONCEPTS = (
+    PROLOGUE
+    + """
 SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label }
 ORDER BY ?label"""
+)
 NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 

@@ -20,7 +20,7 @@ from belong_graph.errors import (
     UnsupportedMediaType,
     URITooLong,
 )
-from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, SERVICE_DESCRIPTION_FORMATS, Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.description import service_description
@@ -149,17 +149,17 @@ def query_page(app: AppState, query: str | None) -> Response:
         catalogue=app.catalogue,
         result_formats=RESULT_FORMATS,
         rdf_formats=RDF_FORMATS,
+        description_format=SERVICE_DESCRIPTION_FORMATS[0],
     )
     return Response(page, mimetype="text/html")
 
 
 def describe_service(app: AppState, named: str | None) -> Response:
-    formats = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml"))
-    fmt = negotiate(formats, named)
+    fmt = negotiate(SERVICE_DESCRIPTION_FORMATS, named)
     if fmt is None:
+        *others, last = (f.media_type for f in SERVICE_DESCRIPTION_FORMATS)
         raise NotAcceptable(
-            "The service description is available as text/turtle, application/ld+json or "
-            "application/rdf+xml."
+            f"The service description is available as {', '.join(others)} or {last}."
         )
     version = app.version
     etag = etag_for(version, "service-description", request.base_url, fmt.name)
