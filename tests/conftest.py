@@ -3,7 +3,6 @@ app and client, and a real server started on a free loopback port."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import signal
@@ -74,7 +73,7 @@ def make_app(settings: Settings) -> Iterator[Flask]:
 
 @pytest.fixture(scope="session")
 def app(built_settings: Settings) -> Iterator[Flask]:
-    yield from make_app(dataclasses.replace(built_settings, rate_limit=""))
+    yield from make_app(built_settings)
 
 
 @pytest.fixture
@@ -146,7 +145,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(built_settings: Settings) -> Iterator[LiveServer]:
-    server = LiveServer(built_settings.store_dir, rate_limit="")
+    server = LiveServer(built_settings.store_dir)
     yield server
     server.stop()
 

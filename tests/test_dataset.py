@@ -442,7 +442,7 @@ def test_a_store_built_without_dumps_says_to_rebuild(
     copy = store_dir / build_folder.name
     shutil.copytree(build_folder, copy, ignore=shutil.ignore_patterns("dumps", "statistics.json"))
     (store_dir / "current").symlink_to(copy.name)
-    settings = dataclasses.replace(built_settings, store_dir=store_dir, rate_limit="")
+    settings = dataclasses.replace(built_settings, store_dir=store_dir)
     for app in make_app(settings):
         response = app.test_client().get("/.well-known/void")
         assert response.status_code == 503

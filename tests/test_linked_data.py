@@ -254,9 +254,7 @@ def test_the_sparql_endpoint_keeps_canonical_iris(client: FlaskClient) -> None:
 
 @pytest.fixture(scope="module")
 def public_app(built_settings: Settings) -> Iterator[Flask]:
-    settings = dataclasses.replace(
-        built_settings, rate_limit="", public_url="https://mirror.example.org/belong"
-    )
+    settings = dataclasses.replace(built_settings, public_url="https://mirror.example.org/belong")
     yield from make_app(settings)
 
 
@@ -303,7 +301,7 @@ def test_a_missing_entity_is_404_even_to_a_conditional_request(client: FlaskClie
 
 
 def test_a_public_url_equal_to_the_base_serves_canonical_iris(built_settings: Settings) -> None:
-    settings = dataclasses.replace(built_settings, rate_limit="", public_url=BASE)
+    settings = dataclasses.replace(built_settings, public_url=BASE)
     for app in make_app(settings):
         graph = Graph().parse(
             data=app.test_client().get("/id/person/jo-broadwood.nt").get_data(as_text=True),

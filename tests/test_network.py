@@ -5,7 +5,6 @@ filters, GraphML and CSV exports, measures, and the explorer page without JavaSc
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -336,7 +335,7 @@ def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         {"data_paths": (Path(data),), "store_dir": folder / "store", "validator": "turbo"}
     )
     build_store(settings)
-    yield from make_app(dataclasses.replace(settings, rate_limit=""))
+    yield from make_app(settings)
 
 
 @pytest.mark.integration

@@ -62,7 +62,6 @@ def bounded_server(built_settings: Settings) -> Iterator[LiveServer]:
         "1",
         query_timeout="3",
         queue_limit="1",
-        rate_limit="",
     )
     yield server
     server.stop()
@@ -185,9 +184,7 @@ def test_timeout_parameter_lowers_the_limit(bounded_server: LiveServer) -> None:
 
 
 def test_a_client_that_disconnects_stops_its_query(built_settings: Settings) -> None:
-    server = LiveServer(
-        built_settings.store_dir, "--workers", "1", query_timeout="20", rate_limit=""
-    )
+    server = LiveServer(built_settings.store_dir, "--workers", "1", query_timeout="20")
     request = (
         f"GET /sparql?{urllib.parse.urlencode({'query': CARTESIAN})} HTTP/1.1\r\n"
         f"Host: 127.0.0.1\r\n\r\n"
@@ -319,7 +316,7 @@ def test_serve_other_files(tmp_path: Path) -> None:
         [sys.executable, "-m", "belong_graph", "generate", "--resources", "40", "-o", str(library)],
         check=True,
     )
-    server = LiveServer(tmp_path / "store", "--data", str(library), rate_limit="")
+    server = LiveServer(tmp_path / "store", "--data", str(library))
     try:
         resources = "?r a <http://purl.org/dc/terms/BibliographicResource>"
         status, _, body = get(server.url, f"SELECT (COUNT(*) AS ?n) WHERE {{ {resources} }}")
@@ -341,7 +338,7 @@ def test_serve_refuses_invalid_files_unless_told(tmp_path: Path) -> None:
     )  # fmt: skip
     assert refused.returncode == 1
     assert "A person IRI must look like" in refused.stdout
-    server = LiveServer(tmp_path / "store", "--data", str(other), "--no-validate", rate_limit="")
+    server = LiveServer(tmp_path / "store", "--data", str(other), "--no-validate")
     try:
         status, _, body = get(
             server.url, "SELECT ?name WHERE { ?p <http://schema.org/name> ?name }"

@@ -41,4 +41,6 @@ def check_format_name(named: str | None, *groups: tuple[Format, ...]) -> None:
     """A named format that no group knows is a client error, not a 406."""
     if named and all(format_named(named, group) is None for group in groups):
         known = sorted({f.name for group in groups for f in group})
-        raise QueryError(f"Unknown format {named!r}; use one of: {', '.join(known)}.")
+        raise QueryError(
+            f"Unknown format {named!r}; use one of: {', '.join(known)}.", parameter="format"
+        )
