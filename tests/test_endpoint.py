@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 from rdflib import Dataset, Graph, URIRef
+from werkzeug.test import TestResponse
 
 from belong_graph.errors import ForbiddenOperation
 from belong_graph.settings import Settings
