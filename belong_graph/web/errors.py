@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from belong_graph import errors
 from belong_graph.errors import BelongError
 from belong_graph.web.negotiation import wants_html
+from belong_graph.web.urls import served
 
 PROBLEM_JSON = "application/problem+json"
 JSON_TYPES = (PROBLEM_JSON, "application/json")
@@ -69,7 +70,7 @@ def problem_types() -> list[ProblemType]:
 
 def _belong_error(error: BelongError) -> Response:
     kind = type(error)
-    reference = url_for("api.reference", _external=True) + "#" + _anchor(kind)
+    reference = served(url_for("api.reference")) + "#" + _anchor(kind)
     problem = Problem(
         reference, _title(kind), error.status, error.message, error.parameter, error.retry_after
     )
