@@ -3,6 +3,7 @@ app and client, and a real server started on a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,11 +16,13 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.test import TestResponse
 
 from belong_graph.build import build_in_memory, build_store
 from belong_graph.settings import PROJECT_ROOT, Settings
@@ -96,6 +99,17 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message
     except urllib.error.HTTPError as error:
         with error:
             return error.code, error.headers, error.read()
+
+
+def problem(answer: TestResponse, status: int, title: str) -> dict[str, Any]:
+    """An RFC 9457 problem document of the Flask test client, with its status and title, and the
+    type that links the kind of error on the API page."""
+    assert (answer.status_code, answer.mimetype) == (status, "application/problem+json")
+    assert "Accept" in answer.vary
+    document: dict[str, Any] = json.loads(answer.data)
+    assert (document["status"], document["title"]) == (status, title)
+    assert document["type"] == "http://localhost/api/#error-" + title.lower().replace(" ", "-")
+    return document
 
 
 def copy_project_data(target: Path) -> Path:

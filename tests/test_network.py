@@ -9,14 +9,12 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from belong_graph.build import build_store, current_store_dir
 from belong_graph.catalogue import read_query
@@ -24,7 +22,7 @@ from belong_graph.network import graph as network
 from belong_graph.network import words
 from belong_graph.settings import Settings
 from belong_graph.synthetic import generate
-from tests.conftest import make_app
+from tests.conftest import make_app, problem
 
 ID = "https://data.belongnetwork.co.uk/id/"
 BELONG = ID + "organisation/belong"
@@ -168,15 +166,6 @@ def test_filters_by_role_type_period_and_theme(client: FlaskClient) -> None:
     assert {e["relation"] for e in dated["edges"]} == {"credit", "affiliation"}
     kindness = get_json(client, "/api/network", theme="theme/kindness")
     assert node_ids(kindness) == {KINDNESS, BELONG, SPIRIT, ID + "person/ruth-hollis"} | {BEYOND}
-
-
-def problem(answer: TestResponse, status: int, title: str) -> dict[str, Any]:
-    """An RFC 9457 problem document with its status and title."""
-    assert (answer.status_code, answer.mimetype) == (status, "application/problem+json")
-    document: dict[str, Any] = json.loads(answer.data)
-    assert (document["status"], document["title"]) == (status, title)
-    assert document["type"] == "http://localhost/api/#error-" + title.lower().replace(" ", "-")
-    return document
 
 
 @pytest.mark.parametrize(
