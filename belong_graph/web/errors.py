@@ -74,13 +74,13 @@ def _belong_error(error: BelongError) -> Response:
     problem = Problem(
         reference, _title(kind), error.status, error.message, error.parameter, error.retry_after
     )
-    return render(problem)
+    return _render(problem)
 
 
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     problem = Problem(BLANK, error.name, status, _http_detail(error))
-    response = render(problem)
+    response = _render(problem)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.allow.update(error.valid_methods)
     return response
@@ -99,7 +99,7 @@ def _http_detail(error: HTTPException) -> str:
     return error.description or error.name
 
 
-def render(problem: Problem) -> Response:
+def _render(problem: Problem) -> Response:
     """``problem`` in the shape the client reads, with Vary and Retry-After."""
     shape = _shape()
     if shape == "json":
@@ -119,7 +119,7 @@ def render(problem: Problem) -> Response:
 def _shape() -> str:
     """json under /api/ and for clients that prefer it; html for browsers; text for the rest,
     among them every SPARQL protocol client."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith(url_for("api.reference")):
         return "json"
     if wants_html():
         return "html"
