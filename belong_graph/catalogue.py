@@ -65,20 +65,27 @@ class Parameter:
             return self._entity(value, base_iri)
         if self.type == "integer":
             if not re.fullmatch(r"-?\d{1,12}", value):
-                raise ParameterError(f"Parameter '{self.name}': {value!r} is not a whole number.")
+                raise ParameterError(
+                    f"Parameter '{self.name}': {value!r} is not a whole number.",
+                    parameter=self.name,
+                )
             return ox.Literal(str(int(value)), datatype=XSD_INTEGER)
         if self.type == "year":
             if not re.fullmatch(r"\d{4}", value):
                 raise ParameterError(
-                    f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020)."
+                    f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020).",
+                    parameter=self.name,
                 )
             return ox.Literal(value, datatype=XSD_INTEGER)
         if self.values and value not in self.values:
             raise ParameterError(
-                f"Parameter '{self.name}': {value!r} is not one of {', '.join(self.values)}."
+                f"Parameter '{self.name}': {value!r} is not one of {', '.join(self.values)}.",
+                parameter=self.name,
             )
         if len(value) > 200:
-            raise ParameterError(f"Parameter '{self.name}': at most 200 characters.")
+            raise ParameterError(
+                f"Parameter '{self.name}': at most 200 characters.", parameter=self.name
+            )
         return ox.Literal(value)
 
     def _entity(self, value: str, base_iri: str) -> ox.NamedNode:
@@ -88,7 +95,8 @@ class Parameter:
         if not _LOCAL_PATH.fullmatch(path):
             raise ParameterError(
                 f"Parameter '{self.name}' must name an entity of this library: an IRI starting "
-                f"with {entities}, or the rest of it, such as {self.example or 'theme/belonging'}."
+                f"with {entities}, or the rest of it, such as {self.example or 'theme/belonging'}.",
+                parameter=self.name,
             )
         return ox.NamedNode(entities + path)
 
@@ -115,7 +123,8 @@ class CannedQuery:
         if unknown:
             offered = ", ".join(sorted(known)) or "none"
             raise ParameterError(
-                f"The view '{self.name}' has no parameter '{unknown[0]}' (it has: {offered})."
+                f"The view '{self.name}' has no parameter '{unknown[0]}' (it has: {offered}).",
+                parameter=unknown[0],
             )
         terms: dict[str, ox.NamedNode | ox.Literal] = {}
         for parameter in self.parameters:
@@ -124,14 +133,17 @@ class CannedQuery:
                 terms[parameter.name] = parameter.term(value, base_iri)
             elif parameter.required:
                 raise ParameterError(
-                    f"The view '{self.name}' needs the parameter '{parameter.name}'."
+                    f"The view '{self.name}' needs the parameter '{parameter.name}'.",
+                    parameter=parameter.name,
                 )
         return terms
 
     def page_number(self, values: Mapping[str, str]) -> int:
         value = values.get(PAGE, "1")
         if not re.fullmatch(r"\d{1,6}", value) or int(value) < 1:
-            raise ParameterError(f"Parameter 'page': {value!r} is not a page number (1, 2, ...).")
+            raise ParameterError(
+                f"Parameter 'page': {value!r} is not a page number (1, 2, ...).", parameter=PAGE
+            )
         return int(value)
 
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:

@@ -78,9 +78,19 @@ class Settings:
     max_query_bytes: int = _setting(
         100_000, "Largest request body accepted, in bytes; larger requests get 413."
     )
-    rate_limit: str = _setting(
-        "300 per minute",
-        "Requests a client (by IP address) may make, in flask-limiter syntax; empty to switch off.",
+    query_budget: float = _setting(
+        60.0,
+        "Seconds of query-worker time a client (by IP address) may use per `budget_window`, "
+        "regained evenly over it; once used up, its queries get 429 with Retry-After (cached "
+        "answers are still served); 0 for no budget.",
+    )
+    request_limit: int = _setting(
+        10_000,
+        "Requests a client (by IP address) may make per `budget_window`, whatever they cost: a "
+        "ceiling against floods, past which it gets 429 with Retry-After; 0 for no ceiling.",
+    )
+    budget_window: float = _setting(
+        60.0, "Seconds over which `query_budget` and `request_limit` are counted and regained."
     )
     service_allowlist: tuple[str, ...] = _setting(
         (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."

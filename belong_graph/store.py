@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from belong_graph.errors import QueryError, StoreMissing
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
+from belong_graph.sparql.guard import declares_dataset
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -138,13 +139,17 @@ class OxigraphStore:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
-        """Run a SPARQL query; the default graph is the union of all graphs unless named."""
+        """Run a SPARQL query on the dataset that SPARQL 1.1 gives it: the graphs named by the
+        protocol's ``default_graphs`` and ``named_graphs`` when it names any (a list left empty
+        is an empty part: Protocol §2.1.4), else the query's own FROM and FROM NAMED (Query
+        §13.2), else the union of all graphs as the default graph and every graph by name."""
+        protocol = bool(default_graphs or named_graphs)
         try:
             return self._store.query(
                 sparql,
-                use_default_graph_as_union=not default_graphs,
-                default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
-                named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
+                use_default_graph_as_union=not protocol and not declares_dataset(sparql),
+                default_graph=[ox.NamedNode(g) for g in default_graphs] if protocol else None,
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] if protocol else None,
                 substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()},
             )
         except SyntaxError as error:

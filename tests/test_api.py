@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from belong_graph.catalogue import read_query
 from belong_graph.errors import CatalogueError
 from belong_graph.settings import PROJECT_ROOT, Settings
-from tests.conftest import DISCRIMINATION_AUTHORS, make_app
+from tests.conftest import DISCRIMINATION_AUTHORS, make_app, problem
 
 BASE = "https://data.belongnetwork.co.uk/id/"
 
@@ -82,25 +82,57 @@ def test_a_full_iri_and_its_short_form_give_the_same_answer(client: FlaskClient)
 
 
 @pytest.mark.parametrize(
-    ("params", "message"),
+    ("params", "message", "parameter"),
     [
-        ({"in": "20x0"}, "Parameter 'in': '20x0' is not a year"),
+        ({"in": "20x0"}, "Parameter 'in': '20x0' is not a year", "in"),
         (
             {"theme": "http://example.org/x"},
             "Parameter 'theme' must name an entity of this library",
+            "theme",
         ),
-        ({"theme": "theme/x> } ; DROP ALL ; <x"}, "Parameter 'theme' must name an entity"),
-        ({"theme": "theme/a b"}, "Parameter 'theme' must name an entity"),
-        ({"colour": "red"}, "The view 'resources' has no parameter 'colour'"),
-        ({"page": "0"}, "Parameter 'page': '0' is not a page number"),
+        ({"theme": "theme/x> } ; DROP ALL ; <x"}, "Parameter 'theme' must name an entity", "theme"),
+        ({"theme": "theme/a b"}, "Parameter 'theme' must name an entity", "theme"),
+        ({"colour": "red"}, "The view 'resources' has no parameter 'colour'", "colour"),
+        ({"page": "0"}, "Parameter 'page': '0' is not a page number", "page"),
+        ({"format": "pdf"}, "Unknown format 'pdf'", "format"),
     ],
 )
 def test_bad_values_get_400_naming_the_parameter(
-    client: FlaskClient, params: dict[str, str], message: str
+    client: FlaskClient, params: dict[str, str], message: str, parameter: str
 ) -> None:
-    answer = client.get("/api/views/resources", query_string=params)
-    assert answer.status_code == 400
-    assert message in answer.get_data(as_text=True)
+    document = problem(
+        client.get("/api/views/resources", query_string=params), 400, "Parameter error"
+    )
+    assert message in document["detail"]
+    assert document["parameter"] == parameter
+
+
+def test_api_errors_are_problem_documents_even_for_a_browser(client: FlaskClient) -> None:
+    """RFC 9457 under /api/, whatever Accept says; the type's anchor is on the API page."""
+    for accept in ("text/html", "application/json", "*/*"):
+        answer = client.get("/api/views/nothing-here", headers={"Accept": accept})
+        document = problem(answer, 404, "Unknown view")
+        assert document == {
+            "type": "http://localhost/api/#error-unknown-view",
+            "title": "Unknown view",
+            "status": 404,
+            "detail": "There is no view called 'nothing-here'; /api/views lists them.",
+        }
+    reference = client.get("/api/").get_data(as_text=True)
+    assert '<tr id="error-unknown-view"><td>404</td><td>Unknown view</td>' in reference
+    assert '<tr id="error-parameter-error"><td>400</td>' in reference
+    refused = client.get("/api/views/resources", headers={"Accept": "image/png"})
+    assert "text/csv" in problem(refused, 406, "Not acceptable")["detail"]
+    unknown = client.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert (unknown.status_code, json.loads(unknown.data)) == (
+        404,
+        {
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": "There is nothing at /api/no-such-thing on this server.",
+        },
+    )
 
 
 def test_a_keyword_with_quotes_and_braces_is_only_a_string(client: FlaskClient) -> None:
@@ -109,10 +141,12 @@ def test_a_keyword_with_quotes_and_braces_is_only_a_string(client: FlaskClient) 
 
 
 def test_a_required_parameter_and_an_unknown_view(client: FlaskClient) -> None:
-    missing = client.get("/api/views/organisation-partners")
-    assert missing.status_code == 400
-    assert "needs the parameter 'organisation'" in missing.get_data(as_text=True)
-    assert client.get("/api/views/nothing-here").status_code == 404
+    missing = problem(client.get("/api/views/organisation-partners"), 400, "Parameter error")
+    assert (
+        missing["detail"] == "The view 'organisation-partners' needs the parameter 'organisation'."
+    )
+    assert missing["parameter"] == "organisation"
+    problem(client.get("/api/views/nothing-here"), 404, "Unknown view")
 
 
 def test_pagination_links_the_next_page(client: FlaskClient) -> None:
@@ -295,10 +329,11 @@ def test_a_paged_view_links_its_next_page(built_settings: Settings, tmp_path: Pa
 
 def test_a_theme_outside_its_scheme_is_refused_with_the_choices(client: FlaskClient) -> None:
     answer = client.get("/api/views/resources", query_string={"theme": "resource-type/toolkit"})
-    assert answer.status_code == 400
-    text = answer.get_data(as_text=True)
-    assert "Parameter 'theme': 'resource-type/toolkit' is not a concept of scheme/themes" in text
-    assert "theme/social-cohesion" in text
+    document = problem(answer, 400, "Parameter error")
+    detail = document["detail"]
+    assert "Parameter 'theme': 'resource-type/toolkit' is not a concept of scheme/themes" in detail
+    assert "theme/social-cohesion" in detail
+    assert document["parameter"] == "theme"
 
 
 def test_the_openapi_enumerates_the_concepts_of_a_scheme(client: FlaskClient) -> None:

@@ -172,25 +172,39 @@ def test_alternates_are_linked_in_the_header(client: FlaskClient) -> None:
     )
 
 
+OFFERED = "text/html, text/turtle, application/n-triples, application/ld+json, application/rdf+xml"
+
+
 def test_nothing_acceptable_gets_406(client: FlaskClient) -> None:
-    response = client.get("/id/person/jo-broadwood", headers={"Accept": "application/pdf"})
-    assert response.status_code == 406
-    assert "Accept" in response.vary
-    assert "text/turtle" in response.get_data(as_text=True)
-    assert client.get("/ontology", headers={"Accept": "image/png"}).status_code == 406
+    for url, accept in (("/id/person/jo-broadwood", "application/pdf"), ("/ontology", "image/png")):
+        response = client.get(url, headers={"Accept": accept})
+        assert (response.status_code, response.mimetype) == (406, "text/plain")
+        assert "Accept" in response.vary
+        assert response.get_data(as_text=True) == f"This answers as one of: {OFFERED}.\n"
 
 
 def test_unknown_iris_get_404(client: FlaskClient) -> None:
+    nobody = f"{LOCAL}id/person/nobody-at-all"
+    said = f"Nothing in the library is called <{nobody}>; {LOCAL}sparql can search it."
     page = client.get("/id/person/nobody-at-all", headers={"Accept": "text/html"})
-    assert page.status_code == 404
-    assert page.mimetype == "text/html"
+    assert (page.status_code, page.mimetype) == (404, "text/html")
     html = page.get_data(as_text=True)
-    assert f"{LOCAL}id/person/nobody-at-all" in html
+    assert "<h1>Unknown entity</h1>" in html
+    assert f"&lt;{nobody}&gt;" in html
+    assert '<nav class="site" aria-label="Site">' in html
     assert 'href="/resources"' in html and 'href="/sparql"' in html
     plain = client.get("/id/person/nobody-at-all", headers={"Accept": "text/turtle"})
-    assert plain.status_code == 404
-    assert plain.mimetype == "text/plain"
-    assert "Nothing in the library is called" in plain.get_data(as_text=True)
+    assert (plain.status_code, plain.mimetype) == (404, "text/plain")
+    assert plain.get_data(as_text=True) == said + "\n"
+    json_client = {"Accept": "application/ld+json, application/json;q=0.9"}
+    as_json = client.get("/id/person/nobody-at-all", headers=json_client)
+    assert (as_json.status_code, as_json.mimetype) == (404, "application/problem+json")
+    assert json.loads(as_json.data) == {
+        "type": f"{LOCAL}api/#error-unknown-entity",
+        "title": "Unknown entity",
+        "status": 404,
+        "detail": said,
+    }
     assert client.get("/id/no-such-kind/x.ttl").status_code == 404
     for odd in ("a%20b", "a%3Cb%3E", "%7Bx%7D", "x%22y", ".ttl"):  # not even an IRI
         response = client.get(f"/id/person/{odd}", headers={"Accept": "text/turtle"})
@@ -254,9 +268,7 @@ def test_the_sparql_endpoint_keeps_canonical_iris(client: FlaskClient) -> None:
 
 @pytest.fixture(scope="module")
 def public_app(built_settings: Settings) -> Iterator[Flask]:
-    settings = dataclasses.replace(
-        built_settings, rate_limit="", public_url="https://mirror.example.org/belong"
-    )
+    settings = dataclasses.replace(built_settings, public_url="https://mirror.example.org/belong")
     yield from make_app(settings)
 
 
@@ -303,7 +315,7 @@ def test_a_missing_entity_is_404_even_to_a_conditional_request(client: FlaskClie
 
 
 def test_a_public_url_equal_to_the_base_serves_canonical_iris(built_settings: Settings) -> None:
-    settings = dataclasses.replace(built_settings, rate_limit="", public_url=BASE)
+    settings = dataclasses.replace(built_settings, public_url=BASE)
     for app in make_app(settings):
         graph = Graph().parse(
             data=app.test_client().get("/id/person/jo-broadwood.nt").get_data(as_text=True),

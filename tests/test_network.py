@@ -5,7 +5,6 @@ filters, GraphML and CSV exports, measures, and the explorer page without JavaSc
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from belong_graph.network import graph as network
 from belong_graph.network import words
 from belong_graph.settings import Settings
 from belong_graph.synthetic import generate
-from tests.conftest import make_app
+from tests.conftest import make_app, problem
 
 ID = "https://data.belongnetwork.co.uk/id/"
 BELONG = ID + "organisation/belong"
@@ -170,32 +169,38 @@ def test_filters_by_role_type_period_and_theme(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "parameter"),
     [
-        ("type=planet", "'planet' is not a type"),
-        ("role=boss", "'boss' is not a role"),
-        ("start=20x", "is not a year"),
-        ("theme=theme/nothing", "is not a theme"),
-        ("limit=0", "is not a number from 1"),
-        ("limit=²", "is not a number from 1"),  # a digit to str.isdigit, not to int()
-        ("start=²⁰²²", "is not a year"),
-        ("undated=maybe", "use include or exclude"),
-        ("entity=organisation/belong", "no parameter 'entity' here"),
+        ("type=planet", "'planet' is not a type", "type"),
+        ("role=boss", "'boss' is not a role", "role"),
+        ("start=20x", "is not a year", "start"),
+        ("theme=theme/nothing", "is not a theme", "theme"),
+        ("limit=0", "is not a number from 1", "limit"),
+        ("limit=²", "is not a number from 1", "limit"),  # a digit to str.isdigit, not to int()
+        ("start=²⁰²²", "is not a year", "start"),
+        ("undated=maybe", "use include or exclude", "undated"),
+        ("entity=organisation/belong", "no parameter 'entity' here", "entity"),
     ],
 )
-def test_bad_filters_get_400_saying_why(client: FlaskClient, query: str, message: str) -> None:
-    answer = client.get("/api/network?" + query)
-    assert answer.status_code == 400
-    assert message in answer.get_data(as_text=True)
+def test_bad_filters_get_400_saying_why(
+    client: FlaskClient, query: str, message: str, parameter: str
+) -> None:
+    document = problem(client.get("/api/network?" + query), 400, "Network error")
+    assert message in document["detail"]
+    assert document["parameter"] == parameter
 
 
 def test_bad_entities_and_depths(client: FlaskClient) -> None:
-    unknown = client.get("/api/network/ego?entity=organisation/nobody")
-    assert unknown.status_code == 404
-    assert "nothing in the partnership network is called" in unknown.get_data(as_text=True)
-    assert client.get(f"/api/network/ego?entity={BELONG}&depth=4").status_code == 400
-    assert client.get("/api/network/ego").status_code == 400
-    assert client.get(f"/api/network/paths?from={BELONG}").status_code == 400
+    unknown = problem(
+        client.get("/api/network/ego?entity=organisation/nobody"), 404, "Unknown entity"
+    )
+    assert "nothing in the partnership network is called" in unknown["detail"]
+    assert unknown["parameter"] == "entity"
+    deep = client.get(f"/api/network/ego?entity={BELONG}&depth=4")
+    assert problem(deep, 400, "Network error")["parameter"] == "depth"
+    assert problem(client.get("/api/network/ego"), 400, "Network error")["parameter"] == "entity"
+    one_end = client.get(f"/api/network/paths?from={BELONG}")
+    assert problem(one_end, 400, "Network error")["parameter"] == "to"
 
 
 def test_graphml_parses_with_networkx(client: FlaskClient) -> None:
@@ -223,8 +228,10 @@ def test_csv_edge_list_has_gephi_columns(client: FlaskClient) -> None:
     assert all(r["Type"] == "Directed" for r in rows)
     assert by_accept(client, "text/csv").startswith(b"Source,Target")
     assert b"<graphml" in by_accept(client, "application/graphml+xml")
-    assert client.get("/api/network", headers={"Accept": "image/png"}).status_code == 406
-    assert client.get("/api/network?format=xls").status_code == 400
+    refused = client.get("/api/network", headers={"Accept": "image/png"})
+    assert "application/graphml+xml" in problem(refused, 406, "Not acceptable")["detail"]
+    unknown = problem(client.get("/api/network?format=xls"), 400, "Parameter error")
+    assert unknown["parameter"] == "format"
 
 
 def by_accept(client: FlaskClient, media_type: str) -> bytes:
@@ -336,7 +343,7 @@ def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         {"data_paths": (Path(data),), "store_dir": folder / "store", "validator": "turbo"}
     )
     build_store(settings)
-    yield from make_app(dataclasses.replace(settings, rate_limit=""))
+    yield from make_app(settings)
 
 
 @pytest.mark.integration

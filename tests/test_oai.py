@@ -88,7 +88,7 @@ def assert_valid(body: bytes) -> etree._Element:
 
 @pytest.fixture(scope="module")
 def server(built_settings: Settings) -> Iterator[LiveServer]:
-    server = LiveServer(built_settings.store_dir, rate_limit="", oai_page_size=str(PAGE_SIZE))
+    server = LiveServer(built_settings.store_dir, oai_page_size=str(PAGE_SIZE))
     yield server
     server.stop()
 
@@ -407,9 +407,7 @@ def test_other_served_data_is_harvested_whole_with_no_deletions(tmp_path: Path) 
         [sys.executable, "-m", "belong_graph", "generate", "--resources", "25", "-o", str(library)],
         check=True,
     )
-    server = LiveServer(
-        tmp_path / "store", "--data", str(library), rate_limit="", oai_page_size="10"
-    )
+    server = LiveServer(tmp_path / "store", "--data", str(library), oai_page_size="10")
     try:
         client = Sickle(server.url + "/oai", iterator=OAIResponseIterator)
         pages = list(client.ListIdentifiers(metadataPrefix="oai_dc"))

@@ -20,6 +20,7 @@ from belong_graph.errors import NotAcceptable
 from belong_graph.formats import API_FORMATS, JSON, Format, parameter_names
 from belong_graph.sparql.answer import Answer
 from belong_graph.web.caching import add_validators, etag_for, unchanged
+from belong_graph.web.errors import problem_types
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import (
     cached_answer,
@@ -43,7 +44,9 @@ def reference() -> Response:
     examples = {
         view.name: url_for("api.answer_view", **_example_values(view)) for view in app.catalogue
     }
-    page = render_template("api.html", views=app.catalogue, examples=examples)
+    page = render_template(
+        "api.html", views=app.catalogue, examples=examples, problem_types=problem_types()
+    )
     return Response(page, mimetype="text/html")
 
 

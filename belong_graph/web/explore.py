@@ -80,7 +80,9 @@ def _conditional(
     unknown = sorted(set(request.args) - set(known))
     if unknown:
         offered = ", ".join(known) or "none"
-        raise NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
+        raise NetworkError(
+            f"There is no parameter '{unknown[0]}' here; use: {offered}.", parameter=unknown[0]
+        )
     app = state()
     asked = sorted(request.args.items(multi=True))
     etag = etag_for(app.version, request.path, asked, fmt.name, addresses().public)
@@ -130,7 +132,7 @@ def ego(extension: str | None) -> Response:
 
     def make(current: Served, args: Args) -> Response:
         if not args.get("entity", "").strip():
-            raise NetworkError("The ego network needs the parameter 'entity'.")
+            raise NetworkError("The ego network needs the parameter 'entity'.", parameter="entity")
         part, about = selection(current, args)
         return _network(current, part, fmt, {"network": "ego", **about})
 

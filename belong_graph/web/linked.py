@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request
 
 from belong_graph import __version__
 from belong_graph.addresses import ONTOLOGY_IRI, Addresses
-from belong_graph.errors import UnknownEntity
+from belong_graph.errors import NotAcceptable, UnknownEntity
 from belong_graph.formats import HTML, LINKED_DATA_FORMATS, LINKED_RDF_FORMATS, Format, rdf_format
 from belong_graph.linked import facts, jsonld, metadata
 from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
@@ -45,16 +45,15 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) 
     """The entity ``id/<kind>/<slug>``, its page or its RDF, as the request asks."""
     app = state()
     slug, fmt, negotiated = _requested(slug)
-    if fmt is None:
-        return _not_acceptable()
     path = f"id/{kind}/{slug}"
     where = addresses()
     iri = where.to_canonical(path)
-    if not is_iri(iri):
-        return _not_found(where, iri, fmt)
-    description = describe(app, iri)  # from the answer cache once asked for
-    if not description.exists:
-        return _not_found(where, iri, fmt)
+    description = describe(app, iri) if is_iri(iri) else None  # from the cache once asked for
+    if description is None or not description.exists:
+        raise UnknownEntity(
+            f"Nothing in the library is called <{where.to_public(iri)}>; "
+            f"{where.url('sparql')} can search it."
+        )
     etag = etag_for(app.version, "entity", iri, fmt.name, where.public, __version__)
     if not_modified(app.version, etag):
         return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
@@ -75,7 +74,7 @@ def describe(app: AppState, iri: str) -> Description:
     return read_description(iri, answer.body, truncated=answer.truncated)
 
 
-def _requested(slug: str) -> tuple[str, Format | None, bool]:
+def _requested(slug: str) -> tuple[str, Format, bool]:
     """The slug without its suffix, the format asked for, and whether Accept chose it."""
     stem, dot, extension = slug.rpartition(".")
     if dot:
@@ -85,20 +84,15 @@ def _requested(slug: str) -> tuple[str, Format | None, bool]:
     return slug, _negotiated(), True
 
 
-def _negotiated() -> Format | None:
-    """The format named by ``?format=``, or else the best by ``Accept``; None when none fits."""
+def _negotiated() -> Format:
+    """The format named by ``?format=``, or else the best by ``Accept``."""
     named = request.args.get("format")
     check_format_name(named, LINKED_DATA_FORMATS)
-    return negotiate(LINKED_DATA_FORMATS, named)
-
-
-def _not_acceptable() -> Response:
-    offered = ", ".join(f.media_type for f in LINKED_DATA_FORMATS)
-    response = Response(
-        f"This IRI answers as one of: {offered}.\n", status=406, mimetype="text/plain"
-    )
-    response.vary.add("Accept")
-    return response
+    fmt = negotiate(LINKED_DATA_FORMATS, named)
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in LINKED_DATA_FORMATS)
+        raise NotAcceptable(f"This answers as one of: {offered}.")
+    return fmt
 
 
 def _finish(
@@ -158,25 +152,10 @@ def _kind_name(kind: str) -> str:
     return facts.humanise(kind).capitalize()
 
 
-def _not_found(where: Addresses, iri: str, fmt: Format) -> Response:
-    public = where.to_public(iri)
-    if fmt is HTML:
-        body = render_template("not_found.html", iri=public)
-        response = Response(body, status=404, mimetype=HTML.media_type)
-    else:
-        message = (
-            f"Nothing in the library is called <{public}>; {where.public}sparql can search it.\n"
-        )
-        response = Response(message, status=404, mimetype="text/plain")
-    response.vary.add("Accept")
-    return response
-
-
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """The ontology: its documentation, or its RDF by content negotiation."""
-    fmt = _negotiated()
-    return _ontology(fmt, negotiated=True) if fmt else _not_acceptable()
+    return _ontology(_negotiated(), negotiated=True)
 
 
 @blueprint.get("/ontology.<extension>")

@@ -89,7 +89,9 @@ def year(args: Args, name: str) -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"[0-9]{4}", value):
-        raise NetworkError(f"Parameter '{name}': {value!r} is not a year (as 2022).")
+        raise NetworkError(
+            f"Parameter '{name}': {value!r} is not a year (as 2022).", parameter=name
+        )
     return int(value)
 
 
@@ -98,7 +100,9 @@ def number(args: Args, name: str, default: int, low: int, high: int) -> int:
     if not value:
         return default
     if not re.fullmatch(r"[0-9]{1,6}", value) or not low <= int(value) <= high:
-        raise NetworkError(f"Parameter '{name}': {value!r} is not a number from {low} to {high}.")
+        raise NetworkError(
+            f"Parameter '{name}': {value!r} is not a number from {low} to {high}.", parameter=name
+        )
     return int(value)
 
 
@@ -108,18 +112,20 @@ def chosen_filter(app: AppState, graph: Network, args: Args) -> network.NetworkF
     for value in types:
         if value not in network.TYPES:
             raise NetworkError(
-                f"Parameter 'type': {value!r} is not a type; use {', '.join(network.TYPES)}."
+                f"Parameter 'type': {value!r} is not a type; use {', '.join(network.TYPES)}.",
+                parameter="type",
             )
     roles = listed(args, "role")
     known = network.roles(graph)
     for value in roles:
         if value not in known:
             raise NetworkError(
-                f"Parameter 'role': {value!r} is not a role; use one of: {', '.join(known)}."
+                f"Parameter 'role': {value!r} is not a role; use one of: {', '.join(known)}.",
+                parameter="role",
             )
     undated = args.get("undated", "include") or "include"
     if undated not in ("include", "exclude"):
-        raise NetworkError("Parameter 'undated': use include or exclude.")
+        raise NetworkError("Parameter 'undated': use include or exclude.", parameter="undated")
     return network.NetworkFilter(
         types=frozenset(types),
         roles=frozenset(roles),
@@ -141,7 +147,9 @@ def theme(app: AppState, args: Args) -> str | None:
         if candidate in themes:
             return candidate
     offered = ", ".join(iri.removeprefix(entities) for iri in themes)
-    raise NetworkError(f"Parameter 'theme': {value!r} is not a theme; use one of: {offered}.")
+    raise NetworkError(
+        f"Parameter 'theme': {value!r} is not a theme; use one of: {offered}.", parameter="theme"
+    )
 
 
 def filters_json(chosen: network.NetworkFilter) -> dict[str, Any]:
@@ -197,7 +205,7 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
     for name in ("from", "to"):
         value = args.get(name, "").strip()
         if not value:
-            raise NetworkError("The paths need the parameters 'from' and 'to'.")
+            raise NetworkError("The paths need the parameters 'from' and 'to'.", parameter=name)
         ends.append(entity_node(current, value, name))
     limit = number(args, "limit", MAX_PATHS, 1, MOST_PATHS)
     part = network.filtered(current.graph, chosen_filter(app, current.graph, args))

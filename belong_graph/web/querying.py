@@ -61,7 +61,8 @@ def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: s
                 offered = ", ".join(iri.removeprefix(entities) for iri in concepts)
                 raise ParameterError(
                     f"Parameter '{parameter.name}': {values[parameter.name]!r} is not a concept "
-                    f"of {parameter.scheme}; use one of: {offered}."
+                    f"of {parameter.scheme}; use one of: {offered}.",
+                    parameter=parameter.name,
                 )
     query = view.query_for(terms, view_page(view, values))
     return Job(query, fmt, None, app.settings.result_limit)
@@ -93,10 +94,23 @@ def cached_answer(app: AppState, job: Job, etag: str) -> Answer:
     """The answer from the cache, or from a query worker."""
     answer = app.cache.get(etag)
     if answer is None:
-        disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
-        answer = app.pool.run(job, timeout=app.settings.query_timeout, cancelled=disconnected)
+        answer = run_query(app, job, app.settings.query_timeout)
         app.cache.put(etag, answer)
     return answer
+
+
+def run_query(app: AppState, job: Job, timeout: float) -> Answer:
+    """Run ``job`` in a query worker for this request's client: refused while the client's
+    query time is spent, charged the worker's time, stopped if the client goes away."""
+    client = request.remote_addr or ""
+    app.budget.check(client)
+    disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
+    return app.pool.run(
+        job,
+        timeout=timeout,
+        cancelled=disconnected,
+        spent=lambda seconds: app.budget.charge(client, seconds),
+    )
 
 
 def row_item(row: dict[str, dict[str, str]], variables: list[str]) -> dict[str, Any]:
