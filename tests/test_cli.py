@@ -137,12 +137,12 @@ def test_export_round_trips(fmt: Format, reference_triples: Graph, tmp_path: Pat
 def test_serve_warns_at_start_while_the_contact_is_the_placeholder(
     built_settings: Settings,
 ) -> None:
-    warned = LiveServer(built_settings.store_dir, rate_limit="").stop()
+    warned = LiveServer(built_settings.store_dir).stop()
     assert "Warning: the contact address is the placeholder data@example.org" in warned
     assert "BELONG_CONTACT_EMAIL" in warned
-    unset = LiveServer(built_settings.store_dir, rate_limit="", contact_email="").stop()
+    unset = LiveServer(built_settings.store_dir, contact_email="").stop()
     assert "Warning: the contact address is the placeholder" in unset
     quiet = LiveServer(
-        built_settings.store_dir, rate_limit="", contact_email="harvesting@library.example.net"
+        built_settings.store_dir, contact_email="harvesting@library.example.net"
     ).stop()
     assert "belong-graph serving on" in quiet and "Warning" not in quiet

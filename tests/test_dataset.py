@@ -190,7 +190,6 @@ def test_the_rights_say_the_quoted_text_remains_belongs(description: Graph) -> N
 def test_the_operator_sets_publisher_contact_and_licence(built_settings: Settings) -> None:
     settings = dataclasses.replace(
         built_settings,
-        rate_limit="",
         publisher_name="Example Research Library",
         publisher_url="https://library.example.net/",
         contact_email="harvesting@library.example.net",
