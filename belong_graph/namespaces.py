@@ -27,6 +27,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 # Vocabularies of the dataset and service descriptions, bound where those are written
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
 EU_FILE_TYPES = Namespace("http://publications.europa.eu/resource/authority/file-type/")
@@ -91,6 +92,7 @@ __all__ = [
     "SKOS",
     "SPDX",
     "TIME",
+    "VCARD",
     "VOID",
     "W3C_FORMATS",
     "XSD",

@@ -145,7 +145,8 @@ class LiveServer:
         self.stop()
         raise RuntimeError("server did not answer in time")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; what it wrote (stdout and stderr)."""
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
@@ -153,8 +154,10 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        if not self.process.stdout or self.process.stdout.closed:
+            return ""
+        with self.process.stdout:
+            return self.process.stdout.read().decode()
 
 
 @pytest.fixture(scope="session")

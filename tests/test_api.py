@@ -440,7 +440,7 @@ def test_funders_and_government_bodies_from_the_seed(client: FlaskClient) -> Non
     funded = {(i["funderName"], i["initiativeName"]) for i in view(client, "funders")["items"]}
     assert ("Nuffield Foundation", "Beyond Us and Them") in funded
     bodies = {i["bodyName"] for i in view(client, "government-bodies")["items"]}
-    assert "Department for Levelling Up, Housing and Communities" in bodies
+    assert "Ministry of Housing, Communities and Local Government" in bodies
 
 
 def test_co_authors_and_the_timeline(client: FlaskClient) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,6 +21,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV
 
+from belong_graph.linked.describe import Description
 from belong_graph.settings import PROJECT_ROOT, Settings
 from tests.conftest import BASE, DISCRIMINATION_AUTHORS, LiveServer, make_app
 
@@ -429,6 +431,34 @@ def test_entity_pages_show_properties_with_labels(client: FlaskClient) -> None:
     assert "University of Kent: Research partner of Beyond Us and Them" in backlinks
     assert "Centre for the Study of Group Processes" in backlinks
     assert 'id="organisation-profile-heading"' in kent  # the view sections stay
+
+
+def test_the_department_is_shown_by_its_name_today_with_its_dated_names(
+    client: FlaskClient,
+) -> None:
+    """The listing (2022) calls it DLUHC, "then MHCLG"; the identifiers table gives MHCLG today."""
+    today = "Ministry of Housing, Communities and Local Government"
+    html = client.get("/id/organisation/dluhc").get_data(as_text=True)
+    assert f"<title>{today} ·" in html
+    assert f"<h1>{today}</h1>" in html
+    facts = html[html.index('data-facts="properties"') :]
+    assert "Department for Levelling Up, Housing and Communities" in facts  # a dated name
+    dluhc = facts.index("Department for Levelling Up")
+    named = facts[facts.rindex("Dated name", 0, dluhc) : dluhc]
+    assert named.count("2022-07") == named.count("2022-08") == 1  # once each, however reached
+    graph = describe(client, "organisation/dluhc")
+    dluhc_node = ID["organisation/dluhc"]
+    assert graph.value(dluhc_node, SCHEMA.name) == Literal(today, lang="en")
+    assert graph.value(dluhc_node, RDFS.label) == Literal(today, lang="en")
+
+
+def test_a_description_holds_each_statement_once() -> None:
+    """A CONSTRUCT repeats a statement that two paths reach (a blank node shared by two)."""
+    entity, value = ox.NamedNode(LOCAL + "id/x"), ox.BlankNode("period")
+    statement = ox.Triple(entity, ox.NamedNode(DCTERMS.temporal), value)
+    description = Description(entity.value, [statement, statement])
+    assert description.triples == [statement]  # what the RDF documents are written from
+    assert description.values(DCTERMS.temporal) == [value]
 
 
 def test_kinds_without_views_get_the_generic_page(client: FlaskClient) -> None:

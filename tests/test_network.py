@@ -117,11 +117,11 @@ def test_paths_from_kent_to_dluhc_are_explained_in_words(client: FlaskClient) ->
     assert path["nodes"] == [KENT, BEYOND, DLUHC]
     assert path["sentence"] == (
         "University of Kent was a research partner in Beyond Us and Them, whose findings were "
-        "shared with Department for Levelling Up, Housing and Communities."
+        "shared with Ministry of Housing, Communities and Local Government."
     )
     assert [step["sentence"] for step in path["steps"]] == [
         "University of Kent was a research partner in Beyond Us and Them.",
-        "Department for Levelling Up, Housing and Communities received the findings of "
+        "Ministry of Housing, Communities and Local Government received the findings of "
         "Beyond Us and Them.",
     ]
     assert node_ids(document) == {KENT, BEYOND, DLUHC}

@@ -221,6 +221,8 @@ def test_identify_describes_the_repository_and_its_identifiers(server: LiveServe
     assert identify.findtext("oai:repositoryName", namespaces=NS) == "The Belong Network Library"
     assert identify.findtext("oai:granularity", namespaces=NS) == "YYYY-MM-DD"
     assert identify.findtext("oai:deletedRecord", namespaces=NS) == "persistent"
+    # no source gives a mailbox: the default is a placeholder at a reserved domain (RFC 2606)
+    assert identify.findtext("oai:adminEmail", namespaces=NS) == "data@example.org"
     scheme = identify.find("oai:description/*", NS)
     assert scheme.tag == "{http://www.openarchives.org/OAI/2.0/oai-identifier}oai-identifier"
     texts = [e.text for e in scheme]

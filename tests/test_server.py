@@ -37,8 +37,8 @@ SELECT ?project ?funder WHERE {
 } ORDER BY ?project ?funder"""
 FUNDED_ROWS = [
     ("Beyond Us and Them", "Nuffield Foundation"),
-    ("Bradford for Everyone", "Department for Levelling Up, Housing and Communities"),
-    ("Integration Area Programme", "Department for Levelling Up, Housing and Communities"),
+    ("Bradford for Everyone", "Ministry of Housing, Communities and Local Government"),
+    ("Integration Area Programme", "Ministry of Housing, Communities and Local Government"),
     ("Radical Kindness", "Spirit of 2012"),
 ]
 CONSTRUCT = """PREFIX schema: <http://schema.org/>

@@ -98,6 +98,7 @@ class Description:
     def __post_init__(self) -> None:
         out: dict[Subject, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
         into: dict[Term, dict[ox.NamedNode, list[Subject]]] = defaultdict(lambda: defaultdict(list))
+        self.triples = list(dict.fromkeys(self.triples))  # a CONSTRUCT repeats what two paths reach
         for triple in self.triples:
             subject, value = triple.subject, triple.object
             if isinstance(subject, ox.Triple) or isinstance(value, ox.Triple):

@@ -62,6 +62,7 @@ class Vocabulary:
     description: str
     version: str
     license: str
+    rights: str
     terms: tuple[TermDoc, ...]
 
 
@@ -86,6 +87,7 @@ def vocabulary(triples: list[ox.Triple]) -> Vocabulary:
         description=_first(graph, graph.node, DCTERMS + "description"),
         version=_first(graph, graph.node, OWL + "versionInfo"),
         license=_first(graph, graph.node, DCTERMS + "license"),
+        rights=_first(graph, graph.node, DCTERMS + "rights"),
         terms=tuple(sorted(terms, key=lambda t: (t.kind != "Class", t.name.lower()))),
     )
 

@@ -25,23 +25,33 @@ from belong_graph.namespaces import (
     EU_LANGUAGES,
     FOAF,
     IANA_MEDIA_TYPES,
+    PROV,
     RDF,
+    RDFS,
     SCHEMA,
     SD,
     SPDX,
+    VCARD,
     VOID,
     XSD,
 )
 from belong_graph.publish.dumps import GZIP, Dump
 from belong_graph.publish.publication import Publication, dataset_iri, uri_space
+from belong_graph.settings import Settings
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
 @dataclass(frozen=True)
 class Metadata:
-    """What no build computes: the dataset's title, description, licence and publisher."""
+    """What no build computes: what the operator sets (publisher, contact, licence) and what the
+    graph is (title, description, rights in what it quotes, the documents it is derived from)."""
 
+    publisher_name: str
+    publisher_url: str  # "" for none
+    contact_email: str
+    licence: str
+    licence_name: str
     title: str = "The Belong Network Library knowledge graph"
     description: str = (
         "The Belong Network Library (reports, toolkits, guides, evaluations and webinars on "
@@ -49,12 +59,19 @@ class Metadata:
         "funders, as a validated linked-data knowledge graph: the curated data, its ontology, "
         "its concept schemes (themes, resource types, roles) and the triples derived from them."
     )
-    licence: str = "https://creativecommons.org/licenses/by/4.0/"
-    licence_name: str = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
-    publisher: str = "organisation/belong"  # under the URI space
-    publisher_name: str = "Belong - The Cohesion and Integration Network"  # its schema:name
-    publisher_homepage: str = "https://www.belongnetwork.co.uk/"
+    rights: str = (
+        "The licence covers this graph's own work: its structure, identifiers, classifications, "
+        "links and derived statements. The titles, descriptions and credits of the resources, and "
+        "the descriptions of projects and organisations, are quoted from the pages of Belong - "
+        "The Cohesion and Integration Network (Research and Resources, and The Belong Network "
+        "Library) and remain theirs."
+    )
     subject: str = "collection/belong-network-library"  # the library the graph describes
+    sources: tuple[str, ...] = (  # under the URI space: the documents the graph is curated from
+        "source/research-and-resources",
+        "source/belong-network-library",
+        "source/identifiers",
+    )
     language: str = "en"
     keywords: tuple[str, ...] = field(
         default=(
@@ -69,6 +86,16 @@ class Metadata:
         )
     )
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Metadata:
+        return cls(
+            publisher_name=settings.publisher_name,
+            publisher_url=settings.publisher_url,
+            contact_email=settings.contact,
+            licence=settings.licence,
+            licence_name=settings.licence_name,
+        )
+
 
 @dataclass(frozen=True)
 class DatasetContext:
@@ -77,11 +104,15 @@ class DatasetContext:
     publication: Publication
     base_iri: str
     server: str  # the address the server answers at, ending with "/"
-    metadata: Metadata = field(default_factory=Metadata)
+    metadata: Metadata
 
     @property
     def dataset(self) -> URIRef:
         return URIRef(dataset_iri(self.base_iri))
+
+    def part(self, name: str) -> URIRef:
+        """A node of the description minted under the dataset's IRI (``#publisher``...)."""
+        return URIRef(f"{self.dataset}#{name}")
 
     def entity(self, path: str) -> URIRef:
         """An entity of the graph, by its path under the URI space."""
@@ -107,19 +138,13 @@ Part = Callable[[Graph, DatasetContext], None]
 
 
 def describe_dataset(graph: Graph, context: DatasetContext) -> None:
-    """Title, description, licence, publisher, dates, URI space, vocabularies and examples."""
+    """Title, description, dates, URI space, vocabularies and examples."""
     meta, dataset, version = context.metadata, context.dataset, context.publication.version
     statistics = context.publication.statistics
-    publisher = context.entity(meta.publisher)
     for kind in (VOID.Dataset, DCAT.Dataset):
         graph.add((dataset, RDF.type, kind))
     graph.add((dataset, DCTERMS.title, Literal(meta.title, lang=meta.language)))
     graph.add((dataset, DCTERMS.description, Literal(meta.description, lang=meta.language)))
-    graph.add((dataset, DCTERMS.license, URIRef(meta.licence)))
-    graph.add((URIRef(meta.licence), DCTERMS.title, Literal(meta.licence_name, lang="en")))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCTERMS.creator, publisher))
-    graph.add((publisher, FOAF.homepage, URIRef(meta.publisher_homepage)))
     graph.add((dataset, DCTERMS.modified, Literal(version.built, datatype=XSD.dateTime)))
     graph.add((dataset, DCAT.version, Literal(version.digest)))
     graph.add((dataset, DCTERMS.subject, context.entity(meta.subject)))
@@ -134,6 +159,31 @@ def describe_dataset(graph: Graph, context: DatasetContext) -> None:
         graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     for example in statistics.examples:
         graph.add((dataset, VOID.exampleResource, URIRef(example)))
+
+
+def describe_origin(graph: Graph, context: DatasetContext) -> None:
+    """Who publishes the dataset and how to reach them, its licence and rights, and the
+    documents it is derived from (whose publisher the graph itself names)."""
+    meta, dataset = context.metadata, context.dataset
+    publisher, contact, rights = (context.part(name) for name in ("publisher", "contact", "rights"))
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCTERMS.creator, publisher))
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal(meta.publisher_name)))
+    if meta.publisher_url:
+        graph.add((publisher, FOAF.homepage, URIRef(meta.publisher_url)))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((contact, RDF.type, VCARD.Kind))
+    graph.add((contact, VCARD.fn, Literal(meta.publisher_name)))
+    graph.add((contact, VCARD.hasEmail, URIRef("mailto:" + meta.contact_email)))
+    graph.add((dataset, DCTERMS.license, URIRef(meta.licence)))
+    graph.add((URIRef(meta.licence), DCTERMS.title, Literal(meta.licence_name, lang="en")))
+    graph.add((dataset, DCTERMS.rights, rights))
+    graph.add((rights, RDF.type, DCTERMS.RightsStatement))
+    graph.add((rights, RDFS.label, Literal(meta.rights, lang="en")))
+    for source in meta.sources:
+        graph.add((dataset, DCTERMS.source, context.entity(source)))
+        graph.add((dataset, PROV.wasDerivedFrom, context.entity(source)))
 
 
 def describe_statistics(graph: Graph, context: DatasetContext) -> None:
@@ -185,6 +235,7 @@ def describe_dumps(graph: Graph, context: DatasetContext) -> None:
             (distribution, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger))
         )
         graph.add((distribution, DCTERMS.license, URIRef(meta.licence)))
+        graph.add((distribution, DCTERMS.rights, context.part("rights")))
         graph.add((distribution, DCTERMS.issued, built))
         graph.add((distribution, DCTERMS.modified, built))
         checksum = BNode()
@@ -218,6 +269,7 @@ def describe_linksets(graph: Graph, context: DatasetContext) -> None:
 
 PARTS: tuple[Part, ...] = (
     describe_dataset,
+    describe_origin,
     describe_statistics,
     describe_dumps,
     describe_service,
@@ -229,7 +281,7 @@ LANGUAGES = {"en": EU_LANGUAGES.ENG}
 def dataset_description(context: DatasetContext, parts: tuple[Part, ...] = PARTS) -> Graph:
     """The VoID and DCAT description of the dataset, from ``parts``."""
     graph = new_graph()
-    for prefix, namespace in (("void", VOID), ("sd", SD), ("spdx", SPDX)):
+    for prefix, namespace in (("void", VOID), ("sd", SD), ("spdx", SPDX), ("vcard", VCARD)):
         graph.bind(prefix, namespace)
     for part in parts:
         part(graph, context)
@@ -241,9 +293,10 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
     meta, version = context.metadata, context.publication.version
     publisher = {
         "@type": "Organization",
-        "@id": str(context.entity(meta.publisher)),
+        "@id": str(context.part("publisher")),
         "name": meta.publisher_name,
-        "url": meta.publisher_homepage,
+        **({"url": meta.publisher_url} if meta.publisher_url else {}),
+        "contactPoint": {"@type": "ContactPoint", "email": meta.contact_email},
     }
     return {
         "@context": {"@vocab": str(SCHEMA)},
@@ -256,6 +309,8 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
         "version": version.digest,
         "dateModified": version.built,
         "license": meta.licence,
+        "copyrightNotice": meta.rights,
+        "isBasedOn": [{"@id": str(context.entity(source))} for source in meta.sources],
         "isAccessibleForFree": True,
         "inLanguage": meta.language,
         "keywords": list(meta.keywords),

@@ -28,6 +28,7 @@ from belong_graph.namespaces import VOID, compact_iri
 from belong_graph.publish import sitemap as sitemaps
 from belong_graph.publish.dataset import (
     DatasetContext,
+    Metadata,
     dataset_description,
     schema_org_dataset,
 )
@@ -74,7 +75,12 @@ def publication(app: AppState) -> Publication:
 
 
 def context(app: AppState) -> DatasetContext:
-    return DatasetContext(publication(app), app.settings.base_iri, addresses().public)
+    return DatasetContext(
+        publication(app),
+        app.settings.base_iri,
+        addresses().public,
+        Metadata.from_settings(app.settings),
+    )
 
 
 @blueprint.get("/.well-known/void")

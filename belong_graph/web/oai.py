@@ -27,7 +27,7 @@ def endpoint() -> Response:
     repository = Repository(
         base_url=served(url_for("oai.endpoint")),
         base_iri=app.settings.base_iri,
-        admin_email=app.settings.oai_admin_email,
+        admin_email=app.settings.contact,
         page_size=app.settings.oai_page_size,
         built=app.version.built,
     )
