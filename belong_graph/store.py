@@ -25,6 +25,7 @@ from belong_graph.errors import QueryError, StoreMissing
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.guard import declares_dataset
+from belong_graph.sparql.results import select
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -154,12 +155,8 @@ class OxigraphStore:
     @cached_property
     def triples(self) -> int:
         """How many distinct triples the union of the graphs holds (a triple format's content)."""
-        solutions = self._store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-            use_default_graph_as_union=True,
-        )
-        assert isinstance(solutions, ox.QuerySolutions)
-        return int(next(iter(solutions))[0].value)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        return int(select(self, count).rows[0]["n"].value)
 
     def dump(self, fmt: Format) -> bytes:
         """The whole dataset: all quads for dataset formats, else the union of the graphs."""
