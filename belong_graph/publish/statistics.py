@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from belong_graph.errors import StoreMissing
-from belong_graph.namespaces import DCTERMS, FOAF, ORG, SCHEMA, SKOS
+from belong_graph.namespaces import DCTERMS, FOAF, ORG, PROLOGUE, SCHEMA, SKOS
 from belong_graph.sparql.bind import Values
 from belong_graph.sparql.results import select
 from belong_graph.store import OxigraphStore
@@ -34,8 +34,7 @@ ENTITIES = """SELECT DISTINCT ?s WHERE {
   # @values
   ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?space))
 }"""
-MODIFIED = """PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?s (MAX(STR(?m)) AS ?d) WHERE { ?s dcterms:modified ?m } GROUP BY ?s"""
+MODIFIED = PROLOGUE + "SELECT ?s (MAX(STR(?m)) AS ?d) WHERE { ?s dcterms:modified ?m } GROUP BY ?s"
 FIRST_EXAMPLE = """SELECT (MIN(STR(?s)) AS ?first) WHERE {
   # @values
   ?s a ?class FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?space))
