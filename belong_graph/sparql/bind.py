@@ -22,6 +22,8 @@ from collections.abc import Collection, Mapping
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from belong_graph.namespaces import RDF, XSD
+
 Bindable = ox.NamedNode | ox.Literal | URIRef | Literal
 Values = Mapping[str, Bindable | Collection[Bindable]]  # variable -> its value, or alternatives
 
@@ -40,8 +42,7 @@ _ESCAPES = {
     "\b": "\\b",
     "\f": "\\f",
 }
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_WRITTEN_BARE = (str(XSD.string), str(RDF.langString))  # datatypes a literal need not name
 
 
 def bind(query: str, values: Values) -> str:
@@ -53,13 +54,14 @@ def bind(query: str, values: Values) -> str:
     """
     if not values:
         return query
-    if not has_place(query):
+    places = list(_PLACE.finditer(query))
+    if len(places) != 1:
         raise ValueError(f"A query given values needs one '{PLACE}' line.")
-    place = _PLACE.search(query)
-    assert place is not None
-    indent = place.group()[: len(place.group()) - len(place.group().lstrip())]
+    start, end = places[0].span()
+    line = places[0].group()
+    indent = line[: len(line) - len(line.lstrip())]
     blocks = "\n".join(indent + values_block(name, value) for name, value in values.items())
-    return query[: place.start()] + blocks + query[place.end() :]
+    return query[:start] + blocks + query[end:]
 
 
 def has_place(query: str) -> bool:
@@ -94,7 +96,7 @@ def term(value: Bindable) -> str:
         if not _LANGUAGE.fullmatch(value.language):
             raise ValueError(f"{value.language!r} is not a language tag.")
         return f"{text}@{value.language}"
-    if value.datatype.value in (XSD_STRING, RDF_LANG_STRING):
+    if value.datatype.value in _WRITTEN_BARE:
         return text
     return f"{text}^^{_iri(value.datatype.value)}"
 
