@@ -15,9 +15,10 @@ A header looks like this::
     #+   sort: {type: string, values: [newest, title]}
 
 An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme.
-Parameter values are converted to RDF terms by their declared type and bound with a ``VALUES``
-block written from those terms at the top of the query's ``WHERE`` clause, never spliced into
-the query text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
+Parameter values are converted to RDF terms by their declared type and bound by
+:func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` line (first in its ``WHERE``
+clause), never spliced into the query text; a parameter left out stays unbound, so a view tests
+it with ``BOUND``.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ import yaml
 
 from belong_graph.errors import CatalogueError, ParameterError
 from belong_graph.namespaces import PREFIXES
+from belong_graph.sparql import bind as binding
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _LOCAL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)+$")
 XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
@@ -149,15 +150,7 @@ class CannedQuery:
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
         a next page)."""
-        sparql = self.sparql
-        if terms:
-            names = " ".join(f"?{name}" for name in terms)
-            row = " ".join(str(term) for term in terms.values())  # N-Triples syntax, escaped
-            match = _WHERE.search(sparql)
-            assert match is not None  # checked when the file was read
-            sparql = (
-                f"{sparql[: match.end()]}\n  VALUES ({names}) {{ ({row}) }}{sparql[match.end() :]}"
-            )
+        sparql = binding.bind(self.sparql, terms)
         if self.pagination:
             sparql += f"\nLIMIT {self.pagination + 1} OFFSET {(page - 1) * self.pagination}\n"
         return sparql
@@ -244,8 +237,11 @@ def _parameters(path: Path, declared: object) -> tuple[Parameter, ...]:
 
 def _check_query(path: Path, view: CannedQuery) -> None:
     """The query must parse, alone and with every parameter bound to its example."""
-    if view.parameters and not _WHERE.search(view.sparql):
-        raise CatalogueError(f"{path}: a view with parameters needs a 'WHERE {{' clause.")
+    if view.parameters and not binding.has_place(view.sparql):
+        raise CatalogueError(
+            f"{path}: a view with parameters needs one '{binding.PLACE}' line, first in its WHERE "
+            "clause, where their values are bound."
+        )
     if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
     examples = {p.name: p.example or p.default or "" for p in view.parameters}

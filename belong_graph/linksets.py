@@ -19,6 +19,8 @@ from rdflib import Graph, Literal, URIRef
 from belong_graph.errors import StoreMissing
 from belong_graph.load import new_graph
 from belong_graph.namespaces import DCMITYPE, DCTERMS, FOAF, OWL, RDF, SCHEMA, SKOS, VOID, curie
+from belong_graph.sparql.bind import Values
+from belong_graph.sparql.results import select
 from belong_graph.store import GraphStore
 
 LINKSETS_FILE = "linksets.json"
@@ -85,8 +87,7 @@ WEB = Target("web", "Websites", "", "", dataset=False)
 
 _LINKS = """
 SELECT DISTINCT ?subject ?predicate ?object WHERE {
-  VALUES ?predicate { %s }
-  VALUES ?base { %s }
+  # @values
   ?subject ?predicate ?object .
   FILTER (isIRI(?subject) && isIRI(?object)
           && STRSTARTS(STR(?subject), ?base) && !STRSTARTS(STR(?object), ?base))
@@ -132,11 +133,9 @@ def target_of(iri: str) -> Target:
 
 def link_report(store: GraphStore, *, base_iri: str) -> LinkReport:
     """Count the outbound links of the graph in ``store`` per target and predicate."""
-    predicates = " ".join(f"<{p}>" for p in LINK_PREDICATES)
-    solutions = store.query(_LINKS % (predicates, ox.Literal(base_iri)))
-    assert isinstance(solutions, ox.QuerySolutions)
+    values: Values = {"predicate": LINK_PREDICATES, "base": ox.Literal(base_iri)}
     counts: dict[tuple[Target, str], int] = {}
-    for row in solutions:
+    for row in select(store, _LINKS, values):
         predicate, target = str(row["predicate"].value), target_of(row["object"].value)
         counts[target, predicate] = counts.get((target, predicate), 0) + 1
     order = {t: i for i, t in enumerate((*TARGETS, WEB))}

@@ -203,6 +203,12 @@ def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
     broken.write_text("#+ title: Broken\n#+ description: x\nSELECT * WHERE { ?s ?p }\n")
     with pytest.raises(CatalogueError, match=r"broken\.rq: the query does not parse"):
         read_query(broken)
+    broken.write_text(
+        "#+ title: Broken\n#+ description: x\n#+ parameters:\n#+   x: {type: string}\n"
+        "SELECT * WHERE { ?s ?p ?x }\n"
+    )
+    with pytest.raises(CatalogueError, match=r"broken\.rq: .* needs one '# @values' line"):
+        read_query(broken)
 
 
 def test_the_openapi_document_is_valid_and_describes_every_view(client: FlaskClient) -> None:

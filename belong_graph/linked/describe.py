@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from belong_graph.namespaces import PREFIXES, PROLOGUE
+from belong_graph.sparql.bind import bind
 
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -31,7 +32,7 @@ CONSTRUCT {
   ?property rdfs:label ?propertyLabel .
 }
 WHERE {
-  VALUES ?entity { ENTITY }
+  # @values
   {
     ?entity ?p ?o .
     OPTIONAL { ?o rdfs:label ?oLabel }
@@ -45,25 +46,21 @@ WHERE {
       FILTER (isBlank(?b1) && isBlank(?b2) && isBlank(?node))
     } UNION {
       VALUES ?qualified { bel:Authorship bel:Participation }
-      { ?entity ?p1 ?node } UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (LEFT_OUT)) }
+      { ?entity ?p1 ?node }
+      UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (prov:wasDerivedFrom, dcterms:isPartOf)) }
       ?node a ?qualified .
     }
     ?node ?np ?no .
     OPTIONAL { ?no rdfs:label ?noLabel }
   } UNION {
     ?s ?ip ?entity .
-    FILTER (?ip NOT IN (LEFT_OUT))
+    FILTER (?ip NOT IN (prov:wasDerivedFrom, dcterms:isPartOf))
     OPTIONAL { ?s rdfs:label ?sLabel }
   } UNION {
     { ?entity ?property ?any } UNION { ?any ?property ?entity }
     ?property rdfs:label ?propertyLabel .
   }
 }"""
-)
-
-
-LEFT_OUT = (
-    "prov:wasDerivedFrom, dcterms:isPartOf"  # links into an entity that nearly all records have
 )
 
 
@@ -78,7 +75,7 @@ def is_iri(value: str) -> bool:
 
 def describe_query(iri: str) -> str:
     """The CONSTRUCT that describes ``iri``; the IRI is bound as a term, never spliced as text."""
-    return DESCRIBE.replace("LEFT_OUT", LEFT_OUT).replace("ENTITY", str(ox.NamedNode(iri)), 1)
+    return bind(DESCRIBE, {"entity": ox.NamedNode(iri)})
 
 
 Subject = ox.NamedNode | ox.BlankNode

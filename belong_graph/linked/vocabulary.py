@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from belong_graph.linked.describe import Description
 from belong_graph.namespaces import PREFIXES, compact_iri
 from belong_graph.ontology import ONTOLOGY_NAMESPACE
+from belong_graph.sparql.bind import bind
 
 OWL = PREFIXES["owl"]
 RDFS = PREFIXES["rdfs"]
@@ -29,12 +30,15 @@ ALIGNMENTS = (
 )
 
 ONTOLOGY_TRIPLES = """CONSTRUCT { ?s ?p ?o }
-WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), GRAPHS)) }"""
+WHERE {
+  # @values
+  GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), ?graphs))
+}"""
 
 
 def ontology_query(graph_prefix: str) -> str:
     """Every triple of the named graphs the ontology files were loaded into."""
-    return ONTOLOGY_TRIPLES.replace("GRAPHS", str(ox.Literal(graph_prefix)))
+    return bind(ONTOLOGY_TRIPLES, {"graphs": ox.Literal(graph_prefix)})
 
 
 @dataclass(frozen=True)

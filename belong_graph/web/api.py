@@ -19,12 +19,13 @@ from belong_graph.catalogue import PAGE, CannedQuery
 from belong_graph.errors import NotAcceptable
 from belong_graph.formats import API_FORMATS, JSON, Format, parameter_names
 from belong_graph.sparql.answer import Answer
+from belong_graph.sparql.results import read_json
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.errors import problem_types
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import (
     cached_answer,
-    row_item,
+    page_items,
     scheme_concepts,
     view_job,
     view_named,
@@ -96,8 +97,6 @@ def _view_response(
     more = bool(view.pagination) and answer.count > (view.pagination or 0)
     next_url = _page_url(view, values, page + 1) if more else None
     if fmt is JSON:
-        document = json.loads(answer.body)
-        rows = document["results"]["bindings"][: view.pagination or None]
         body = {
             "view": view.name,
             "title": view.title,
@@ -105,7 +104,7 @@ def _view_response(
             "page": page if view.pagination else None,
             "next": next_url,
             "truncated": answer.truncated,
-            "items": [row_item(row, document["head"]["vars"]) for row in rows],
+            "items": page_items(view, read_json(answer.body)),
             "sparql": url_for("api.view_sparql", name=view.name, _external=True),
         }
         response = Response(json.dumps(body, indent=1), mimetype=JSON.media_type)
