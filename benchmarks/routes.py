@@ -87,6 +87,7 @@ class Measured:
     first: list[tuple[str, float]] = field(default_factory=list)  # (status, ms) per URL
     warm: list[float] = field(default_factory=list)
     warm_url: str | None = None
+    load: float = 0.0  # the machine's 1-minute load average when the route was done
 
 
 def get(port: int, path: str, accept: str, timeout: float) -> tuple[str, float, bytes]:
@@ -330,6 +331,7 @@ def measure(port: int, route: Route, limits: Limits) -> Measured:
             result.warm.append(ms)
             if time.monotonic() - warm_started > limits.route_seconds / 3:
                 break
+    result.load = os.getloadavg()[0]
     return result
 
 
@@ -432,7 +434,7 @@ def row(result: Measured, floor: dict[str, float]) -> str:
         if route.kind in floor and times
         else ""
     )
-    return f"| {route.name} | {example} | {len(others)} ({said}) | {figures} | {warm} | {ratio} |"
+    return f"| {route.name} | {example} | {len(others)} ({said}) | {figures} | {warm} | {ratio} | {result.load:.1f} |"
 
 
 def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> str:
@@ -459,6 +461,8 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
         "CONSTRUCT of the same kind of entity (`CONSTRUCT { ?e ?p ?o . ?s ?q ?e }`, Turtle) on a bare pyoxigraph "
         "store behind Flask (`benchmarks/floor_server.py`) serving the same file, without the ontology or derived "
         "triples. Only the entity routes have a ratio: no peer answers the other routes.",
+        "- **load**: the machine's 1-minute load average when the route was done (2 cores: above 2, other work "
+        "was competing for them, and every figure of that route is slower than on a quiet machine).",
         "",
     ]
     for size in sizes:
@@ -484,8 +488,8 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
             + ", ".join(f"{kind} {ms:.1f}" for kind, ms in floor.items())
             + ".",
             "",
-            "| route | documented example: status in ms | first requests (statuses) | median ms | p95 ms | max ms | warm median ms | ÷ floor |",
-            "|---|---|---|---:|---:|---:|---:|---:|",
+            "| route | documented example: status in ms | first requests (statuses) | median ms | p95 ms | max ms | warm median ms | ÷ floor | load |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|",
             *(row(result, floor) for result in size["results"]),
             "",
         ]
