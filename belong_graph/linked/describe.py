@@ -32,6 +32,7 @@ CONSTRUCT {
   ?property rdfs:label ?propertyLabel .
 }
 WHERE {
+  # @values
   {
     # @values
     ?entity ?p ?o .
