@@ -137,15 +137,18 @@ def test_every_branch_of_a_union_gets_the_blocks_and_the_same_answers() -> None:
   { ?x <http://example.org/p> ?y } UNION { ?y <http://example.org/p> ?x }
 }"""
     inside = """SELECT ?x ?y WHERE {
-  { # @values
-    ?x <http://example.org/p> ?y }
-  UNION
-  { # @values
-    ?y <http://example.org/p> ?x }
+  # @values
+  {
+    # @values
+    ?x <http://example.org/p> ?y
+  } UNION {
+    # @values
+    ?y <http://example.org/p> ?x
+  }
 }"""
     values = {"x": ox.NamedNode(ex + "a")}
     bound = bind(inside, values)
-    assert bound.count("VALUES ?x { <http://example.org/a> }") == 2
+    assert bound.count("VALUES ?x { <http://example.org/a> }") == 3
     assert sorted(str(r["y"]) for r in store.query(bound)) == ["<http://example.org/b>", "<http://example.org/c>"]
     assert sorted(str(r["y"]) for r in store.query(bound)) == sorted(
         str(r["y"]) for r in store.query(bind(outside, values))
