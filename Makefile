@@ -1,7 +1,8 @@
 # One command surface for developers, the README and CI.
 #   make serve   install everything, build the store and serve it on http://127.0.0.1:8000/
 #   make test    install everything and run lint, format check, type check and every test
-#   make bench   measure the endpoint against rdflib-endpoint (benchmarks/RESULTS.md)
+#   make bench   measure the endpoint against rdflib-endpoint (benchmarks/RESULTS.md) and every
+#                route (benchmarks/ROUTES.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser bench clean
+.PHONY: install serve build test lint browser bench bench-routes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,10 +55,18 @@ lint: install
 test: lint browser
 	$(BIN)/pytest
 
-# Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min).
+# Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),
+# then every route (bench-routes).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	nice -n -10 $(BIN)/python benchmarks/run.py
+	$(MAKE) bench-routes
+
+# Every page, dereference, view, OAI-PMH page and the explorer, first request and warm, at 3,000
+# and 30,000 resources; writes benchmarks/ROUTES.md (takes ~45 min while routes time out).
+bench-routes: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	nice -n -10 $(BIN)/python benchmarks/routes.py
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

@@ -16,9 +16,9 @@ A header looks like this::
 
 An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme.
 Parameter values are converted to RDF terms by their declared type and bound by
-:func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` line (first in its ``WHERE``
-clause), never spliced into the query text; a parameter left out stays unbound, so a view tests
-it with ``BOUND``.
+:func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` lines (first in its ``WHERE``
+clause, and first in each branch of a ``UNION`` that uses them), never spliced into the query
+text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
 """
 
 from __future__ import annotations
@@ -239,8 +239,8 @@ def _check_query(path: Path, view: CannedQuery) -> None:
     """The query must parse, alone and with every parameter bound to its example."""
     if view.parameters and not binding.has_place(view.sparql):
         raise CatalogueError(
-            f"{path}: a view with parameters needs one '{binding.PLACE}' line, first in its WHERE "
-            "clause, where their values are bound."
+            f"{path}: a view with parameters needs a '{binding.PLACE}' line, first in its WHERE "
+            "clause (or in each branch of a UNION), where their values are bound."
         )
     if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")

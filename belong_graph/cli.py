@@ -167,7 +167,7 @@ def _paths_key(paths: tuple[Path, ...]) -> str:
 
 
 @main.command()
-@click.option("--resources", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--resources", type=click.IntRange(4), default=3000, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."

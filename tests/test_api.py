@@ -207,7 +207,7 @@ def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
         "#+ title: Broken\n#+ description: x\n#+ parameters:\n#+   x: {type: string}\n"
         "SELECT * WHERE { ?s ?p ?x }\n"
     )
-    with pytest.raises(CatalogueError, match=r"broken\.rq: .* needs one '# @values' line"):
+    with pytest.raises(CatalogueError, match=r"broken\.rq: .* needs a '# @values' line"):
         read_query(broken)
 
 

@@ -34,17 +34,22 @@ CONSTRUCT {
 WHERE {
   # @values
   {
+    # @values
     ?entity ?p ?o .
     OPTIONAL { ?o rdfs:label ?oLabel }
   } UNION {
     {
+      # @values
       ?entity ?p1 ?node . FILTER (isBlank(?node))
     } UNION {
+      # @values
       ?entity ?p1 ?b1 . ?b1 ?p2 ?node . FILTER (isBlank(?b1) && isBlank(?node))
     } UNION {
+      # @values
       ?entity ?p1 ?b1 . ?b1 ?p2 ?b2 . ?b2 ?p3 ?node .
       FILTER (isBlank(?b1) && isBlank(?b2) && isBlank(?node))
     } UNION {
+      # @values
       VALUES ?qualified { bel:Authorship bel:Participation }
       { ?entity ?p1 ?node }
       UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (prov:wasDerivedFrom, dcterms:isPartOf)) }
@@ -53,10 +58,12 @@ WHERE {
     ?node ?np ?no .
     OPTIONAL { ?no rdfs:label ?noLabel }
   } UNION {
+    # @values
     ?s ?ip ?entity .
     FILTER (?ip NOT IN (prov:wasDerivedFrom, dcterms:isPartOf))
     OPTIONAL { ?s rdfs:label ?sLabel }
   } UNION {
+    # @values
     { ?entity ?property ?any } UNION { ?any ?property ?entity }
     ?property rdfs:label ?propertyLabel .
   }
