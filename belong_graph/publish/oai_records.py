@@ -94,46 +94,60 @@ SELECT ?title WHERE {
 DUBLIN_CORE = """
 SELECT ?record ?field ?value ?position WHERE {
   # @values
-  { ?record dcterms:title ?value . BIND ("title" AS ?field) }
-  UNION {
+  {
+    ?record dcterms:title ?value . BIND ("title" AS ?field)
+  } UNION {
     ?record prov:qualifiedAttribution ?credit .
     ?credit prov:agent/rdfs:label ?value ; schema:position ?position ;
         prov:hadRole/bel:shortcut ?shortcut .
     FILTER (?shortcut IN (dcterms:creator, dcterms:contributor))
     BIND (IF(?shortcut = dcterms:creator, "creator", "contributor") AS ?field)
-  }
-  UNION {
+  } UNION {
     ?record ?partnership ?agent . ?partnership rdfs:subPropertyOf+ dcterms:contributor .
     ?agent rdfs:label ?value . BIND ("contributor" AS ?field) BIND (1000 AS ?position)
-  }
-  UNION { ?record dcterms:subject/skos:prefLabel ?value . BIND ("subject" AS ?field) }
-  UNION { ?record dcterms:description ?value . BIND ("description" AS ?field) }
-  UNION { ?record dcterms:publisher/rdfs:label ?value . BIND ("publisher" AS ?field) }
-  UNION { ?record dcterms:issued ?value . BIND ("date" AS ?field) }
-  UNION { ?record dcterms:type/skos:prefLabel ?value . BIND ("type" AS ?field) }
-  UNION {
+  } UNION {
+    ?record dcterms:subject/skos:prefLabel ?value . BIND ("subject" AS ?field)
+  } UNION {
+    ?record dcterms:description ?value . BIND ("description" AS ?field)
+  } UNION {
+    ?record dcterms:publisher/rdfs:label ?value . BIND ("publisher" AS ?field)
+  } UNION {
+    ?record dcterms:issued ?value . BIND ("date" AS ?field)
+  } UNION {
+    ?record dcterms:type/skos:prefLabel ?value . BIND ("type" AS ?field)
+  } UNION {
     ?record dcterms:type ?dcmi . FILTER (STRSTARTS(STR(?dcmi), STR(dcmitype:)))
     BIND (STRAFTER(STR(?dcmi), STR(dcmitype:)) AS ?value) BIND ("type" AS ?field)
-  }
-  UNION {
+  } UNION {
     { ?record ?link ?value } UNION { ?value ?link ?record }
     { ?link rdfs:subPropertyOf* dcterms:relation } UNION { VALUES ?link { dcterms:isPartOf } }
     FILTER (isIRI(?value)) BIND ("relation" AS ?field)
+  } UNION {
+    ?record dcterms:spatial/rdfs:label ?value . BIND ("coverage" AS ?field)
+  } UNION {
+    ?record dcterms:language ?value . BIND ("language" AS ?field)
+  } UNION {
+    ?record dcterms:rights|dcterms:license|dcterms:accessRights ?value .
+    BIND ("rights" AS ?field)
+  } UNION {
+    ?record schema:url|foaf:page|dcat:landingPage ?value . BIND ("identifier" AS ?field)
   }
-  UNION { ?record dcterms:spatial/rdfs:label ?value . BIND ("coverage" AS ?field) }
-  UNION { ?record dcterms:language ?value . BIND ("language" AS ?field) }
-  UNION { ?record dcterms:rights|dcterms:license|dcterms:accessRights ?value .
-          BIND ("rights" AS ?field) }
-  UNION { ?record schema:url|foaf:page|dcat:landingPage ?value . BIND ("identifier" AS ?field) }
 }"""
 
 DESCRIPTION = """
 SELECT DISTINCT ?record ?s ?p ?o WHERE {
   # @values
-  { ?record ?p ?o . BIND (?record AS ?s) }
-  UNION { ?record prov:qualifiedAttribution ?s . ?s ?p ?o }
-  UNION { ?record ?link ?s . FILTER (isBLANK(?s)) ?s ?p ?o }
-  UNION {
+  {
+    # @values
+    ?record ?p ?o . BIND (?record AS ?s)
+  } UNION {
+    # @values
+    ?record prov:qualifiedAttribution ?s . ?s ?p ?o
+  } UNION {
+    # @values
+    ?record ?link ?s . FILTER (isBLANK(?s)) ?s ?p ?o
+  } UNION {
+    # @values
     { ?record ?link ?s } UNION { ?record prov:qualifiedAttribution ?credit . ?credit ?link ?s }
     FILTER (isIRI(?s) && ?s != ?record)
     ?s rdfs:label ?o . BIND (rdfs:label AS ?p)
