@@ -16,7 +16,6 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -61,6 +60,9 @@ ENTITY_KINDS = (  # every kind of entity (below id/) the synthetic library holds
     "contribution-role", "scheme", "identifier-scheme", "identifier", "participation",
     "authorship", "quotation", "source", "collection",
 )  # fmt: skip
+# Views that list something for every entity of their class: a resource's credits, an
+# initiative's members.
+ABOUT_EVERY_ENTITY = ("resource", "initiatives")
 CLASS_KINDS = {  # the class an iri parameter names: the kind of entity (below id/) to try it with
     "dcterms:BibliographicResource": "resource",
     "org:Organization": "organisation",
@@ -81,7 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     ledger = folder / "record-dates.tsv"
     settings = Settings.load(
         {
-            "data_paths": (Path(data),),
+            "data_paths": (data,),
             "store_dir": folder / "store",
             "changes_file": ledger,
             "validator": "turbo",
@@ -249,7 +251,8 @@ def test_every_view_of_an_entity_answers_for_entities_of_every_size(
     server: LiveServer, entities: dict[str, dict[str, set[str]]], view: CannedQuery
 ) -> None:
     """Each entity parameter of a view, given sampled entities of its class (hubs and the long
-    tail alike), with the other required parameters at their examples."""
+    tail alike), with the other required parameters at their examples, answers a list of items
+    (one with entries where every entity has some)."""
     required = {p.name: p.example or "" for p in view.parameters if p.required}
     for parameter in view.parameters:
         if parameter.of_class not in CLASS_KINDS or parameter.scheme:
@@ -257,7 +260,7 @@ def test_every_view_of_an_entity_answers_for_entities_of_every_size(
         for slug in sample(entities, CLASS_KINDS[parameter.of_class]):
             path = with_query(f"/api/views/{view.name}", **{**required, parameter.name: slug})
             items = json.loads(get(server, path).body)["items"]
-            assert isinstance(items, list), path
+            assert items or view.name not in ABOUT_EVERY_ENTITY, path
 
 
 CATALOGUE_CHOICES = (
