@@ -42,6 +42,7 @@ class BEL(DefinedNamespace):
     formerName: URIRef
     governmentLiaison: URIRef
     interventionType: URIRef
+    involves: URIRef
     launches: URIRef
     ledBy: URIRef
     pilotArea: URIRef

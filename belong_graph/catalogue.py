@@ -17,8 +17,8 @@ A header looks like this::
 An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme.
 Parameter values are converted to RDF terms by their declared type and bound by
 :func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` lines (first in its ``WHERE``
-clause, or first in each branch of a ``UNION``), never spliced into the query text; a parameter left out stays unbound, so a view tests
-it with ``BOUND``.
+clause, and first in each branch of a ``UNION`` that uses them), never spliced into the query
+text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
 """
 
 from __future__ import annotations
