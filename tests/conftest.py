@@ -90,11 +90,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
-    """A GET with ``headers``: its status, headers and body, errors included."""
+def fetch(
+    url: str, headers: dict[str, str] | None = None, timeout: float = 60
+) -> tuple[int, Message, bytes]:
+    """A GET with ``headers``: its status, headers and body, errors included; a socket timeout
+    (no answer within ``timeout`` seconds) is raised."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         with error:
