@@ -12,6 +12,7 @@ class BEL(DefinedNamespace):
     Authorship: URIRef
     Business: URIRef
     Charity: URIRef
+    DatedName: URIRef
     Engagement: URIRef
     FundingBody: URIRef
     GovernmentBody: URIRef
@@ -33,6 +34,7 @@ class BEL(DefinedNamespace):
     buildsOn: URIRef
     commissionedBy: URIRef
     contributesTo: URIRef
+    datedName: URIRef
     evaluatedBy: URIRef
     evaluationOf: URIRef
     expectedPublication: URIRef
@@ -40,6 +42,7 @@ class BEL(DefinedNamespace):
     formerName: URIRef
     governmentLiaison: URIRef
     interventionType: URIRef
+    involves: URIRef
     launches: URIRef
     ledBy: URIRef
     pilotArea: URIRef

@@ -15,9 +15,10 @@ A header looks like this::
     #+   sort: {type: string, values: [newest, title]}
 
 An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme.
-Parameter values are converted to RDF terms by their declared type and bound with a ``VALUES``
-block written from those terms at the top of the query's ``WHERE`` clause, never spliced into
-the query text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
+Parameter values are converted to RDF terms by their declared type and bound by
+:func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` lines (first in its ``WHERE``
+clause, and first in each branch of a ``UNION`` that uses them), never spliced into the query
+text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ import pyoxigraph as ox
 import yaml
 
 from belong_graph.errors import CatalogueError, ParameterError
+from belong_graph.namespaces import PREFIXES
+from belong_graph.sparql import bind as binding
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _LOCAL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)+$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 TYPES = ("iri", "string", "integer", "year")
 VISUALISATIONS = ("table", "bar", "line", "network")
 PAGE = "page"
@@ -64,20 +66,27 @@ class Parameter:
             return self._entity(value, base_iri)
         if self.type == "integer":
             if not re.fullmatch(r"-?\d{1,12}", value):
-                raise ParameterError(f"Parameter '{self.name}': {value!r} is not a whole number.")
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+                raise ParameterError(
+                    f"Parameter '{self.name}': {value!r} is not a whole number.",
+                    parameter=self.name,
+                )
+            return ox.Literal(str(int(value)), datatype=XSD_INTEGER)
         if self.type == "year":
             if not re.fullmatch(r"\d{4}", value):
                 raise ParameterError(
-                    f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020)."
+                    f"Parameter '{self.name}': {value!r} is not a year (four digits, as 2020).",
+                    parameter=self.name,
                 )
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+            return ox.Literal(value, datatype=XSD_INTEGER)
         if self.values and value not in self.values:
             raise ParameterError(
-                f"Parameter '{self.name}': {value!r} is not one of {', '.join(self.values)}."
+                f"Parameter '{self.name}': {value!r} is not one of {', '.join(self.values)}.",
+                parameter=self.name,
             )
         if len(value) > 200:
-            raise ParameterError(f"Parameter '{self.name}': at most 200 characters.")
+            raise ParameterError(
+                f"Parameter '{self.name}': at most 200 characters.", parameter=self.name
+            )
         return ox.Literal(value)
 
     def _entity(self, value: str, base_iri: str) -> ox.NamedNode:
@@ -87,7 +96,8 @@ class Parameter:
         if not _LOCAL_PATH.fullmatch(path):
             raise ParameterError(
                 f"Parameter '{self.name}' must name an entity of this library: an IRI starting "
-                f"with {entities}, or the rest of it, such as {self.example or 'theme/belonging'}."
+                f"with {entities}, or the rest of it, such as {self.example or 'theme/belonging'}.",
+                parameter=self.name,
             )
         return ox.NamedNode(entities + path)
 
@@ -114,7 +124,8 @@ class CannedQuery:
         if unknown:
             offered = ", ".join(sorted(known)) or "none"
             raise ParameterError(
-                f"The view '{self.name}' has no parameter '{unknown[0]}' (it has: {offered})."
+                f"The view '{self.name}' has no parameter '{unknown[0]}' (it has: {offered}).",
+                parameter=unknown[0],
             )
         terms: dict[str, ox.NamedNode | ox.Literal] = {}
         for parameter in self.parameters:
@@ -123,28 +134,23 @@ class CannedQuery:
                 terms[parameter.name] = parameter.term(value, base_iri)
             elif parameter.required:
                 raise ParameterError(
-                    f"The view '{self.name}' needs the parameter '{parameter.name}'."
+                    f"The view '{self.name}' needs the parameter '{parameter.name}'.",
+                    parameter=parameter.name,
                 )
         return terms
 
     def page_number(self, values: Mapping[str, str]) -> int:
         value = values.get(PAGE, "1")
         if not re.fullmatch(r"\d{1,6}", value) or int(value) < 1:
-            raise ParameterError(f"Parameter 'page': {value!r} is not a page number (1, 2, ...).")
+            raise ParameterError(
+                f"Parameter 'page': {value!r} is not a page number (1, 2, ...).", parameter=PAGE
+            )
         return int(value)
 
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
         a next page)."""
-        sparql = self.sparql
-        if terms:
-            names = " ".join(f"?{name}" for name in terms)
-            row = " ".join(str(term) for term in terms.values())  # N-Triples syntax, escaped
-            match = _WHERE.search(sparql)
-            assert match is not None  # checked when the file was read
-            sparql = (
-                f"{sparql[: match.end()]}\n  VALUES ({names}) {{ ({row}) }}{sparql[match.end() :]}"
-            )
+        sparql = binding.bind(self.sparql, terms)
         if self.pagination:
             sparql += f"\nLIMIT {self.pagination + 1} OFFSET {(page - 1) * self.pagination}\n"
         return sparql
@@ -231,8 +237,11 @@ def _parameters(path: Path, declared: object) -> tuple[Parameter, ...]:
 
 def _check_query(path: Path, view: CannedQuery) -> None:
     """The query must parse, alone and with every parameter bound to its example."""
-    if view.parameters and not _WHERE.search(view.sparql):
-        raise CatalogueError(f"{path}: a view with parameters needs a 'WHERE {{' clause.")
+    if view.parameters and not binding.has_place(view.sparql):
+        raise CatalogueError(
+            f"{path}: a view with parameters needs a '{binding.PLACE}' line, first in its WHERE "
+            "clause (or in each branch of a UNION), where their values are bound."
+        )
     if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
     examples = {p.name: p.example or p.default or "" for p in view.parameters}

@@ -27,24 +27,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from belong_graph.errors import LedgerError
-from belong_graph.namespaces import BEL
+from belong_graph.namespaces import BEL, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from belong_graph.settings import Settings
 
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"  # terms as N-Triples writes them
-DCTERMS_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
-PROV_INVALIDATED = ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime")
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+RDF_TYPE = f"<{RDF.type}>"  # terms as N-Triples writes them
+DCTERMS_MODIFIED = ox.NamedNode(DCTERMS.modified)
+PROV_INVALIDATED = ox.NamedNode(PROV.invalidatedAtTime)
+XSD_DATE = ox.NamedNode(XSD.date)
+XSD_DATETIME = ox.NamedNode(XSD.dateTime)
 PART_CLASSES = frozenset({f"<{BEL.Authorship}>", f"<{BEL.Participation}>"})
-LABELS = frozenset(
-    f"<{iri}>"
-    for iri in (
-        "http://purl.org/dc/terms/title",
-        "http://schema.org/name",
-        "http://www.w3.org/2004/02/skos/core#prefLabel",
-        "http://www.w3.org/2000/01/rdf-schema#label",
-    )
-)
+LABELS = frozenset(f"<{iri}>" for iri in (DCTERMS.title, SCHEMA.name, SKOS.prefLabel, RDFS.label))
 HEADER = (
     "# When each entity's description last changed. Written by `belong-graph changes --update`;"
     " never edited by hand.\n"

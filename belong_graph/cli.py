@@ -145,6 +145,8 @@ def serve(
 
     options = {"host": host, "port": port, "threads": threads, "workers": workers}
     settings = Settings.load({**vars(settings), **{k: v for k, v in options.items() if v}})
+    if warning := settings.contact_warning():
+        click.echo(warning, err=True)
     if data_paths:
         served = settings.store_dir.with_name("served-" + _paths_key(data_paths))
         settings = dataclasses.replace(

@@ -12,13 +12,17 @@ if TYPE_CHECKING:
 
 
 class BelongError(Exception):
-    """Base of every error belong-graph raises on purpose."""
+    """Base of every error belong-graph raises on purpose. ``parameter`` names the request
+    parameter at fault, where there is one; ``retry_after`` is the seconds after which the same
+    request may succeed, for a refusal that passes."""
 
     status = 500
+    retry_after: int | None = None
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.parameter = parameter
 
 
 @dataclass
@@ -107,9 +111,14 @@ class ForbiddenOperation(BelongError):
 
 
 class QueryTimeout(BelongError):
-    """A query that ran past its time limit and was stopped."""
+    """A query that ran past its time limit and was stopped, or that waited for a worker all
+    its time (then ``retry_after`` is set: the server was busy, not the query too slow)."""
 
     status = 503
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ServerBusy(BelongError):
@@ -117,6 +126,16 @@ class ServerBusy(BelongError):
 
     status = 503
     retry_after = 2
+
+
+class BudgetSpent(BelongError):
+    """A client that has spent its query time, or made its most requests, for now."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class WorkerCrashed(BelongError):

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from belong_graph.errors import StoreMissing
 from belong_graph.load import new_graph
-from belong_graph.namespaces import DCTERMS, FOAF, OWL, PREFIXES, SCHEMA, SKOS
-from belong_graph.sparql.description import VOID
+from belong_graph.namespaces import DCMITYPE, DCTERMS, FOAF, OWL, RDF, SCHEMA, SKOS, VOID, curie
+from belong_graph.sparql.bind import Values
+from belong_graph.sparql.results import select
 from belong_graph.store import GraphStore
 
 LINKSETS_FILE = "linksets.json"
@@ -67,7 +67,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "dcmi-types",
         "DCMI Type Vocabulary",
-        "http://purl.org/dc/dcmitype/",
+        str(DCMITYPE),
         "https://www.dublincore.org/specifications/dublin-core/dcmi-type-vocabulary/",
     ),
     Target(
@@ -87,8 +87,7 @@ WEB = Target("web", "Websites", "", "", dataset=False)
 
 _LINKS = """
 SELECT DISTINCT ?subject ?predicate ?object WHERE {
-  VALUES ?predicate { %s }
-  VALUES ?base { %s }
+  # @values
   ?subject ?predicate ?object .
   FILTER (isIRI(?subject) && isIRI(?object)
           && STRSTARTS(STR(?subject), ?base) && !STRSTARTS(STR(?object), ?base))
@@ -134,11 +133,9 @@ def target_of(iri: str) -> Target:
 
 def link_report(store: GraphStore, *, base_iri: str) -> LinkReport:
     """Count the outbound links of the graph in ``store`` per target and predicate."""
-    predicates = " ".join(f"<{p}>" for p in LINK_PREDICATES)
-    solutions = store.query(_LINKS % (predicates, ox.Literal(base_iri)))
-    assert isinstance(solutions, ox.QuerySolutions)
+    values: Values = {"predicate": LINK_PREDICATES, "base": ox.Literal(base_iri)}
     counts: dict[tuple[Target, str], int] = {}
-    for row in solutions:
+    for row in select(store, _LINKS, values):
         predicate, target = str(row["predicate"].value), target_of(row["object"].value)
         counts[target, predicate] = counts.get((target, predicate), 0) + 1
     order = {t: i for i, t in enumerate((*TARGETS, WEB))}
@@ -175,7 +172,7 @@ def void_linksets(report: LinkReport, *, dataset: str, base_iri: str) -> Graph:
         if not linkset.target.dataset:
             continue
         target = _target_node(graph, linkset.target, base_iri)
-        predicate = _curie(linkset.predicate).replace(":", "-").lower()  # owl-sameas
+        predicate = _shown(linkset.predicate).replace(":", "-").lower()  # owl-sameas
         node = URIRef(f"{base_iri}id/linkset/{linkset.target.name}-{predicate}")
         graph.add((node, RDF.type, VOID.Linkset))
         graph.add((subjects, VOID.subset, node))
@@ -200,7 +197,7 @@ def _target_node(graph: Graph, target: Target, base_iri: str) -> URIRef:
 def format_report(report: LinkReport) -> str:
     """The report as a table for the command line: per target, predicate and count; totals."""
     rows = [("target", "predicate", "links")]
-    rows += [(ls.target.title, _curie(ls.predicate), str(ls.triples)) for ls in report.linksets]
+    rows += [(ls.target.title, _shown(ls.predicate), str(ls.triples)) for ls in report.linksets]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>5}" for a, b, c in rows]
     datasets = ", ".join(t.title for t in report.datasets)
@@ -211,8 +208,5 @@ def format_report(report: LinkReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri.removeprefix(namespace)}"
-    return f"<{iri}>"
+def _shown(iri: str) -> str:
+    return curie(iri) or f"<{iri}>"

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from belong_graph.errors import DataSyntaxError, Location, UnknownFormatError
-from belong_graph.formats import RDF_FORMATS, Format, rdf_format_for_file
+from belong_graph.formats import Format, rdf_file_extensions, rdf_format_for_file
 from belong_graph.namespaces import PREFIXES
 
 
@@ -46,7 +46,7 @@ class ParsedData:
 
 def rdf_files(paths: Iterable[Path]) -> Iterator[Path]:
     """The RDF files among ``paths``, looking inside folders, in a stable order."""
-    extensions = {"." + f.extension for f in RDF_FORMATS} | {".owl", ".xml", ".json"}
+    extensions = rdf_file_extensions()
     for path in paths:
         if path.is_dir():
             yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in extensions)

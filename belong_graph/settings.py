@@ -15,6 +15,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "BELONG_"
+CONTACT_PLACEHOLDER = "data@example.org"  # example.org is reserved (RFC 2606): no one's mailbox
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -78,9 +79,19 @@ class Settings:
     max_query_bytes: int = _setting(
         100_000, "Largest request body accepted, in bytes; larger requests get 413."
     )
-    rate_limit: str = _setting(
-        "300 per minute",
-        "Requests a client (by IP address) may make, in flask-limiter syntax; empty to switch off.",
+    query_budget: float = _setting(
+        60.0,
+        "Seconds of query-worker time a client (by IP address) may use per `budget_window`, "
+        "regained evenly over it; once used up, its queries get 429 with Retry-After (cached "
+        "answers are still served); 0 for no budget.",
+    )
+    request_limit: int = _setting(
+        10_000,
+        "Requests a client (by IP address) may make per `budget_window`, whatever they cost: a "
+        "ceiling against floods, past which it gets 429 with Retry-After; 0 for no ceiling.",
+    )
+    budget_window: float = _setting(
+        60.0, "Seconds over which `query_budget` and `request_limit` are counted and regained."
     )
     service_allowlist: tuple[str, ...] = _setting(
         (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."
@@ -92,9 +103,28 @@ class Settings:
     oai_page_size: int = _setting(
         100, "Records or headers in one OAI-PMH list response; more come by resumption token."
     )
-    oai_admin_email: str = _setting(
-        "data@belongnetwork.co.uk",
-        "Address that OAI-PMH's Identify gives harvesters for the repository's administrator.",
+    publisher_name: str = _setting(
+        "belong-graph",
+        "Who publishes this deployment of the graph, named as its publisher and creator in the "
+        "dataset description; the operator's to set (the default is this project).",
+    )
+    publisher_url: str = _setting(
+        "", "Web address of the publisher, given as its homepage; empty: none is given."
+    )
+    contact_email: str = _setting(
+        CONTACT_PLACEHOLDER,
+        "Address for questions about this deployment: OAI-PMH's adminEmail and the dataset's "
+        "contact point; the operator's to set (the default is a placeholder at a reserved "
+        "domain, and `serve` warns while it is left or empty).",
+    )
+    licence: str = _setting(
+        "https://creativecommons.org/licenses/by/4.0/",
+        "IRI of the licence of the graph's own work; the description adds that the text quoted "
+        "from Belong's pages remains theirs.",
+    )
+    licence_name: str = _setting(
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "Name of that licence, as the dataset description and page give it.",
     )
 
     @classmethod
@@ -107,6 +137,21 @@ class Settings:
                 values[f.name] = _parse(f.type, raw)
         values.update(overrides or {})
         return cls(**values)
+
+    @property
+    def contact(self) -> str:
+        """The contact address to publish: ``contact_email``, or the placeholder while empty."""
+        return self.contact_email or CONTACT_PLACEHOLDER
+
+    def contact_warning(self) -> str | None:
+        """What ``serve`` says at start while no real contact address is set."""
+        if self.contact != CONTACT_PLACEHOLDER:
+            return None
+        return (
+            f"Warning: the contact address is the placeholder {CONTACT_PLACEHOLDER}: set "
+            f"{ENV_PREFIX}CONTACT_EMAIL to the address that harvesters and users should write to "
+            "(OAI-PMH adminEmail, the dataset's contact point)."
+        )
 
     def derived_graph_iri(self) -> str:
         return self.graph_iri("derived")

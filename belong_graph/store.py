@@ -5,15 +5,15 @@ as one N-Quads file, which opening in memory loads back (about 8 s for 1.6 milli
 an on-disk Oxigraph (RocksDB) store, which opens at once read-only, answers two to three times
 slower, and keeps its data in the operating system's page cache, shared by every process that
 reads it. A version file sits beside them. Anything that offers :class:`GraphStore` can stand
-in, such as a remote SPARQL store. Queries are passed to Oxigraph as strings with bound terms,
-never through rdflib's engine.
+in, such as a remote SPARQL store. Queries are passed to Oxigraph as SPARQL text, their values
+bound by :mod:`belong_graph.sparql.bind`, never through rdflib's engine.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,9 +24,10 @@ import pyoxigraph as ox
 from belong_graph.errors import QueryError, StoreMissing
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
+from belong_graph.sparql.guard import declares_dataset
+from belong_graph.sparql.results import select
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 VERSION_FILE = "version.json"
 DATASET_FILE = "dataset.nq"
@@ -65,7 +66,6 @@ class GraphStore(Protocol):
         self,
         sparql: str,
         *,
-        substitutions: Mapping[str, Term] | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult: ...
@@ -134,18 +134,20 @@ class OxigraphStore:
         self,
         sparql: str,
         *,
-        substitutions: Mapping[str, Term] | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
-        """Run a SPARQL query; the default graph is the union of all graphs unless named."""
+        """Run a SPARQL query on the dataset that SPARQL 1.1 gives it: the graphs named by the
+        protocol's ``default_graphs`` and ``named_graphs`` when it names any (a list left empty
+        is an empty part: Protocol §2.1.4), else the query's own FROM and FROM NAMED (Query
+        §13.2), else the union of all graphs as the default graph and every graph by name."""
+        protocol = bool(default_graphs or named_graphs)
         try:
             return self._store.query(
                 sparql,
-                use_default_graph_as_union=not default_graphs,
-                default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
-                named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
-                substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()},
+                use_default_graph_as_union=not protocol and not declares_dataset(sparql),
+                default_graph=[ox.NamedNode(g) for g in default_graphs] if protocol else None,
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] if protocol else None,
             )
         except SyntaxError as error:
             raise QueryError(syntax_error_message(sparql, str(error))) from None
@@ -153,12 +155,8 @@ class OxigraphStore:
     @cached_property
     def triples(self) -> int:
         """How many distinct triples the union of the graphs holds (a triple format's content)."""
-        solutions = self._store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-            use_default_graph_as_union=True,
-        )
-        assert isinstance(solutions, ox.QuerySolutions)
-        return int(next(iter(solutions))[0].value)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        return int(select(self, count).rows[0]["n"].value)
 
     def dump(self, fmt: Format) -> bytes:
         """The whole dataset: all quads for dataset formats, else the union of the graphs."""

@@ -3,7 +3,7 @@ app and client, and a real server started on a free loopback port."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import os
 import shutil
 import signal
@@ -16,11 +16,13 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.test import TestResponse
 
 from belong_graph.build import build_in_memory, build_store
 from belong_graph.settings import PROJECT_ROOT, Settings
@@ -74,7 +76,7 @@ def make_app(settings: Settings) -> Iterator[Flask]:
 
 @pytest.fixture(scope="session")
 def app(built_settings: Settings) -> Iterator[Flask]:
-    yield from make_app(dataclasses.replace(built_settings, rate_limit=""))
+    yield from make_app(built_settings)
 
 
 @pytest.fixture
@@ -97,6 +99,17 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message
     except urllib.error.HTTPError as error:
         with error:
             return error.code, error.headers, error.read()
+
+
+def problem(answer: TestResponse, status: int, title: str) -> dict[str, Any]:
+    """An RFC 9457 problem document of the Flask test client, with its status and title, and the
+    type that links the kind of error on the API page."""
+    assert (answer.status_code, answer.mimetype) == (status, "application/problem+json")
+    assert "Accept" in answer.vary
+    document: dict[str, Any] = json.loads(answer.data)
+    assert (document["status"], document["title"]) == (status, title)
+    assert document["type"] == "http://localhost/api/#error-" + title.lower().replace(" ", "-")
+    return document
 
 
 def copy_project_data(target: Path) -> Path:
@@ -132,7 +145,8 @@ class LiveServer:
         self.stop()
         raise RuntimeError("server did not answer in time")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; what it wrote (stdout and stderr)."""
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
@@ -140,13 +154,15 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        if not self.process.stdout or self.process.stdout.closed:
+            return ""
+        with self.process.stdout:
+            return self.process.stdout.read().decode()
 
 
 @pytest.fixture(scope="session")
 def live_server(built_settings: Settings) -> Iterator[LiveServer]:
-    server = LiveServer(built_settings.store_dir, rate_limit="")
+    server = LiveServer(built_settings.store_dir)
     yield server
     server.stop()
 

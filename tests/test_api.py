@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from belong_graph.catalogue import read_query
 from belong_graph.errors import CatalogueError
 from belong_graph.settings import PROJECT_ROOT, Settings
-from tests.conftest import DISCRIMINATION_AUTHORS, make_app
+from tests.conftest import DISCRIMINATION_AUTHORS, make_app, problem
 
 BASE = "https://data.belongnetwork.co.uk/id/"
 
@@ -81,25 +82,57 @@ def test_a_full_iri_and_its_short_form_give_the_same_answer(client: FlaskClient)
 
 
 @pytest.mark.parametrize(
-    ("params", "message"),
+    ("params", "message", "parameter"),
     [
-        ({"in": "20x0"}, "Parameter 'in': '20x0' is not a year"),
+        ({"in": "20x0"}, "Parameter 'in': '20x0' is not a year", "in"),
         (
             {"theme": "http://example.org/x"},
             "Parameter 'theme' must name an entity of this library",
+            "theme",
         ),
-        ({"theme": "theme/x> } ; DROP ALL ; <x"}, "Parameter 'theme' must name an entity"),
-        ({"theme": "theme/a b"}, "Parameter 'theme' must name an entity"),
-        ({"colour": "red"}, "The view 'resources' has no parameter 'colour'"),
-        ({"page": "0"}, "Parameter 'page': '0' is not a page number"),
+        ({"theme": "theme/x> } ; DROP ALL ; <x"}, "Parameter 'theme' must name an entity", "theme"),
+        ({"theme": "theme/a b"}, "Parameter 'theme' must name an entity", "theme"),
+        ({"colour": "red"}, "The view 'resources' has no parameter 'colour'", "colour"),
+        ({"page": "0"}, "Parameter 'page': '0' is not a page number", "page"),
+        ({"format": "pdf"}, "Unknown format 'pdf'", "format"),
     ],
 )
 def test_bad_values_get_400_naming_the_parameter(
-    client: FlaskClient, params: dict[str, str], message: str
+    client: FlaskClient, params: dict[str, str], message: str, parameter: str
 ) -> None:
-    answer = client.get("/api/views/resources", query_string=params)
-    assert answer.status_code == 400
-    assert message in answer.get_data(as_text=True)
+    document = problem(
+        client.get("/api/views/resources", query_string=params), 400, "Parameter error"
+    )
+    assert message in document["detail"]
+    assert document["parameter"] == parameter
+
+
+def test_api_errors_are_problem_documents_even_for_a_browser(client: FlaskClient) -> None:
+    """RFC 9457 under /api/, whatever Accept says; the type's anchor is on the API page."""
+    for accept in ("text/html", "application/json", "*/*"):
+        answer = client.get("/api/views/nothing-here", headers={"Accept": accept})
+        document = problem(answer, 404, "Unknown view")
+        assert document == {
+            "type": "http://localhost/api/#error-unknown-view",
+            "title": "Unknown view",
+            "status": 404,
+            "detail": "There is no view called 'nothing-here'; /api/views lists them.",
+        }
+    reference = client.get("/api/").get_data(as_text=True)
+    assert '<tr id="error-unknown-view"><td>404</td><td>Unknown view</td>' in reference
+    assert '<tr id="error-parameter-error"><td>400</td>' in reference
+    refused = client.get("/api/views/resources", headers={"Accept": "image/png"})
+    assert "text/csv" in problem(refused, 406, "Not acceptable")["detail"]
+    unknown = client.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert (unknown.status_code, json.loads(unknown.data)) == (
+        404,
+        {
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": "There is nothing at /api/no-such-thing on this server.",
+        },
+    )
 
 
 def test_a_keyword_with_quotes_and_braces_is_only_a_string(client: FlaskClient) -> None:
@@ -108,10 +141,12 @@ def test_a_keyword_with_quotes_and_braces_is_only_a_string(client: FlaskClient) 
 
 
 def test_a_required_parameter_and_an_unknown_view(client: FlaskClient) -> None:
-    missing = client.get("/api/views/organisation-partners")
-    assert missing.status_code == 400
-    assert "needs the parameter 'organisation'" in missing.get_data(as_text=True)
-    assert client.get("/api/views/nothing-here").status_code == 404
+    missing = problem(client.get("/api/views/organisation-partners"), 400, "Parameter error")
+    assert (
+        missing["detail"] == "The view 'organisation-partners' needs the parameter 'organisation'."
+    )
+    assert missing["parameter"] == "organisation"
+    problem(client.get("/api/views/nothing-here"), 404, "Unknown view")
 
 
 def test_pagination_links_the_next_page(client: FlaskClient) -> None:
@@ -152,6 +187,9 @@ def test_answers_carry_an_etag_and_revalidate(client: FlaskClient) -> None:
     first = client.get("/api/views/funders")
     again = client.get("/api/views/funders", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+    raw = {"If-None-Match": first.headers["ETag"], "Accept": "application/sparql-results+json"}
+    other = client.get("/api/views/funders", headers=raw)  # another representation, another tag
+    assert other.status_code == 200 and "results" in other.get_json()
 
 
 def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
@@ -164,6 +202,12 @@ def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
         read_query(broken)
     broken.write_text("#+ title: Broken\n#+ description: x\nSELECT * WHERE { ?s ?p }\n")
     with pytest.raises(CatalogueError, match=r"broken\.rq: the query does not parse"):
+        read_query(broken)
+    broken.write_text(
+        "#+ title: Broken\n#+ description: x\n#+ parameters:\n#+   x: {type: string}\n"
+        "SELECT * WHERE { ?s ?p ?x }\n"
+    )
+    with pytest.raises(CatalogueError, match=r"broken\.rq: .* needs a '# @values' line"):
         read_query(broken)
 
 
@@ -291,10 +335,11 @@ def test_a_paged_view_links_its_next_page(built_settings: Settings, tmp_path: Pa
 
 def test_a_theme_outside_its_scheme_is_refused_with_the_choices(client: FlaskClient) -> None:
     answer = client.get("/api/views/resources", query_string={"theme": "resource-type/toolkit"})
-    assert answer.status_code == 400
-    text = answer.get_data(as_text=True)
-    assert "Parameter 'theme': 'resource-type/toolkit' is not a concept of scheme/themes" in text
-    assert "theme/social-cohesion" in text
+    document = problem(answer, 400, "Parameter error")
+    detail = document["detail"]
+    assert "Parameter 'theme': 'resource-type/toolkit' is not a concept of scheme/themes" in detail
+    assert "theme/social-cohesion" in detail
+    assert document["parameter"] == "theme"
 
 
 def test_the_openapi_enumerates_the_concepts_of_a_scheme(client: FlaskClient) -> None:
@@ -312,31 +357,76 @@ def test_the_reference_page_documents_every_view(client: FlaskClient) -> None:
         assert view["title"] in page
 
 
-VIEW_EXAMPLES = {
-    "organisation-partners": {"organisation": "organisation/university-of-kent"},
-    "organisation-profile": {"organisation": "organisation/university-of-kent"},
-    "person-profile": {"person": "person/dominic-abrams"},
-    "resource": {"resource": "resource/everyday-integration-toolkit"},
-    "connection": {
-        "organisation": "organisation/university-of-kent",
-        "other": "organisation/nuffield-foundation",
-    },
-    "label": {"entity": "organisation/belong"},
-    "external-identifiers": {"entity": "organisation/university-of-kent"},
-    "lookup": {"id": "00xkeyj56"},
-}
+def openapi_operations(client: FlaskClient) -> list[tuple[str, str, dict]]:
+    """Every operation of ``/api/openapi.json``: its method, its path and itself."""
+    document = json.loads(client.get("/api/openapi.json").data)
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def required_examples(operation: dict) -> dict[str, str]:
+    """The documented example of each required parameter of ``operation``."""
+    return {
+        p["name"]: str(p["example"]) for p in operation.get("parameters", []) if p.get("required")
+    }
+
+
+def has_content(answer: TestResponse) -> bool:
+    """A JSON answer whose lists (items, nodes, paths...) all have entries, or a text answer with
+    rows below its header."""
+    if answer.is_json:
+        lists = [value for value in answer.get_json().values() if isinstance(value, list)]
+        return bool(lists) and all(lists)
+    return len(answer.get_data(as_text=True).strip().splitlines()) > 1
+
+
+def test_every_required_parameter_has_an_example(client: FlaskClient) -> None:
+    for _, path, operation in openapi_operations(client):
+        for parameter in operation.get("parameters", []):
+            assert not parameter.get("required") or "example" in parameter, (path, parameter)
+
+
+def test_every_operation_answers_its_documented_examples(client: FlaskClient) -> None:
+    """Each operation of the OpenAPI document, called with its required examples and then with
+    each optional example added, answers 200 with content in a documented type; each value of
+    an enumerated parameter without an example (a format, a choice) is accepted."""
+    calls = 0
+    for method, path, operation in openapi_operations(client):
+        required = required_examples(operation)
+        documented = set(operation["responses"]["200"].get("content", {"application/json": {}}))
+        tries: list[tuple[dict[str, str], bool]] = [(required, True)]
+        for parameter in operation.get("parameters", []):
+            name = parameter["name"]
+            if name in required:
+                continue
+            if "example" in parameter:
+                tries.append(({**required, name: str(parameter["example"])}, True))
+            else:
+                values = parameter["schema"].get("enum", [])
+                tries += [({**required, name: str(value)}, False) for value in values[:5]]
+        for query, expects_content in tries:
+            answer = client.open(path, method=method.upper(), query_string=query)
+            calls += 1
+            assert answer.status_code == 200, (path, query, answer.data[:300])
+            assert answer.mimetype in documented, (path, query, answer.mimetype)
+            assert not expects_content or has_content(answer), (path, query)
+    assert calls > 50
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "srj", "xml"])
 def test_every_view_answers_in_every_format(client: FlaskClient, fmt: str) -> None:
     """Each view's answer has rows, and the same number of them, in every format."""
-    for summary in json.loads(client.get("/api/views").data)["views"]:
-        name = summary["name"]
-        params = {**VIEW_EXAMPLES.get(name, {}), "format": fmt}
-        answer = client.get(f"/api/views/{name}", query_string=params)
+    for _, path, operation in openapi_operations(client):
+        if not path.startswith("/api/views/"):
+            continue
+        name, examples = path.removeprefix("/api/views/"), required_examples(operation)
+        answer = client.get(path, query_string={**examples, "format": fmt})
         assert answer.status_code == 200, (name, answer.data)
         text = answer.get_data(as_text=True)
-        expected = len(view(client, name, **VIEW_EXAMPLES.get(name, {}))["items"])
+        expected = len(view(client, name, **examples)["items"])
         assert expected > 0, name
         if fmt == "json":
             count = len(json.loads(text)["items"])
@@ -356,7 +446,7 @@ def test_funders_and_government_bodies_from_the_seed(client: FlaskClient) -> Non
     funded = {(i["funderName"], i["initiativeName"]) for i in view(client, "funders")["items"]}
     assert ("Nuffield Foundation", "Beyond Us and Them") in funded
     bodies = {i["bodyName"] for i in view(client, "government-bodies")["items"]}
-    assert "Department for Levelling Up, Housing and Communities" in bodies
+    assert "Ministry of Housing, Communities and Local Government" in bodies
 
 
 def test_co_authors_and_the_timeline(client: FlaskClient) -> None:

@@ -4,7 +4,6 @@ token given before a change is refused after it."""
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
@@ -20,7 +19,7 @@ from belong_graph.errors import LedgerError
 from belong_graph.publish.oai import Repository, respond
 from belong_graph.publish.oai_records import Library
 from belong_graph.settings import Settings
-from belong_graph.sparql.answer import Job, answer
+from belong_graph.sparql.results import select
 from belong_graph.store import OxigraphStore
 from tests.conftest import copy_project_data
 
@@ -61,13 +60,7 @@ def update_ledger(settings: Settings, today: date) -> changes.Ledger:
 def oai(
     store: OxigraphStore, settings: Settings, page_size: int = 100, **arguments: str
 ) -> ET.Element:
-    def select(query: str) -> dict[str, object]:
-        document: dict[str, object] = json.loads(
-            answer(store, Job(query, "json", None, 10000)).body
-        )
-        return document
-
-    library = Library(select, base_iri=settings.base_iri)
+    library = Library(lambda query: select(store, query), base_iri=settings.base_iri)
     repository = Repository(
         "http://localhost/oai", settings.base_iri, "a@b.org", page_size, "2026-01-01"
     )

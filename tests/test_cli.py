@@ -16,7 +16,7 @@ from belong_graph.build import current_store_dir, open_current
 from belong_graph.cli import main
 from belong_graph.formats import RDF_FORMATS, Format
 from belong_graph.settings import Settings
-from tests.conftest import copy_project_data
+from tests.conftest import LiveServer, copy_project_data
 
 FUNDERS = (
     "PREFIX schema: <http://schema.org/> SELECT ?name WHERE { ?p schema:funder/schema:name ?name }"
@@ -132,3 +132,17 @@ def test_export_round_trips(fmt: Format, reference_triples: Graph, tmp_path: Pat
         parsed = Graph().parse(data=output.read_bytes(), format=fmt.rdflib_name)
     assert len(parsed) > 2000
     assert isomorphic(parsed, reference_triples)
+
+
+def test_serve_warns_at_start_while_the_contact_is_the_placeholder(
+    built_settings: Settings,
+) -> None:
+    warned = LiveServer(built_settings.store_dir).stop()
+    assert "Warning: the contact address is the placeholder data@example.org" in warned
+    assert "BELONG_CONTACT_EMAIL" in warned
+    unset = LiveServer(built_settings.store_dir, contact_email="").stop()
+    assert "Warning: the contact address is the placeholder" in unset
+    quiet = LiveServer(
+        built_settings.store_dir, contact_email="harvesting@library.example.net"
+    ).stop()
+    assert "belong-graph serving on" in quiet and "Warning" not in quiet

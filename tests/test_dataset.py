@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import shutil
 from datetime import datetime
@@ -22,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from belong_graph.build import current_store_dir
@@ -36,9 +37,12 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("http://schema.org/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SERVER = "http://localhost/"  # the test client's address: entity IRIs are written with it
 DATASET = URIRef(SERVER + "id/dataset/belong-network-library")
 BELONG = URIRef(SERVER + "id/organisation/belong")
+PUBLISHER = URIRef(SERVER + "id/dataset/belong-network-library#publisher")
+SOURCE_PAGES = ("research-and-resources", "belong-network-library")  # the two seed pages
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 VOID_TYPES = {
@@ -124,11 +128,11 @@ def test_the_format_parameter_and_browsers(client: FlaskClient) -> None:
 
 def test_nothing_acceptable_gets_406_and_an_unknown_format_400(client: FlaskClient) -> None:
     refused = client.get("/.well-known/void", headers={"Accept": "image/png"})
-    assert refused.status_code == 406
+    assert (refused.status_code, refused.mimetype) == (406, "text/plain")
     assert b"text/turtle" in refused.data
     unknown = client.get("/.well-known/void?format=pdf")
-    assert unknown.status_code == 400
-    assert b"Unknown format 'pdf'" in unknown.data
+    assert (unknown.status_code, unknown.mimetype) == (400, "text/plain")
+    assert unknown.data.startswith(b"Unknown format 'pdf'; use one of: ")
 
 
 def test_title_licence_publisher_and_dates(
@@ -136,7 +140,7 @@ def test_title_licence_publisher_and_dates(
 ) -> None:
     version = DatasetVersion.read(build_folder)
     assert value(description, DATASET, DCTERMS.license) == CC_BY
-    assert value(description, DATASET, DCTERMS.publisher) == BELONG
+    assert value(description, DATASET, DCTERMS.publisher) == PUBLISHER
     assert "Belong Network Library" in value(description, DATASET, DCTERMS.title)
     assert len(value(description, DATASET, DCTERMS.description)) >= 50
     modified = value(description, DATASET, DCTERMS.modified)
@@ -146,10 +150,77 @@ def test_title_licence_publisher_and_dates(
     assert value(description, DATASET, DCAT.landingPage) == URIRef(SERVER + "dataset")
 
 
-def test_the_publisher_is_belong_in_the_graph(client: FlaskClient, description: Graph) -> None:
-    assert value(description, DATASET, DCTERMS.publisher) == BELONG
-    name = sparql(client, f"SELECT ?n WHERE {{ <{canonical(BELONG)}> <{SCHEMA.name}> ?n }}")
-    assert name[0]["n"]["value"] == "Belong - The Cohesion and Integration Network"
+def test_by_default_this_project_publishes_the_graph_and_belong_its_sources(
+    client: FlaskClient, description: Graph
+) -> None:
+    """No source says Belong made or publishes this graph: the default publisher and creator is
+    this project, the contact a placeholder at a reserved domain, and Belong is named only where
+    the graph itself names it, as the publisher of the pages the dataset is derived from."""
+    for role in (DCTERMS.publisher, DCTERMS.creator):
+        assert value(description, DATASET, role) == PUBLISHER
+    assert value(description, PUBLISHER, FOAF.name) == Literal("belong-graph")
+    assert description.value(PUBLISHER, FOAF.homepage) is None
+    contact = value(description, DATASET, DCAT.contactPoint)
+    assert value(description, contact, VCARD.hasEmail) == URIRef("mailto:data@example.org")
+    assert BELONG not in set(description.all_nodes())
+    text = description.serialize(format="nt")
+    assert "www.belongnetwork.co.uk" not in text and "@belongnetwork" not in text
+    sources = set(description.objects(DATASET, DCTERMS.source))
+    assert sources == set(description.objects(DATASET, PROV.wasDerivedFrom))
+    pages = {URIRef(SERVER + "id/source/" + s) for s in SOURCE_PAGES}
+    assert pages < sources
+    for page in pages:
+        publisher = sparql(
+            client, f"SELECT ?p WHERE {{ <{canonical(page)}> <{DCTERMS.publisher}> ?p }}"
+        )
+        assert [row["p"]["value"] for row in publisher] == [canonical(BELONG)]
+
+
+def test_the_rights_say_the_quoted_text_remains_belongs(description: Graph) -> None:
+    rights = value(description, DATASET, DCTERMS.rights)
+    assert (rights, RDF.type, DCTERMS.RightsStatement) in description
+    text = str(value(description, rights, RDFS.label))
+    assert "titles, descriptions and credits" in text
+    assert "quoted from the pages of Belong - The Cohesion and Integration Network" in text
+    assert "remain theirs" in text
+    for distribution in description.objects(DATASET, DCAT.distribution):
+        assert value(description, distribution, DCTERMS.rights) == rights
+
+
+def test_the_operator_sets_publisher_contact_and_licence(built_settings: Settings) -> None:
+    settings = dataclasses.replace(
+        built_settings,
+        publisher_name="Example Research Library",
+        publisher_url="https://library.example.net/",
+        contact_email="harvesting@library.example.net",
+        licence="https://creativecommons.org/publicdomain/zero/1.0/",
+        licence_name="CC0 1.0 Universal",
+    )
+    for app in make_app(settings):
+        client = app.test_client()
+        graph = void(client)
+        publisher = value(graph, DATASET, DCTERMS.publisher)
+        assert value(graph, publisher, FOAF.name) == Literal("Example Research Library")
+        assert value(graph, publisher, FOAF.homepage) == URIRef("https://library.example.net/")
+        contact = value(graph, DATASET, DCAT.contactPoint)
+        assert value(graph, contact, VCARD.hasEmail) == URIRef(
+            "mailto:harvesting@library.example.net"
+        )
+        cc0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
+        assert value(graph, DATASET, DCTERMS.license) == cc0
+        assert value(graph, cc0, DCTERMS.title) == Literal("CC0 1.0 Universal", lang="en")
+        assert value(graph, DATASET, DCTERMS.rights) is not None
+        dataset = schema_org(client)
+        assert dataset["license"] == str(cc0)
+        assert dataset["publisher"]["name"] == "Example Research Library"
+        assert dataset["publisher"]["url"] == "https://library.example.net/"
+        assert dataset["publisher"]["contactPoint"]["email"] == "harvesting@library.example.net"
+        page = client.get("/dataset").get_data(as_text=True)
+        assert '<a href="https://library.example.net/">Example Research Library</a>' in page
+        assert 'href="mailto:harvesting@library.example.net"' in page
+        identify = ET.fromstring(client.get("/oai?verb=Identify").data)
+        admin = identify.findtext(".//{http://www.openarchives.org/OAI/2.0/}adminEmail")
+        assert admin == "harvesting@library.example.net"
 
 
 def test_endpoint_and_data_service(description: Graph) -> None:
@@ -306,6 +377,15 @@ class _JsonLd(HTMLParser):
             self.scripts[-1] += data
 
 
+def schema_org(client: FlaskClient) -> dict[str, Any]:
+    """The schema.org ``Dataset`` of the dataset page, as JSON."""
+    page = _JsonLd()
+    page.feed(client.get("/dataset").get_data(as_text=True))
+    (script,) = page.scripts
+    found: dict[str, Any] = json.loads(script)
+    return found
+
+
 def test_the_dataset_page_has_schema_org_json_ld_naming_the_dumps(
     client: FlaskClient, build_folder: Path
 ) -> None:
@@ -319,9 +399,16 @@ def test_the_dataset_page_has_schema_org_json_ld_naming_the_dumps(
     (dataset,) = graph.subjects(RDF.type, SCHEMA.Dataset)
     assert dataset == DATASET
     assert value(graph, dataset, SCHEMA.license) == Literal(str(CC_BY))
-    assert value(graph, value(graph, dataset, SCHEMA.publisher), SCHEMA.name) == Literal(
-        "Belong - The Cohesion and Integration Network"
-    )
+    publisher = value(graph, dataset, SCHEMA.publisher)
+    assert value(graph, dataset, SCHEMA.creator) == publisher == PUBLISHER
+    assert value(graph, publisher, SCHEMA.name) == Literal("belong-graph")
+    assert graph.value(publisher, SCHEMA.url) is None
+    contact = value(graph, publisher, SCHEMA.contactPoint)
+    assert value(graph, contact, SCHEMA.email) == Literal("data@example.org")
+    assert "remain theirs" in value(graph, dataset, SCHEMA.copyrightNotice)
+    based_on = set(graph.objects(dataset, SCHEMA.isBasedOn))
+    assert {URIRef(SERVER + "id/source/" + s) for s in SOURCE_PAGES} < based_on
+    assert BELONG not in set(graph.all_nodes())
     assert value(graph, dataset, SCHEMA.url) == Literal(SERVER + "dataset")
     assert len(list(graph.objects(dataset, SCHEMA.keywords))) >= 3
     downloads = {
@@ -341,7 +428,11 @@ def test_the_dataset_page_shows_the_facts(client: FlaskClient, description: Grap
     assert f"<td>{triples}</td>" in text
     assert "CC BY 4.0" in text
     assert 'href="http://localhost/sparql"' in text
-    assert 'href="http://localhost/id/organisation/belong"' in text
+    assert "<td>belong-graph</td>" in text
+    assert '<a href="mailto:data@example.org">data@example.org</a>' in text
+    assert "remain theirs" in text
+    assert 'href="http://localhost/id/source/research-and-resources"' in text
+    assert "id/organisation/belong" not in text
     assert "schema:ResearchProject" in text
     for name in ("belong-graph.nt.gz", "belong-graph.nq.gz", "belong-graph.ttl.gz"):
         assert f'href="http://localhost/dumps/{name}"' in text
@@ -359,7 +450,7 @@ def test_a_dump_is_served_as_gzip(client: FlaskClient, build_folder: Path) -> No
         assert response.data == path.read_bytes()
     assert response.headers["ETag"] == f'"{hashlib.sha256(path.read_bytes()).hexdigest()}"'
     missing = client.get("/dumps/belong-graph.owl.gz")
-    assert missing.status_code == 404
+    assert (missing.status_code, missing.mimetype) == (404, "text/plain")
     assert b"belong-graph.nt.gz" in missing.data
 
 
@@ -442,7 +533,7 @@ def test_a_store_built_without_dumps_says_to_rebuild(
     copy = store_dir / build_folder.name
     shutil.copytree(build_folder, copy, ignore=shutil.ignore_patterns("dumps", "statistics.json"))
     (store_dir / "current").symlink_to(copy.name)
-    settings = dataclasses.replace(built_settings, store_dir=store_dir, rate_limit="")
+    settings = dataclasses.replace(built_settings, store_dir=store_dir)
     for app in make_app(settings):
         response = app.test_client().get("/.well-known/void")
         assert response.status_code == 503

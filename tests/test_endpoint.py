@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
+from werkzeug.test import TestResponse
 
 from belong_graph.errors import ForbiddenOperation
 from belong_graph.settings import Settings
@@ -147,15 +148,15 @@ def test_unknown_format_parameter_is_400(client: FlaskClient) -> None:
 
 
 def test_syntax_error_shows_where(client: FlaskClient) -> None:
-    response = client.get(
-        "/sparql",
-        query_string={"query": "PREFIX s: <http://schema.org/>\nSELECT ?x WHERE { ?x s:name }"},
-    )
-    assert response.status_code == 400
-    text = response.get_data(as_text=True)
-    assert "does not parse" in text
-    assert "SELECT ?x WHERE { ?x s:name }\n" in text
-    assert text.rstrip().endswith("^")
+    query = "PREFIX s: <http://schema.org/>\nSELECT ?x WHERE { ?x s:name }"
+    for accept in ("application/sparql-results+json", "application/json, */*;q=0.5"):
+        response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+        assert (response.status_code, response.mimetype) == (400, "text/plain")
+        text = response.get_data(as_text=True)
+        assert text.startswith("The query does not parse: ")
+        assert "\n  SELECT ?x WHERE { ?x s:name }\n" in text
+        assert text.endswith("\n" + " " * 30 + "^\n")  # under the spot where a term is missing
+        assert "Accept" in response.vary
 
 
 @pytest.mark.parametrize(
@@ -190,13 +191,14 @@ def test_syntax_error_shows_where(client: FlaskClient) -> None:
         (
             {"method": "POST", "data": b"x" * 200_000, "content_type": "application/sparql-query"},
             413,
-            "Too Large",
+            "The request body is larger than the 100,000 bytes this server accepts.",
         ),
     ],
 )
 def test_bad_requests(client: FlaskClient, kwargs: dict, status: int, message: str) -> None:  # type: ignore[type-arg]
     response = client.open("/sparql", **kwargs)
     assert response.status_code == status
+    assert response.mimetype == "text/plain"  # a SPARQL protocol client reads the detail alone
     assert message in response.get_data(as_text=True)
 
 
@@ -239,6 +241,52 @@ def test_words_like_service_in_strings_and_names_are_fine(client: FlaskClient) -
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.data
     assert b"SERVICE <x> DROP" in response.data
+
+
+PEOPLE_GRAPH = "https://data.belongnetwork.co.uk/graph/data/people"
+PEOPLE = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <http://schema.org/Person> }"
+
+
+def count(response: TestResponse) -> int:
+    assert response.status_code == 200, response.data
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_named_graphs_alone_leave_the_default_graph_empty(client: FlaskClient) -> None:
+    """SPARQL 1.1 Protocol §2.1.4 and Query §13.2: a dataset of named graphs only has an empty
+    default graph, by the protocol's parameters (GET and POST) as by FROM NAMED."""
+    assert count(client.get("/sparql", query_string={"query": PEOPLE})) == 22  # the union
+    by_get = {"query": PEOPLE, "named-graph-uri": PEOPLE_GRAPH}
+    assert count(client.get("/sparql", query_string=by_get)) == 0
+    assert count(client.post("/sparql", data=by_get)) == 0
+    direct = client.post(
+        "/sparql",
+        query_string={"named-graph-uri": PEOPLE_GRAPH},
+        data=PEOPLE,
+        content_type="application/sparql-query",
+    )
+    assert count(direct) == 0
+    in_the_graph = PEOPLE.replace("?p a", "GRAPH ?g { ?p a").replace("> }", "> } }")
+    by_post = client.post("/sparql", data={"query": in_the_graph, "named-graph-uri": PEOPLE_GRAPH})
+    assert count(by_post) == 22  # the named graph is there, by name
+    from_named = PEOPLE.replace(" WHERE", f" FROM NAMED <{PEOPLE_GRAPH}> WHERE")
+    assert count(client.get("/sparql", query_string={"query": from_named})) == 0
+
+
+def test_a_default_graph_alone_has_no_named_graphs(client: FlaskClient) -> None:
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(client.get("/sparql", query_string={"query": graphs})) > 5
+    only_default = {"query": graphs, "default-graph-uri": PEOPLE_GRAPH}
+    assert count(client.post("/sparql", data=only_default)) == 0
+    from_only = graphs.replace(" WHERE", f" FROM <{PEOPLE_GRAPH}> WHERE")
+    assert count(client.get("/sparql", query_string={"query": from_only})) == 0
+    people_from = PEOPLE.replace(" WHERE", f" FROM <{PEOPLE_GRAPH}> WHERE")
+    assert count(client.get("/sparql", query_string={"query": people_from})) == 22
+    organisations = PEOPLE_GRAPH.replace("people", "organisations")
+    other_from = PEOPLE.replace(" WHERE", f" FROM <{organisations}> WHERE")
+    assert count(client.get("/sparql", query_string={"query": other_from})) == 0
+    overridden = {"query": other_from, "default-graph-uri": PEOPLE_GRAPH}
+    assert count(client.get("/sparql", query_string=overridden)) == 22  # the protocol wins
 
 
 def test_dataset_parameters(client: FlaskClient) -> None:
@@ -347,7 +395,7 @@ def test_browsers_get_the_query_page(client: FlaskClient) -> None:
 
 @pytest.fixture(scope="module")
 def capped_client(built_settings: Settings) -> Iterator[FlaskClient]:
-    for app in make_app(dataclasses.replace(built_settings, result_limit=3, rate_limit="")):
+    for app in make_app(dataclasses.replace(built_settings, result_limit=3)):
         yield app.test_client()
 
 

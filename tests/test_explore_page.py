@@ -36,7 +36,7 @@ def test_the_network_is_drawn_with_the_seed_partners(page: Page, live_server: Li
         "University of Kent",
         "Nuffield Foundation",
         "Spirit of 2012",
-        "Department for Levelling Up, Housing and Communities",
+        "Ministry of Housing, Communities and Local Government",
         "Beyond Us and Them",
     } <= names
     shown = page.evaluate("() => window.belongExplorer.cy.edges().length")
@@ -60,7 +60,7 @@ def test_search_focuses_a_node(page: Page, live_server: LiveServer) -> None:
     details = page.locator("#details")
     expect(details).to_contain_text("Nuffield Foundation funded Beyond Us and Them.")
     expect(details.get_by_role("link", name="Open its page")).to_have_attribute(
-        "href", "/id/organisation/nuffield-foundation"
+        "href", live_server.url + "/id/organisation/nuffield-foundation"
     )
 
 
@@ -70,13 +70,13 @@ def test_paths_between_two_organisations_are_highlighted_and_explained(
     open_explorer(page, live_server)
     page.get_by_label("From", exact=True).select_option(label="University of Kent")
     page.get_by_label("to", exact=True).select_option(
-        label="Department for Levelling Up, Housing and Communities"
+        label="Ministry of Housing, Communities and Local Government"
     )
     page.get_by_role("button", name="Show the paths").click()
     explanation = page.locator("#path-explanation")
     expect(explanation).to_contain_text(
         "University of Kent was a research partner in Beyond Us and Them, whose findings were "
-        "shared with Department for Levelling Up, Housing and Communities."
+        "shared with Ministry of Housing, Communities and Local Government."
     )
     expect(explanation.locator("ol.path-steps li")).to_have_count(2)
     assert set(page.evaluate(ON_PATH, "node")) == {KENT, BEYOND, DLUHC}

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,6 +21,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV
 
+from belong_graph.linked.describe import Description
 from belong_graph.settings import PROJECT_ROOT, Settings
 from tests.conftest import BASE, DISCRIMINATION_AUTHORS, LiveServer, make_app
 
@@ -172,25 +174,39 @@ def test_alternates_are_linked_in_the_header(client: FlaskClient) -> None:
     )
 
 
+OFFERED = "text/html, text/turtle, application/n-triples, application/ld+json, application/rdf+xml"
+
+
 def test_nothing_acceptable_gets_406(client: FlaskClient) -> None:
-    response = client.get("/id/person/jo-broadwood", headers={"Accept": "application/pdf"})
-    assert response.status_code == 406
-    assert "Accept" in response.vary
-    assert "text/turtle" in response.get_data(as_text=True)
-    assert client.get("/ontology", headers={"Accept": "image/png"}).status_code == 406
+    for url, accept in (("/id/person/jo-broadwood", "application/pdf"), ("/ontology", "image/png")):
+        response = client.get(url, headers={"Accept": accept})
+        assert (response.status_code, response.mimetype) == (406, "text/plain")
+        assert "Accept" in response.vary
+        assert response.get_data(as_text=True) == f"This answers as one of: {OFFERED}.\n"
 
 
 def test_unknown_iris_get_404(client: FlaskClient) -> None:
+    nobody = f"{LOCAL}id/person/nobody-at-all"
+    said = f"Nothing in the library is called <{nobody}>; {LOCAL}sparql can search it."
     page = client.get("/id/person/nobody-at-all", headers={"Accept": "text/html"})
-    assert page.status_code == 404
-    assert page.mimetype == "text/html"
+    assert (page.status_code, page.mimetype) == (404, "text/html")
     html = page.get_data(as_text=True)
-    assert f"{LOCAL}id/person/nobody-at-all" in html
+    assert "<h1>Unknown entity</h1>" in html
+    assert f"&lt;{nobody}&gt;" in html
+    assert '<nav class="site" aria-label="Site">' in html
     assert 'href="/resources"' in html and 'href="/sparql"' in html
     plain = client.get("/id/person/nobody-at-all", headers={"Accept": "text/turtle"})
-    assert plain.status_code == 404
-    assert plain.mimetype == "text/plain"
-    assert "Nothing in the library is called" in plain.get_data(as_text=True)
+    assert (plain.status_code, plain.mimetype) == (404, "text/plain")
+    assert plain.get_data(as_text=True) == said + "\n"
+    json_client = {"Accept": "application/ld+json, application/json;q=0.9"}
+    as_json = client.get("/id/person/nobody-at-all", headers=json_client)
+    assert (as_json.status_code, as_json.mimetype) == (404, "application/problem+json")
+    assert json.loads(as_json.data) == {
+        "type": f"{LOCAL}api/#error-unknown-entity",
+        "title": "Unknown entity",
+        "status": 404,
+        "detail": said,
+    }
     assert client.get("/id/no-such-kind/x.ttl").status_code == 404
     for odd in ("a%20b", "a%3Cb%3E", "%7Bx%7D", "x%22y", ".ttl"):  # not even an IRI
         response = client.get(f"/id/person/{odd}", headers={"Accept": "text/turtle"})
@@ -254,9 +270,7 @@ def test_the_sparql_endpoint_keeps_canonical_iris(client: FlaskClient) -> None:
 
 @pytest.fixture(scope="module")
 def public_app(built_settings: Settings) -> Iterator[Flask]:
-    settings = dataclasses.replace(
-        built_settings, rate_limit="", public_url="https://mirror.example.org/belong"
-    )
+    settings = dataclasses.replace(built_settings, public_url="https://mirror.example.org/belong")
     yield from make_app(settings)
 
 
@@ -277,8 +291,8 @@ def test_the_public_url_setting_rewrites_rdf_and_pages(public_app: Flask) -> Non
 
 
 def test_every_address_the_server_gives_is_the_public_one(public_app: Flask) -> None:
-    """robots.txt, the sitemap, the dataset description and OAI-PMH's baseURL name the public
-    address, never the one the request came to."""
+    """robots.txt, the sitemap, the dataset description, OAI-PMH's baseURL and the network's
+    pages name the public address, never the one the request came to."""
     client = public_app.test_client()
     public = "https://mirror.example.org/belong/"
     robots = client.get("/robots.txt").get_data(as_text=True)
@@ -290,6 +304,9 @@ def test_every_address_the_server_gives_is_the_public_one(public_app: Flask) -> 
     assert (URIRef(public + "id/dataset/belong-network-library"), None, None) in void
     identify = client.get("/oai?verb=Identify").get_data(as_text=True)
     assert f"<oai:baseURL>{public}oai</oai:baseURL>" in identify
+    ego = client.get("/api/network/ego?entity=organisation/belong").get_json()
+    pages = {node["id"]: node["page"] for node in ego["nodes"]}
+    assert pages[BASE + "id/organisation/belong"] == public + "id/organisation/belong"
     for text in (robots, sitemap, identify):
         assert "http://localhost" not in text
 
@@ -300,7 +317,7 @@ def test_a_missing_entity_is_404_even_to_a_conditional_request(client: FlaskClie
 
 
 def test_a_public_url_equal_to_the_base_serves_canonical_iris(built_settings: Settings) -> None:
-    settings = dataclasses.replace(built_settings, rate_limit="", public_url=BASE)
+    settings = dataclasses.replace(built_settings, public_url=BASE)
     for app in make_app(settings):
         graph = Graph().parse(
             data=app.test_client().get("/id/person/jo-broadwood.nt").get_data(as_text=True),
@@ -414,6 +431,34 @@ def test_entity_pages_show_properties_with_labels(client: FlaskClient) -> None:
     assert "University of Kent: Research partner of Beyond Us and Them" in backlinks
     assert "Centre for the Study of Group Processes" in backlinks
     assert 'id="organisation-profile-heading"' in kent  # the view sections stay
+
+
+def test_the_department_is_shown_by_its_name_today_with_its_dated_names(
+    client: FlaskClient,
+) -> None:
+    """The listing (2022) calls it DLUHC, "then MHCLG"; the identifiers table gives MHCLG today."""
+    today = "Ministry of Housing, Communities and Local Government"
+    html = client.get("/id/organisation/dluhc").get_data(as_text=True)
+    assert f"<title>{today} ·" in html
+    assert f"<h1>{today}</h1>" in html
+    facts = html[html.index('data-facts="properties"') :]
+    assert "Department for Levelling Up, Housing and Communities" in facts  # a dated name
+    dluhc = facts.index("Department for Levelling Up")
+    named = facts[facts.rindex("Dated name", 0, dluhc) : dluhc]
+    assert named.count("2022-07") == named.count("2022-08") == 1  # once each, however reached
+    graph = describe(client, "organisation/dluhc")
+    dluhc_node = ID["organisation/dluhc"]
+    assert graph.value(dluhc_node, SCHEMA.name) == Literal(today, lang="en")
+    assert graph.value(dluhc_node, RDFS.label) == Literal(today, lang="en")
+
+
+def test_a_description_holds_each_statement_once() -> None:
+    """A CONSTRUCT repeats a statement that two paths reach (a blank node shared by two)."""
+    entity, value = ox.NamedNode(LOCAL + "id/x"), ox.BlankNode("period")
+    statement = ox.Triple(entity, ox.NamedNode(DCTERMS.temporal), value)
+    description = Description(entity.value, [statement, statement])
+    assert description.triples == [statement]  # what the RDF documents are written from
+    assert description.values(DCTERMS.temporal) == [value]
 
 
 def test_kinds_without_views_get_the_generic_page(client: FlaskClient) -> None:

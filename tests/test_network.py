@@ -5,7 +5,6 @@ filters, GraphML and CSV exports, measures, and the explorer page without JavaSc
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from belong_graph.network import graph as network
 from belong_graph.network import words
 from belong_graph.settings import Settings
 from belong_graph.synthetic import generate
-from tests.conftest import make_app
+from tests.conftest import make_app, problem
 
 ID = "https://data.belongnetwork.co.uk/id/"
 BELONG = ID + "organisation/belong"
@@ -93,7 +92,7 @@ def test_edges_and_nodes_carry_labels_roles_and_pages(client: FlaskClient) -> No
     assert funding["note"] == "Research project funded by the Nuffield Foundation."
     belong = next(n for n in document["nodes"] if n["id"] == BELONG)
     assert belong["short"] == "Belong"
-    assert belong["page"] == "/id/organisation/belong"
+    assert belong["page"] == "http://localhost/id/organisation/belong"  # as linked data gives it
     assert set(belong["kinds"]) == {"Charity", "Network"}
 
 
@@ -118,11 +117,11 @@ def test_paths_from_kent_to_dluhc_are_explained_in_words(client: FlaskClient) ->
     assert path["nodes"] == [KENT, BEYOND, DLUHC]
     assert path["sentence"] == (
         "University of Kent was a research partner in Beyond Us and Them, whose findings were "
-        "shared with Department for Levelling Up, Housing and Communities."
+        "shared with Ministry of Housing, Communities and Local Government."
     )
     assert [step["sentence"] for step in path["steps"]] == [
         "University of Kent was a research partner in Beyond Us and Them.",
-        "Department for Levelling Up, Housing and Communities received the findings of "
+        "Ministry of Housing, Communities and Local Government received the findings of "
         "Beyond Us and Them.",
     ]
     assert node_ids(document) == {KENT, BEYOND, DLUHC}
@@ -170,32 +169,38 @@ def test_filters_by_role_type_period_and_theme(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "parameter"),
     [
-        ("type=planet", "'planet' is not a type"),
-        ("role=boss", "'boss' is not a role"),
-        ("start=20x", "is not a year"),
-        ("theme=theme/nothing", "is not a theme"),
-        ("limit=0", "is not a number from 1"),
-        ("limit=²", "is not a number from 1"),  # a digit to str.isdigit, not to int()
-        ("start=²⁰²²", "is not a year"),
-        ("undated=maybe", "use include or exclude"),
-        ("entity=organisation/belong", "no parameter 'entity' here"),
+        ("type=planet", "'planet' is not a type", "type"),
+        ("role=boss", "'boss' is not a role", "role"),
+        ("start=20x", "is not a year", "start"),
+        ("theme=theme/nothing", "is not a theme", "theme"),
+        ("limit=0", "is not a number from 1", "limit"),
+        ("limit=²", "is not a number from 1", "limit"),  # a digit to str.isdigit, not to int()
+        ("start=²⁰²²", "is not a year", "start"),
+        ("undated=maybe", "use include or exclude", "undated"),
+        ("entity=organisation/belong", "no parameter 'entity' here", "entity"),
     ],
 )
-def test_bad_filters_get_400_saying_why(client: FlaskClient, query: str, message: str) -> None:
-    answer = client.get("/api/network?" + query)
-    assert answer.status_code == 400
-    assert message in answer.get_data(as_text=True)
+def test_bad_filters_get_400_saying_why(
+    client: FlaskClient, query: str, message: str, parameter: str
+) -> None:
+    document = problem(client.get("/api/network?" + query), 400, "Network error")
+    assert message in document["detail"]
+    assert document["parameter"] == parameter
 
 
 def test_bad_entities_and_depths(client: FlaskClient) -> None:
-    unknown = client.get("/api/network/ego?entity=organisation/nobody")
-    assert unknown.status_code == 404
-    assert "nothing in the partnership network is called" in unknown.get_data(as_text=True)
-    assert client.get(f"/api/network/ego?entity={BELONG}&depth=4").status_code == 400
-    assert client.get("/api/network/ego").status_code == 400
-    assert client.get(f"/api/network/paths?from={BELONG}").status_code == 400
+    unknown = problem(
+        client.get("/api/network/ego?entity=organisation/nobody"), 404, "Unknown entity"
+    )
+    assert "nothing in the partnership network is called" in unknown["detail"]
+    assert unknown["parameter"] == "entity"
+    deep = client.get(f"/api/network/ego?entity={BELONG}&depth=4")
+    assert problem(deep, 400, "Network error")["parameter"] == "depth"
+    assert problem(client.get("/api/network/ego"), 400, "Network error")["parameter"] == "entity"
+    one_end = client.get(f"/api/network/paths?from={BELONG}")
+    assert problem(one_end, 400, "Network error")["parameter"] == "to"
 
 
 def test_graphml_parses_with_networkx(client: FlaskClient) -> None:
@@ -223,8 +228,10 @@ def test_csv_edge_list_has_gephi_columns(client: FlaskClient) -> None:
     assert all(r["Type"] == "Directed" for r in rows)
     assert by_accept(client, "text/csv").startswith(b"Source,Target")
     assert b"<graphml" in by_accept(client, "application/graphml+xml")
-    assert client.get("/api/network", headers={"Accept": "image/png"}).status_code == 406
-    assert client.get("/api/network?format=xls").status_code == 400
+    refused = client.get("/api/network", headers={"Accept": "image/png"})
+    assert "application/graphml+xml" in problem(refused, 406, "Not acceptable")["detail"]
+    unknown = problem(client.get("/api/network?format=xls"), 400, "Parameter error")
+    assert unknown["parameter"] == "format"
 
 
 def by_accept(client: FlaskClient, media_type: str) -> bytes:
@@ -264,8 +271,9 @@ def test_measures_put_belong_at_the_centre(client: FlaskClient) -> None:
 def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
     html = client.get("/explore").get_data(as_text=True)
     row = (
-        '<td><a href="/id/organisation/nuffield-foundation">Nuffield Foundation</a></td>'
-        '<td>Funder</td><td><a href="/id/project/beyond-us-and-them">Beyond Us and Them</a></td>'
+        '<td><a href="http://localhost/id/organisation/nuffield-foundation">Nuffield Foundation</a>'
+        '</td><td>Funder</td><td><a href="http://localhost/id/project/beyond-us-and-them">'
+        "Beyond Us and Them</a></td>"
     )
     assert row in html
     assert '<label for="from">From</label>' in html
@@ -277,7 +285,7 @@ def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
     focused = client.get("/explore?focus=Nuffield+Foundation").get_data(as_text=True)
     assert "Nuffield Foundation and everything within 1 step" in focused
     assert (
-        '<a href="/id/organisation/dluhc">'
+        '<a href="http://localhost/id/organisation/dluhc">'
         not in focused.split('id="table-heading"')[1].split("</table>")[0]
     )
     unknown = client.get("/explore?focus=Nobody+at+all")
@@ -335,7 +343,7 @@ def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         {"data_paths": (Path(data),), "store_dir": folder / "store", "validator": "turbo"}
     )
     build_store(settings)
-    yield from make_app(dataclasses.replace(settings, rate_limit=""))
+    yield from make_app(settings)
 
 
 @pytest.mark.integration

@@ -88,7 +88,7 @@ def assert_valid(body: bytes) -> etree._Element:
 
 @pytest.fixture(scope="module")
 def server(built_settings: Settings) -> Iterator[LiveServer]:
-    server = LiveServer(built_settings.store_dir, rate_limit="", oai_page_size=str(PAGE_SIZE))
+    server = LiveServer(built_settings.store_dir, oai_page_size=str(PAGE_SIZE))
     yield server
     server.stop()
 
@@ -221,6 +221,8 @@ def test_identify_describes_the_repository_and_its_identifiers(server: LiveServe
     assert identify.findtext("oai:repositoryName", namespaces=NS) == "The Belong Network Library"
     assert identify.findtext("oai:granularity", namespaces=NS) == "YYYY-MM-DD"
     assert identify.findtext("oai:deletedRecord", namespaces=NS) == "persistent"
+    # no source gives a mailbox: the default is a placeholder at a reserved domain (RFC 2606)
+    assert identify.findtext("oai:adminEmail", namespaces=NS) == "data@example.org"
     scheme = identify.find("oai:description/*", NS)
     assert scheme.tag == "{http://www.openarchives.org/OAI/2.0/oai-identifier}oai-identifier"
     texts = [e.text for e in scheme]
@@ -407,9 +409,7 @@ def test_other_served_data_is_harvested_whole_with_no_deletions(tmp_path: Path) 
         [sys.executable, "-m", "belong_graph", "generate", "--resources", "25", "-o", str(library)],
         check=True,
     )
-    server = LiveServer(
-        tmp_path / "store", "--data", str(library), rate_limit="", oai_page_size="10"
-    )
+    server = LiveServer(tmp_path / "store", "--data", str(library), oai_page_size="10")
     try:
         client = Sickle(server.url + "/oai", iterator=OAIResponseIterator)
         pages = list(client.ListIdentifiers(metadataPrefix="oai_dc"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from belong_graph.namespaces import BEL
 from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source, ontology_terms
@@ -49,3 +49,18 @@ def test_every_term_is_labelled_defined_and_aligned(ontology: Graph, name: str) 
 def test_ontology_header(ontology: Graph) -> None:
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
     assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
+
+
+def test_the_ontology_names_this_project_not_belong_as_its_creator(ontology: Graph) -> None:
+    belong = URIRef("https://data.belongnetwork.co.uk/id/organisation/belong")
+    assert belong not in set(ontology.all_nodes())
+    (creator,) = ontology.objects(ONTOLOGY_IRI, DCTERMS.creator)
+    assert ontology.value(creator, FOAF.name) == Literal("belong-graph")
+
+
+def test_the_ontology_says_what_it_quotes_remains_belongs(ontology: Graph) -> None:
+    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) is not None
+    rights = str(ontology.value(ONTOLOGY_IRI, DCTERMS.rights))
+    assert "quoted from the pages of" in rights
+    assert "Belong - The Cohesion and Integration Network" in rights
+    assert "remain theirs" in rights

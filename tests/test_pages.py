@@ -4,6 +4,9 @@ Expected answers come from the seed documents."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import pytest
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
@@ -79,3 +82,68 @@ def test_pages_work_without_javascript(client: FlaskClient) -> None:
     assert '<th scope="row">Social cohesion</th><td>3</td>' in html
     assert client.get("/id/organisation/no-such-organisation").status_code == 404
     assert client.get("/id/theme/belonging-and-social-connection").status_code == 200
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "title", "detail"),
+    [
+        (
+            "GET",
+            "/reports/2022",
+            404,
+            "Not Found",
+            "There is nothing at /reports/2022 on this server.",
+        ),
+        (
+            "GET",
+            "/id/person/nobody-at-all",
+            404,
+            "Unknown entity",
+            "Nothing in the library is called &lt;http://localhost/id/person/nobody-at-all&gt;",
+        ),
+        (
+            "GET",
+            f"/sparql?format=csv&query={quote(CONSTRUCT)}",  # a graph cannot be CSV
+            406,
+            "Not acceptable",
+            "None of the accepted formats can carry a graph; offered: text/turtle",
+        ),
+        (
+            "GET",
+            "/resources?page=0",
+            400,
+            "Parameter error",
+            "Parameter &#39;page&#39;: &#39;0&#39; is not a page number",
+        ),
+        ("DELETE", "/resources", 405, "Method Not Allowed", "/resources does not answer DELETE"),
+    ],
+)
+def test_errors_are_pages_of_the_site_for_browsers(
+    client: FlaskClient, method: str, url: str, status: int, title: str, detail: str
+) -> None:
+    response = client.open(url, method=method, headers=BROWSER)
+    assert (response.status_code, response.mimetype) == (status, "text/html")
+    assert "Accept" in response.vary
+    html = response.get_data(as_text=True)
+    assert f"<title>{title} · Belong Network Library</title>" in html
+    assert f"<h1>{title}</h1>" in html
+    assert detail in html
+    assert '<nav class="site" aria-label="Site">' in html
+    for way_on in ('href="/"', 'href="/resources"', 'action="/resources"', 'href="/sparql"'):
+        assert way_on in html
+
+
+def test_a_browser_on_a_wrong_url_finds_its_way_on(page: Page, live_server: LiveServer) -> None:
+    response = page.goto(live_server.url + "/reports/social-cohesion")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Not Found")
+    expect(page.locator("main")).to_contain_text("There is nothing at /reports/social-cohesion")
+    expect(page.locator("nav.site")).to_contain_text("Resources")
+    page.get_by_label("Search the resources").fill("discrimination")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/resources\?keyword=discrimination$"))
+    expect(page.locator("ol.results")).to_contain_text("Discrimination, Prejudice and Cohesion")

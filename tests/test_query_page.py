@@ -83,8 +83,6 @@ def test_download_links_carry_the_query(page: Page, live_server: LiveServer) -> 
 
 @pytest.fixture(scope="module")
 def capped_server(built_settings) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
-    server = LiveServer(
-        built_settings.store_dir, result_limit="5", query_timeout="2", rate_limit=""
-    )
+    server = LiveServer(built_settings.store_dir, result_limit="5", query_timeout="2")
     yield server
     server.stop()

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, PROLOGUE
+from belong_graph.sparql.bind import bind
 
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 
-DESCRIBE = """PREFIX bel:     <https://data.belongnetwork.co.uk/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov:    <http://www.w3.org/ns/prov#>
-PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
+DESCRIBE = (
+    PROLOGUE
+    + """
 
 CONSTRUCT {
   ?entity ?p ?o . ?o rdfs:label ?oLabel .
@@ -32,38 +32,42 @@ CONSTRUCT {
   ?property rdfs:label ?propertyLabel .
 }
 WHERE {
-  VALUES ?entity { ENTITY }
+  # @values
   {
+    # @values
     ?entity ?p ?o .
     OPTIONAL { ?o rdfs:label ?oLabel }
   } UNION {
     {
+      # @values
       ?entity ?p1 ?node . FILTER (isBlank(?node))
     } UNION {
+      # @values
       ?entity ?p1 ?b1 . ?b1 ?p2 ?node . FILTER (isBlank(?b1) && isBlank(?node))
     } UNION {
+      # @values
       ?entity ?p1 ?b1 . ?b1 ?p2 ?b2 . ?b2 ?p3 ?node .
       FILTER (isBlank(?b1) && isBlank(?b2) && isBlank(?node))
     } UNION {
+      # @values
       VALUES ?qualified { bel:Authorship bel:Participation }
-      { ?entity ?p1 ?node } UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (LEFT_OUT)) }
+      { ?entity ?p1 ?node }
+      UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (prov:wasDerivedFrom, dcterms:isPartOf)) }
       ?node a ?qualified .
     }
     ?node ?np ?no .
     OPTIONAL { ?no rdfs:label ?noLabel }
   } UNION {
+    # @values
     ?s ?ip ?entity .
-    FILTER (?ip NOT IN (LEFT_OUT))
+    FILTER (?ip NOT IN (prov:wasDerivedFrom, dcterms:isPartOf))
     OPTIONAL { ?s rdfs:label ?sLabel }
   } UNION {
+    # @values
     { ?entity ?property ?any } UNION { ?any ?property ?entity }
     ?property rdfs:label ?propertyLabel .
   }
 }"""
-
-
-LEFT_OUT = (
-    "prov:wasDerivedFrom, dcterms:isPartOf"  # links into an entity that nearly all records have
 )
 
 
@@ -78,7 +82,7 @@ def is_iri(value: str) -> bool:
 
 def describe_query(iri: str) -> str:
     """The CONSTRUCT that describes ``iri``; the IRI is bound as a term, never spliced as text."""
-    return DESCRIBE.replace("LEFT_OUT", LEFT_OUT).replace("ENTITY", str(ox.NamedNode(iri)), 1)
+    return bind(DESCRIBE, {"entity": ox.NamedNode(iri)})
 
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -98,6 +102,7 @@ class Description:
     def __post_init__(self) -> None:
         out: dict[Subject, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
         into: dict[Term, dict[ox.NamedNode, list[Subject]]] = defaultdict(lambda: defaultdict(list))
+        self.triples = list(dict.fromkeys(self.triples))  # a CONSTRUCT repeats what two paths reach
         for triple in self.triples:
             subject, value = triple.subject, triple.object
             if isinstance(subject, ox.Triple) or isinstance(value, ox.Triple):

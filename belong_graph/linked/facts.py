@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from belong_graph.linked.describe import RDF_TYPE, RDFS_LABEL, Description, Subject, Term
-from belong_graph.linked.jsonld import compact_iri
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, compact_iri
 
 PROV = PREFIXES["prov"]
 SCHEMA = PREFIXES["schema"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, compact_iri
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -23,15 +23,6 @@ def context() -> dict[str, Any]:
 
 def context_document() -> bytes:
     return json.dumps({"@context": context()}, indent=1).encode()
-
-
-def compact_iri(iri: str) -> str:
-    """``schema:name`` for ``http://schema.org/name``; the IRI itself outside the prefixes."""
-    for prefix, namespace in PREFIXES.items():
-        rest = iri[len(namespace) :]
-        if iri.startswith(namespace) and rest and ":" not in rest and "/" not in rest:
-            return f"{prefix}:{rest}"
-    return iri
 
 
 def document(triples: Iterable[ox.Triple], first: str, context_url: str) -> bytes:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from belong_graph.addresses import Addresses
 from belong_graph.linked.describe import Description, Term
 from belong_graph.linked.facts import credits
-from belong_graph.linked.rewrite import Addresses
 from belong_graph.namespaces import PREFIXES
 
 DCTERMS = PREFIXES["dcterms"]

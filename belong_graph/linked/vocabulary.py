@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from belong_graph.linked.describe import Description
-from belong_graph.linked.jsonld import compact_iri
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, compact_iri
 from belong_graph.ontology import ONTOLOGY_NAMESPACE
+from belong_graph.sparql.bind import bind
 
 OWL = PREFIXES["owl"]
 RDFS = PREFIXES["rdfs"]
@@ -30,12 +30,15 @@ ALIGNMENTS = (
 )
 
 ONTOLOGY_TRIPLES = """CONSTRUCT { ?s ?p ?o }
-WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), GRAPHS)) }"""
+WHERE {
+  # @values
+  GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), ?graphs))
+}"""
 
 
 def ontology_query(graph_prefix: str) -> str:
     """Every triple of the named graphs the ontology files were loaded into."""
-    return ONTOLOGY_TRIPLES.replace("GRAPHS", str(ox.Literal(graph_prefix)))
+    return bind(ONTOLOGY_TRIPLES, {"graphs": ox.Literal(graph_prefix)})
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Vocabulary:
     description: str
     version: str
     license: str
+    rights: str
     terms: tuple[TermDoc, ...]
 
 
@@ -87,6 +91,7 @@ def vocabulary(triples: list[ox.Triple]) -> Vocabulary:
         description=_first(graph, graph.node, DCTERMS + "description"),
         version=_first(graph, graph.node, OWL + "versionInfo"),
         license=_first(graph, graph.node, DCTERMS + "license"),
+        rights=_first(graph, graph.node, DCTERMS + "rights"),
         terms=tuple(sorted(terms, key=lambda t: (t.kind != "Class", t.name.lower()))),
     )
 

@@ -183,7 +183,9 @@ def top(graph: Network, limit: int, degree: Mapping[str, int], keep: str | None 
 def ego(graph: Network, node: str, depth: int) -> Network:
     """``node`` and everything within ``depth`` steps of it, whichever way the edges run."""
     if not 1 <= depth <= MAX_DEPTH:
-        raise NetworkError(f"Parameter 'depth': {depth} is not a depth from 1 to {MAX_DEPTH}.")
+        raise NetworkError(
+            f"Parameter 'depth': {depth} is not a depth from 1 to {MAX_DEPTH}.", parameter="depth"
+        )
     if node not in graph:
         return graph.subgraph([]).copy()
     near: Network = nx.ego_graph(graph, node, radius=depth, undirected=True)
@@ -203,7 +205,8 @@ def resolve(graph: Network, value: str, base_iri: str, name: str) -> str:
             return str(node)
     raise UnknownEntity(
         f"Parameter '{name}': nothing in the partnership network is called {value!r}; give an "
-        "IRI, the rest of it after id/ (such as organisation/belong) or a name."
+        "IRI, the rest of it after id/ (such as organisation/belong) or a name.",
+        parameter=name,
     )
 
 

@@ -14,35 +14,44 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 
-from belong_graph.formats import Format
-from belong_graph.linked.rewrite import Addresses
+from belong_graph.addresses import Addresses
 from belong_graph.linksets import void_linksets
 from belong_graph.load import new_graph
-from belong_graph.namespaces import DCAT, DCTERMS, FOAF
+from belong_graph.namespaces import (
+    DCAT,
+    DCTERMS,
+    EU_LANGUAGES,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SD,
+    SPDX,
+    VCARD,
+    VOID,
+    XSD,
+)
 from belong_graph.publish.dumps import GZIP, Dump
 from belong_graph.publish.publication import Publication, dataset_iri, uri_space
-from belong_graph.sparql.description import FORMAT_IRIS, SD, VOID
+from belong_graph.settings import Settings
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-IANA = "http://www.iana.org/assignments/media-types/"
-FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-_FILE_TYPES = {
-    "nquads": FILE_TYPE.RDF_N_QUADS,
-    "trig": FILE_TYPE.RDF_TRIG,
-    "turtle": FILE_TYPE.RDF_TURTLE,
-    "ntriples": FILE_TYPE.RDF_N_TRIPLES,
-    "jsonld": FILE_TYPE.JSON_LD,
-}
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
 @dataclass(frozen=True)
 class Metadata:
-    """What no build computes: the dataset's title, description, licence and publisher."""
+    """What no build computes: what the operator sets (publisher, contact, licence) and what the
+    graph is (title, description, rights in what it quotes, the documents it is derived from)."""
 
+    publisher_name: str
+    publisher_url: str  # "" for none
+    contact_email: str
+    licence: str
+    licence_name: str
     title: str = "The Belong Network Library knowledge graph"
     description: str = (
         "The Belong Network Library (reports, toolkits, guides, evaluations and webinars on "
@@ -50,12 +59,19 @@ class Metadata:
         "funders, as a validated linked-data knowledge graph: the curated data, its ontology, "
         "its concept schemes (themes, resource types, roles) and the triples derived from them."
     )
-    licence: str = "https://creativecommons.org/licenses/by/4.0/"
-    licence_name: str = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
-    publisher: str = "organisation/belong"  # under the URI space
-    publisher_name: str = "Belong - The Cohesion and Integration Network"  # its schema:name
-    publisher_homepage: str = "https://www.belongnetwork.co.uk/"
+    rights: str = (
+        "The licence covers this graph's own work: its structure, identifiers, classifications, "
+        "links and derived statements. The titles, descriptions and credits of the resources, and "
+        "the descriptions of projects and organisations, are quoted from the pages of Belong - "
+        "The Cohesion and Integration Network (Research and Resources, and The Belong Network "
+        "Library) and remain theirs."
+    )
     subject: str = "collection/belong-network-library"  # the library the graph describes
+    sources: tuple[str, ...] = (  # under the URI space: the documents the graph is curated from
+        "source/research-and-resources",
+        "source/belong-network-library",
+        "source/identifiers",
+    )
     language: str = "en"
     keywords: tuple[str, ...] = field(
         default=(
@@ -70,6 +86,16 @@ class Metadata:
         )
     )
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Metadata:
+        return cls(
+            publisher_name=settings.publisher_name,
+            publisher_url=settings.publisher_url,
+            contact_email=settings.contact,
+            licence=settings.licence,
+            licence_name=settings.licence_name,
+        )
+
 
 @dataclass(frozen=True)
 class DatasetContext:
@@ -78,23 +104,31 @@ class DatasetContext:
     publication: Publication
     base_iri: str
     server: str  # the address the server answers at, ending with "/"
-    metadata: Metadata = field(default_factory=Metadata)
+    metadata: Metadata
 
     @property
     def dataset(self) -> URIRef:
         return URIRef(dataset_iri(self.base_iri))
 
+    def part(self, name: str) -> URIRef:
+        """A node of the description minted under the dataset's IRI (``#publisher``...)."""
+        return URIRef(f"{self.dataset}#{name}")
+
     def entity(self, path: str) -> URIRef:
         """An entity of the graph, by its path under the URI space."""
         return URIRef(uri_space(self.base_iri) + path)
 
+    @property
+    def addresses(self) -> Addresses:
+        return Addresses(self.base_iri, self.server)
+
     def url(self, path: str) -> str:
         """Where the server serves ``path``."""
-        return self.server + path
+        return self.addresses.url(path)
 
     def served(self, iri: str) -> str:
         """Where this server shows an entity of the graph (other IRIs are left as they are)."""
-        return Addresses(self.base_iri, self.server).to_public(iri)
+        return self.addresses.to_public(iri)
 
     def dump_url(self, dump: Dump) -> str:
         return self.url("dumps/" + dump.file_name)
@@ -104,19 +138,13 @@ Part = Callable[[Graph, DatasetContext], None]
 
 
 def describe_dataset(graph: Graph, context: DatasetContext) -> None:
-    """Title, description, licence, publisher, dates, URI space, vocabularies and examples."""
+    """Title, description, dates, URI space, vocabularies and examples."""
     meta, dataset, version = context.metadata, context.dataset, context.publication.version
     statistics = context.publication.statistics
-    publisher = context.entity(meta.publisher)
     for kind in (VOID.Dataset, DCAT.Dataset):
         graph.add((dataset, RDF.type, kind))
     graph.add((dataset, DCTERMS.title, Literal(meta.title, lang=meta.language)))
     graph.add((dataset, DCTERMS.description, Literal(meta.description, lang=meta.language)))
-    graph.add((dataset, DCTERMS.license, URIRef(meta.licence)))
-    graph.add((URIRef(meta.licence), DCTERMS.title, Literal(meta.licence_name, lang="en")))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCTERMS.creator, publisher))
-    graph.add((publisher, FOAF.homepage, URIRef(meta.publisher_homepage)))
     graph.add((dataset, DCTERMS.modified, Literal(version.built, datatype=XSD.dateTime)))
     graph.add((dataset, DCAT.version, Literal(version.digest)))
     graph.add((dataset, DCTERMS.subject, context.entity(meta.subject)))
@@ -131,6 +159,31 @@ def describe_dataset(graph: Graph, context: DatasetContext) -> None:
         graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     for example in statistics.examples:
         graph.add((dataset, VOID.exampleResource, URIRef(example)))
+
+
+def describe_origin(graph: Graph, context: DatasetContext) -> None:
+    """Who publishes the dataset and how to reach them, its licence and rights, and the
+    documents it is derived from (whose publisher the graph itself names)."""
+    meta, dataset = context.metadata, context.dataset
+    publisher, contact, rights = (context.part(name) for name in ("publisher", "contact", "rights"))
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCTERMS.creator, publisher))
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal(meta.publisher_name)))
+    if meta.publisher_url:
+        graph.add((publisher, FOAF.homepage, URIRef(meta.publisher_url)))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((contact, RDF.type, VCARD.Kind))
+    graph.add((contact, VCARD.fn, Literal(meta.publisher_name)))
+    graph.add((contact, VCARD.hasEmail, URIRef("mailto:" + meta.contact_email)))
+    graph.add((dataset, DCTERMS.license, URIRef(meta.licence)))
+    graph.add((URIRef(meta.licence), DCTERMS.title, Literal(meta.licence_name, lang="en")))
+    graph.add((dataset, DCTERMS.rights, rights))
+    graph.add((rights, RDF.type, DCTERMS.RightsStatement))
+    graph.add((rights, RDFS.label, Literal(meta.rights, lang="en")))
+    for source in meta.sources:
+        graph.add((dataset, DCTERMS.source, context.entity(source)))
+        graph.add((dataset, PROV.wasDerivedFrom, context.entity(source)))
 
 
 def describe_statistics(graph: Graph, context: DatasetContext) -> None:
@@ -166,20 +219,23 @@ def describe_dumps(graph: Graph, context: DatasetContext) -> None:
         fmt, url = dump.format, URIRef(context.dump_url(dump))
         distribution = URIRef(f"{dataset}#dump-{fmt.extension}")
         graph.add((dataset, VOID.dataDump, url))
-        graph.add((dataset, VOID.feature, FORMAT_IRIS[fmt.name]))
+        if fmt.iri:
+            graph.add((dataset, VOID.feature, URIRef(fmt.iri)))
         graph.add((dataset, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
-        title = f"The whole graph as {format_title(fmt)}, gzipped"
+        title = f"The whole graph as {fmt.title}, gzipped"
         graph.add((distribution, DCTERMS.title, Literal(title, lang="en")))
         graph.add((distribution, DCAT.downloadURL, url))
         graph.add((distribution, DCAT.accessURL, url))
-        graph.add((distribution, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
-        graph.add((distribution, DCAT.compressFormat, URIRef(IANA + GZIP)))
-        graph.add((distribution, DCTERMS["format"], _FILE_TYPES[fmt.name]))
+        graph.add((distribution, DCAT.mediaType, URIRef(fmt.media_type_iri)))
+        graph.add((distribution, DCAT.compressFormat, IANA_MEDIA_TYPES[GZIP]))
+        if fmt.file_type:
+            graph.add((distribution, DCTERMS["format"], URIRef(fmt.file_type)))
         graph.add(
             (distribution, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger))
         )
         graph.add((distribution, DCTERMS.license, URIRef(meta.licence)))
+        graph.add((distribution, DCTERMS.rights, context.part("rights")))
         graph.add((distribution, DCTERMS.issued, built))
         graph.add((distribution, DCTERMS.modified, built))
         checksum = BNode()
@@ -213,18 +269,19 @@ def describe_linksets(graph: Graph, context: DatasetContext) -> None:
 
 PARTS: tuple[Part, ...] = (
     describe_dataset,
+    describe_origin,
     describe_statistics,
     describe_dumps,
     describe_service,
     describe_linksets,
 )
-LANGUAGES = {"en": "http://publications.europa.eu/resource/authority/language/ENG"}
+LANGUAGES = {"en": EU_LANGUAGES.ENG}
 
 
 def dataset_description(context: DatasetContext, parts: tuple[Part, ...] = PARTS) -> Graph:
     """The VoID and DCAT description of the dataset, from ``parts``."""
     graph = new_graph()
-    for prefix, namespace in (("void", VOID), ("sd", SD), ("spdx", SPDX)):
+    for prefix, namespace in (("void", VOID), ("sd", SD), ("spdx", SPDX), ("vcard", VCARD)):
         graph.bind(prefix, namespace)
     for part in parts:
         part(graph, context)
@@ -236,12 +293,13 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
     meta, version = context.metadata, context.publication.version
     publisher = {
         "@type": "Organization",
-        "@id": str(context.entity(meta.publisher)),
+        "@id": str(context.part("publisher")),
         "name": meta.publisher_name,
-        "url": meta.publisher_homepage,
+        **({"url": meta.publisher_url} if meta.publisher_url else {}),
+        "contactPoint": {"@type": "ContactPoint", "email": meta.contact_email},
     }
     return {
-        "@context": {"@vocab": "http://schema.org/"},
+        "@context": {"@vocab": str(SCHEMA)},
         "@type": "Dataset",
         "@id": str(context.dataset),
         "name": meta.title,
@@ -251,6 +309,8 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
         "version": version.digest,
         "dateModified": version.built,
         "license": meta.licence,
+        "copyrightNotice": meta.rights,
+        "isBasedOn": [{"@id": str(context.entity(source))} for source in meta.sources],
         "isAccessibleForFree": True,
         "inLanguage": meta.language,
         "keywords": list(meta.keywords),
@@ -259,7 +319,7 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
         "distribution": [
             {
                 "@type": "DataDownload",
-                "name": f"The whole graph as {format_title(d.format)}, gzipped",
+                "name": f"The whole graph as {d.format.title}, gzipped",
                 "contentUrl": context.dump_url(d),
                 "encodingFormat": d.format.media_type,
                 "contentSize": f"{d.byte_size} B",
@@ -268,20 +328,6 @@ def schema_org_dataset(context: DatasetContext) -> dict[str, Any]:
             for d in context.publication.dumps
         ],
     }
-
-
-def format_title(fmt: Format) -> str:
-    return _TITLES.get(fmt.name, fmt.name)
-
-
-_TITLES = {
-    "nquads": "N-Quads",
-    "trig": "TriG",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF/XML",
-}
 
 
 def _partition(graph: Graph, dataset: URIRef, link: URIRef, prop: URIRef, iri: str) -> BNode:

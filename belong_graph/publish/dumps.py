@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from belong_graph.errors import StoreMissing
-from belong_graph.formats import Format, rdf_format
+from belong_graph.formats import DUMP_FORMATS, Format, rdf_format
 from belong_graph.store import DATASET_FILE, OxigraphStore
 
 DUMPS_DIR = "dumps"
 MANIFEST = "dumps.json"
 STEM = "belong-graph"
-DUMP_FORMATS = ("nquads", "trig", "jsonld", "turtle", "ntriples")  # the last two wait for a count
 GZIP = "application/gzip"
 _CHUNK = 1 << 22
 _LEVEL = 3  # as small as level 9 within a third, four times faster on the large library
@@ -64,7 +63,8 @@ def write_dumps(store: OxigraphStore, directory: Path, executor: Executor) -> tu
             return lambda: _write(folder, fmt, lambda out: _copy(saved, out))
         return lambda: _write(folder, fmt, lambda out: out.write(store.dump(fmt)))
 
-    futures = [executor.submit(job(rdf_format(name))) for name in DUMP_FORMATS]
+    first = sorted(DUMP_FORMATS, key=lambda f: not f.datasets)  # the graph formats wait for a count
+    futures = [executor.submit(job(fmt)) for fmt in first]
     dumps = tuple(future.result() for future in futures)
     (folder / MANIFEST).write_text(json.dumps([asdict(d) for d in dumps], indent=2) + "\n")
     return dumps

@@ -27,8 +27,8 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from belong_graph.errors import OaiError
-from belong_graph.namespaces import PREFIXES
-from belong_graph.publish.oai_records import DC, FORMATS, OAI_DC, RDF, XSI, Item, Library
+from belong_graph.namespaces import DC, PREFIXES
+from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Item, Library
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -40,9 +40,8 @@ CONVENTIONAL = {
     **PREFIXES,
     "oai": OAI,  # ElementTree writes no default namespace where attributes have none
     "oai_dc": OAI_DC,
-    "dc": DC,
+    "dc": str(DC),
     "xsi": XSI,
-    "rdf": RDF,
     "oai-identifier": OAI_IDENTIFIER,
 }
 for _prefix, _namespace in CONVENTIONAL.items():

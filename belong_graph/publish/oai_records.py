@@ -4,7 +4,8 @@ their datestamps and sets, the set hierarchy, and each record's metadata as Dubl
 (``oai_dc``) or as RDF/XML (``rdf``).
 
 Queries go through a :data:`Sparql` function (the web app passes one that runs them in the
-query pool); IRIs are written into them as Oxigraph terms, never from request strings.
+query pool); IRIs are bound into them as Oxigraph terms (:mod:`belong_graph.sparql.bind`), never
+from request strings.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import DC, PREFIXES, PROLOGUE, RDF
+from belong_graph.sparql.bind import bind
+from belong_graph.sparql.results import Results
 
-Sparql = Callable[[str], dict[str, Any]]  # a SELECT query -> its SPARQL JSON results
+Sparql = Callable[[str], Results]  # a SELECT query -> its rows
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-DC = "http://purl.org/dc/elements/1.1/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SET_ROOTS = {"type": "resource-types", "theme": "themes"}  # setSpec root -> concept scheme
 
@@ -37,7 +37,7 @@ class MetadataFormat:
 
 FORMATS = (
     MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
-    MetadataFormat("rdf", "http://www.openarchives.org/OAI/2.0/rdf.xsd", RDF),
+    MetadataFormat("rdf", "http://www.openarchives.org/OAI/2.0/rdf.xsd", str(RDF)),
 )
 
 
@@ -57,10 +57,9 @@ class OaiSet:
     name: str
 
 
-PROLOGUE = "\n".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items())
-
 ITEMS = """
 SELECT ?item ?modified ?set ?deleted WHERE {
+  # @values
   {
     ?item dcterms:isPartOf ?library .
     OPTIONAL { ?item dcterms:modified ?modified }
@@ -81,14 +80,20 @@ SELECT ?item ?modified ?set ?deleted WHERE {
 
 SETS = """
 SELECT ?root ?scheme ?schemeLabel ?notation ?label WHERE {
+  # @values
   ?scheme skos:prefLabel ?schemeLabel .
   OPTIONAL { ?concept skos:inScheme ?scheme ; skos:notation ?notation ; skos:prefLabel ?label }
 }"""
 
-COLLECTION = "SELECT ?title WHERE { ?library dcterms:title ?title }"
+COLLECTION = """
+SELECT ?title WHERE {
+  # @values
+  ?library dcterms:title ?title
+}"""
 
 DUBLIN_CORE = """
 SELECT ?record ?field ?value ?position WHERE {
+  # @values
   { ?record dcterms:title ?value . BIND ("title" AS ?field) }
   UNION {
     ?record prov:qualifiedAttribution ?credit .
@@ -124,6 +129,7 @@ SELECT ?record ?field ?value ?position WHERE {
 
 DESCRIPTION = """
 SELECT DISTINCT ?record ?s ?p ?o WHERE {
+  # @values
   { ?record ?p ?o . BIND (?record AS ?s) }
   UNION { ?record prov:qualifiedAttribution ?s . ?s ?p ?o }
   UNION { ?record ?link ?s . FILTER (isBLANK(?s)) ?s ?p ?o }
@@ -161,25 +167,19 @@ class Library:
     def _id(self, path: str) -> ox.NamedNode:
         return ox.NamedNode(self._base_iri + "id/" + path)
 
-    def _rows(self, query: str, **values: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
-        """Rows of ``query`` with ``values`` bound by a VALUES block of terms."""
-        names = " ".join(f"?{name}" for name in values)
-        terms = " ".join(str(term) for term in values.values())
-        bound = f"VALUES ({names}) {{ ({terms}) }}" if values else ""
-        text = PROLOGUE + query.replace("WHERE {", "WHERE { " + bound, 1)
-        rows: list[dict[str, Any]] = self._sparql(text)["results"]["bindings"]
-        return rows
+    def _rows(
+        self, query: str, **values: ox.NamedNode | ox.Literal | list[ox.NamedNode]
+    ) -> Results:
+        """Rows of ``query`` with ``values`` bound (a list: any of them)."""
+        return self._sparql(PROLOGUE + bind(query, values))
 
-    def _each(self, query: str, records: Sequence[str]) -> list[dict[str, Any]]:
+    def _each(self, query: str, records: Sequence[str]) -> Results:
         """Rows of ``query`` for every IRI in ``records`` (bound to ``?record``)."""
-        terms = " ".join(str(ox.NamedNode(iri)) for iri in records)
-        text = PROLOGUE + query.replace("WHERE {", f"WHERE {{ VALUES ?record {{ {terms} }}", 1)
-        rows: list[dict[str, Any]] = self._sparql(text)["results"]["bindings"]
-        return rows
+        return self._rows(query, record=[ox.NamedNode(iri) for iri in records])
 
     def name(self) -> str:
-        rows = self._rows(COLLECTION, library=self._id("collection/belong-network-library"))
-        return str(rows[0]["title"]["value"]) if rows else "Belong Network Library"
+        titles = self._rows(COLLECTION, library=self._id("collection/belong-network-library"))
+        return titles.rows[0]["title"].value if titles else "Belong Network Library"
 
     def items(self) -> list[Item]:
         """Every item, sorted by IRI, each with its datestamp and the sets it belongs to."""
@@ -194,10 +194,11 @@ class Library:
         sets: dict[str, set[str]] = defaultdict(set)
         deleted: set[str] = set()
         for row in rows:
-            iri = row["item"]["value"]
-            dates[iri] = row.get("modified", {}).get("value", dates.get(iri, ""))
+            iri = row["item"].value
+            modified = row.get("modified")
+            dates[iri] = modified.value if modified is not None else dates.get(iri, "")
             if "set" in row:
-                sets[iri].add(row["set"]["value"])
+                sets[iri].add(row["set"].value)
             if "deleted" in row:
                 deleted.add(iri)
         return [
@@ -209,9 +210,9 @@ class Library:
         found: dict[str, str] = {}
         for root, scheme in SET_ROOTS.items():
             for row in self._rows(SETS, scheme=self._id("scheme/" + scheme)):
-                found[root] = row["schemeLabel"]["value"]
+                found[root] = row["schemeLabel"].value
                 if "notation" in row:
-                    found[f"{root}:{row['notation']['value']}"] = row["label"]["value"]
+                    found[f"{root}:{row['notation'].value}"] = row["label"].value
         return [OaiSet(spec, name) for spec, name in sorted(found.items())]
 
     def dublin_core(self, records: Sequence[str]) -> dict[str, ET.Element]:
@@ -220,9 +221,9 @@ class Library:
             lambda: defaultdict(list)
         )
         for row in self._each(DUBLIN_CORE, records):
-            position = float(row["position"]["value"]) if "position" in row else 0.0
-            entry = (position, row["value"]["value"])
-            field = values[row["record"]["value"]][row["field"]["value"]]
+            position = float(row["position"].value) if "position" in row else 0.0
+            entry = (position, row["value"].value)
+            field = values[row["record"].value][row["field"].value]
             if entry not in field:
                 field.append(entry)
         elements = {}
@@ -241,10 +242,10 @@ class Library:
         """An ``rdf:RDF`` element for each record: its description as Oxigraph writes RDF/XML."""
         triples: dict[str, list[ox.Triple]] = defaultdict(list)
         for row in self._each(DESCRIPTION, records):
-            subject, predicate, value = (_term(row[name]) for name in ("s", "p", "o"))
+            subject, predicate = row["s"], row["p"]
             assert isinstance(subject, ox.NamedNode | ox.BlankNode)
             assert isinstance(predicate, ox.NamedNode)
-            triples[row["record"]["value"]].append(ox.Triple(subject, predicate, value))
+            triples[row["record"].value].append(ox.Triple(subject, predicate, row["o"]))
         elements = {}
         for iri in records:
             record = ox.NamedNode(iri)
@@ -256,16 +257,3 @@ class Library:
 
     def metadata(self, prefix: str, records: Sequence[str]) -> dict[str, ET.Element]:
         return self.dublin_core(records) if prefix == "oai_dc" else self.rdf(records)
-
-
-def _term(term: dict[str, Any]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A term of SPARQL JSON results as an Oxigraph term."""
-    if term["type"] == "uri":
-        return ox.NamedNode(term["value"])
-    if term["type"] == "bnode":
-        return ox.BlankNode(term["value"])
-    if "xml:lang" in term:
-        return ox.Literal(term["value"], language=term["xml:lang"])
-    if "datatype" in term:
-        return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
-    return ox.Literal(term["value"])

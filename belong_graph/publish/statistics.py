@@ -16,7 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from belong_graph.errors import StoreMissing
-from belong_graph.namespaces import DCTERMS, FOAF, ORG, SCHEMA, SKOS
+from belong_graph.namespaces import DCTERMS, FOAF, ORG, PROLOGUE, SCHEMA, SKOS
+from belong_graph.sparql.bind import Values
+from belong_graph.sparql.results import select
 from belong_graph.store import OxigraphStore
 
 STATISTICS_FILE = "statistics.json"
@@ -28,6 +30,15 @@ EXAMPLE_CLASSES = (  # one example resource of each, the first by IRI
     SCHEMA.ResearchProject,
     SKOS.ConceptScheme,
 )
+ENTITIES = """SELECT DISTINCT ?s WHERE {
+  # @values
+  ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?space))
+}"""
+MODIFIED = PROLOGUE + "SELECT ?s (MAX(STR(?m)) AS ?d) WHERE { ?s dcterms:modified ?m } GROUP BY ?s"
+FIRST_EXAMPLE = """SELECT (MIN(STR(?s)) AS ?first) WHERE {
+  # @values
+  ?s a ?class FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?space))
+}"""
 
 
 @dataclass(frozen=True)
@@ -124,49 +135,30 @@ def read_entities(directory: Path) -> tuple[Entity, ...]:
 
 def _entities(store: OxigraphStore, uri_space: str) -> tuple[Entity, ...]:
     """Every subject in the URI space, with its latest ``dcterms:modified`` if it has one."""
-    subjects = store.query(
-        f"SELECT DISTINCT ?s WHERE {{ {_space(uri_space)} ?s ?p ?o "
-        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }"
-    )
-    modified = store.query(
-        f"SELECT ?s (MAX(STR(?m)) AS ?d) WHERE {{ ?s <{DCTERMS.modified}> ?m }} GROUP BY ?s"
-    )
-    assert isinstance(subjects, ox.QuerySolutions) and isinstance(modified, ox.QuerySolutions)
-    dates = {row[0].value: row[1].value for row in modified if row[1] is not None}
-    return tuple(Entity(iri, dates.get(iri)) for iri in sorted(row[0].value for row in subjects))
+    subjects = select(store, ENTITIES, {"space": ox.Literal(uri_space)})
+    dates = {row["s"].value: row["d"].value for row in select(store, MODIFIED) if "d" in row}
+    return tuple(Entity(iri, dates.get(iri)) for iri in sorted(row["s"].value for row in subjects))
 
 
 def _examples(store: OxigraphStore, uri_space: str) -> tuple[str, ...]:
     """The first entity (by IRI) of each of :data:`EXAMPLE_CLASSES` that has one."""
     examples = []
     for cls in EXAMPLE_CLASSES:
-        solutions = store.query(
-            f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ {_space(uri_space)} "
-            f"?s a {ox.NamedNode(str(cls))} FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }}"
-        )
-        assert isinstance(solutions, ox.QuerySolutions)
-        first = next(iter(solutions))[0]
+        values: Values = {"class": cls, "space": ox.Literal(uri_space)}
+        first = select(store, FIRST_EXAMPLE, values).rows[0].get("first")
         if first is not None:
             examples.append(first.value)
     return tuple(examples)
 
 
-def _space(uri_space: str) -> str:
-    """A VALUES block that binds ``?space``, written from the term."""
-    return f"VALUES ?space {{ {ox.Literal(uri_space)} }}"
-
-
 def _partitions(store: OxigraphStore, sparql: str) -> tuple[Partition, ...]:
-    solutions = store.query(sparql)
-    assert isinstance(solutions, ox.QuerySolutions)
-    rows = (Partition(row[0].value, int(row[1].value)) for row in solutions)
+    """The ``?x`` and ``?n`` of each row, largest count first."""
+    rows = (Partition(row["x"].value, int(row["n"].value)) for row in select(store, sparql))
     return tuple(sorted(rows, key=lambda p: (-p.count, p.iri)))
 
 
 def _number(store: OxigraphStore, sparql: str) -> int:
-    solutions = store.query(sparql)
-    assert isinstance(solutions, ox.QuerySolutions)
-    return int(next(iter(solutions))[0].value)
+    return int(select(store, sparql).rows[0]["n"].value)
 
 
 def _namespace(iri: str) -> str:

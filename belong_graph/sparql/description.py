@@ -3,32 +3,13 @@ limits it enforces."""
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 
 from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS
 from belong_graph.load import new_graph
-from belong_graph.namespaces import BEL, DCTERMS
+from belong_graph.namespaces import BEL, DCTERMS, RDF, SD, VOID, XSD
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
-
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-
-FORMAT_IRIS = {
-    "json": FORMATS.SPARQL_Results_JSON,
-    "xml": FORMATS.SPARQL_Results_XML,
-    "csv": FORMATS.SPARQL_Results_CSV,
-    "tsv": FORMATS.SPARQL_Results_TSV,
-    "turtle": FORMATS.Turtle,
-    "ntriples": FORMATS["N-Triples"],
-    "nquads": FORMATS["N-Quads"],
-    "trig": FORMATS.TriG,
-    "jsonld": FORMATS["JSON-LD"],
-    "rdfxml": FORMATS.RDF_XML,
-    "n3": FORMATS.N3,
-}
 
 
 def service_description(
@@ -51,7 +32,8 @@ def service_description(
         )
     )
     for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
-        graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.name]))
+        if fmt.iri:
+            graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
     graph.add((service, BEL.queryTimeLimit, Literal(settings.query_timeout, datatype=XSD.decimal)))
     graph.add((service, BEL.resultLimit, Literal(settings.result_limit)))
     dataset = BNode()

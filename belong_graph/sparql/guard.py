@@ -1,5 +1,6 @@
 """Checks on a query's text before it runs: the public endpoint never updates the data and never
-calls another service (SERVICE) unless the service is on the allow-list.
+calls another service (SERVICE) unless the service is on the allow-list. The same reading tells
+whether a query names its own dataset (FROM, FROM NAMED).
 
 Oxigraph calls SERVICE endpoints itself and cannot be told not to, so the check happens here,
 on the query's tokens (strings, IRIs and comments masked out), before any worker sees it.
@@ -26,11 +27,12 @@ _UPDATE = re.compile(
     re.IGNORECASE,
 )
 _SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$-])FROM(?![\w:-])", re.IGNORECASE)
 
 
 def check_query(query: str, *, service_allowlist: Iterable[str] = ()) -> None:
     """Refuse updates, and SERVICE calls outside the allow-list."""
-    code = _MASKED.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
+    code = _code(query)
     if match := _UPDATE.search(code):
         raise ForbiddenOperation(
             f"SPARQL Update ({match.group(1).upper()}) is not allowed: this public endpoint is "
@@ -45,6 +47,16 @@ def check_query(query: str, *, service_allowlist: Iterable[str] = ()) -> None:
         for iri in service_iris(query):
             if not iri.startswith(allowed):
                 raise ForbiddenOperation(f"SERVICE <{iri}> is not on this endpoint's allow-list.")
+
+
+def declares_dataset(query: str) -> bool:
+    """Whether the query has a dataset clause (FROM or FROM NAMED) of its own."""
+    return _FROM.search(_code(query)) is not None
+
+
+def _code(query: str) -> str:
+    """The query's tokens, with strings, IRIs and comments masked out."""
+    return _MASKED.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
 
 
 def service_iris(query: str) -> list[str]:

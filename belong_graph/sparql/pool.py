@@ -92,16 +92,28 @@ class QueryPool:
     _started: bool = field(default=False, init=False)
     _closed: bool = field(default=False, init=False)
 
-    def run(self, job: Job, *, timeout: float, cancelled: Callable[[], bool]) -> Answer:
-        """Run ``job``; stop it after ``timeout`` seconds or when ``cancelled()`` turns true."""
+    def run(
+        self,
+        job: Job,
+        *,
+        timeout: float,
+        cancelled: Callable[[], bool],
+        spent: Callable[[float], None] = lambda seconds: None,
+    ) -> Answer:
+        """Run ``job``; stop it after ``timeout`` seconds or when ``cancelled()`` turns true.
+        ``spent`` is told the seconds a worker gave the job, however it ended (time waiting in
+        the queue is not counted)."""
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
+        started = time.monotonic()
         healthy = False
         try:
             worker.connection.send(job)
             while not worker.connection.poll(_POLL_SECONDS):
                 if time.monotonic() >= deadline:
-                    raise QueryTimeout(_timeout_message(timeout))
+                    raise QueryTimeout(
+                        f"The query exceeded the {timeout:g} s limit and was stopped."
+                    )
                 if cancelled():
                     raise ClientGone("The client went away; its query was stopped.")
             try:
@@ -110,6 +122,7 @@ class QueryPool:
                 raise WorkerCrashed("The query worker stopped while running the query.") from None
             healthy = True
         finally:
+            spent(time.monotonic() - started)
             self._release(worker, healthy)
         if kind == "error":
             name, message = payload
@@ -136,7 +149,11 @@ class QueryPool:
         try:
             return self._idle.get(timeout=max(deadline - time.monotonic(), 0))[2]
         except queue.Empty:
-            raise QueryTimeout(_timeout_message(timeout)) from None
+            raise QueryTimeout(
+                f"No query worker was free within the {timeout:g} s limit, so the query was not "
+                "run; try again soon.",
+                retry_after=ServerBusy.retry_after,
+            ) from None
         finally:
             with self._lock:
                 self._waiting -= 1
@@ -216,10 +233,6 @@ class QueryPool:
             retry = threading.Timer(_RETRY_SECONDS, self._add_worker, args=(in_memory,))
             retry.daemon = True
             retry.start()
-
-
-def _timeout_message(timeout: float) -> str:
-    return f"The query exceeded the {timeout:g} s limit and was stopped."
 
 
 def _worker_context() -> ForkServerContext:

@@ -5,40 +5,26 @@ from __future__ import annotations
 import signal
 import sys
 
-from flask import Flask, Response
+from flask import Flask, request
 from flask_compress import Compress
 from flask_cors import CORS
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from belong_graph import build as pipeline
 from belong_graph.catalogue import load_catalogue
+from belong_graph.formats import FORMATS
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
 from belong_graph.web import api, dataset, errors, explore, linked, oai, pages, sparql
+from belong_graph.web.budget import Budget
 from belong_graph.web.caching import AnswerCache
-from belong_graph.web.state import AppState
+from belong_graph.web.state import AppState, state
 
 EXPOSED_HEADERS = ["Belong-Truncated", "Belong-Result-Limit", "ETag", "Last-Modified"]
-COMPRESSED_TYPES = [
-    "text/html",
-    "text/css",
-    "text/csv",
-    "text/plain",
-    "text/tab-separated-values",
-    "text/turtle",
-    "text/xml",
-    "application/javascript",
-    "application/json",
-    "application/ld+json",
-    "application/n-quads",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "application/trig",
-]
+COMPRESSED_TYPES = sorted(  # every format of the table is text
+    {f.media_type for f in FORMATS}
+    | {"text/css", "text/plain", "text/xml", "application/javascript"}
+)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -62,19 +48,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         ),
         cache=AnswerCache(settings.cache_entries),
         catalogue=load_catalogue(settings.queries_dir),
+        budget=Budget(
+            seconds=settings.query_budget,
+            requests=settings.request_limit,
+            window=settings.budget_window,
+        ),
     )
     CORS(app, origins="*", send_wildcard=True, expose_headers=EXPOSED_HEADERS, max_age=86400)
     Compress(app)
-    if settings.rate_limit:
-        Limiter(
-            get_remote_address,
-            app=app,
-            default_limits=[settings.rate_limit],
-            headers_enabled=True,
-            storage_uri="memory://",
-        )
     errors.register(app)
-    app.after_request(_retry_after_only_when_refused)
+    app.before_request(_count_the_request)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
@@ -85,11 +68,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-def _retry_after_only_when_refused(response: Response) -> Response:
-    """flask-limiter sends Retry-After on every answer; it belongs only on 429 and 503."""
-    if response.status_code not in (429, 503):
-        response.headers.pop("Retry-After", None)
-    return response
+def _count_the_request() -> None:
+    """Every request counts under its client's request ceiling (see ``web.budget``)."""
+    state().budget.admit(request.remote_addr or "")
 
 
 def serve(settings: Settings) -> None:

@@ -17,13 +17,15 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from belong_graph.catalogue import PAGE, CannedQuery
 from belong_graph.errors import NotAcceptable
-from belong_graph.formats import RESULT_FORMATS, Format
+from belong_graph.formats import API_FORMATS, JSON, Format, parameter_names
 from belong_graph.sparql.answer import Answer
+from belong_graph.sparql.results import read_json
 from belong_graph.web.caching import add_validators, etag_for, unchanged
+from belong_graph.web.errors import problem_types
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import (
     cached_answer,
-    row_item,
+    page_items,
     scheme_concepts,
     view_job,
     view_named,
@@ -33,8 +35,6 @@ from belong_graph.web.state import state
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-API_JSON = Format("json", "application/json", "json", "json")
-API_FORMATS = (API_JSON, *(f for f in RESULT_FORMATS if f.name != "json"), RESULT_FORMATS[0])
 OPENAPI_PATHS = "belong_graph.openapi_paths"  # other blueprints' API paths, by the app
 
 
@@ -45,7 +45,9 @@ def reference() -> Response:
     examples = {
         view.name: url_for("api.answer_view", **_example_values(view)) for view in app.catalogue
     }
-    page = render_template("api.html", views=app.catalogue, examples=examples)
+    page = render_template(
+        "api.html", views=app.catalogue, examples=examples, problem_types=problem_types()
+    )
     return Response(page, mimetype="text/html")
 
 
@@ -59,7 +61,7 @@ def _example_values(view: CannedQuery) -> dict[str, Any]:
 def list_views() -> Response:
     app = state()
     views = [_summary(view) for view in app.catalogue]
-    return Response(json.dumps({"views": views}, indent=1), mimetype=API_JSON.media_type)
+    return Response(json.dumps({"views": views}, indent=1), mimetype=JSON.media_type)
 
 
 @blueprint.get("/views/<name>")
@@ -70,8 +72,8 @@ def answer_view(name: str) -> Response:
     check_format_name(named, API_FORMATS)
     fmt = _api_format(named)
     values = {k: v for k, v in request.args.items() if k != "format"}
-    job = view_job(app, view, values, "json" if fmt is API_JSON else fmt.name)
-    etag = etag_for(app.version, job, fmt.name)
+    job = view_job(app, view, values, fmt.name)  # items are read from SPARQL JSON
+    etag = etag_for(app.version, job, fmt.media_type)  # items and SPARQL JSON share a name
     if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
         return held
     answer = cached_answer(app, job, etag)
@@ -94,9 +96,7 @@ def _view_response(
     page = view_page(view, values)
     more = bool(view.pagination) and answer.count > (view.pagination or 0)
     next_url = _page_url(view, values, page + 1) if more else None
-    if fmt is API_JSON:
-        document = json.loads(answer.body)
-        rows = document["results"]["bindings"][: view.pagination or None]
+    if fmt is JSON:
         body = {
             "view": view.name,
             "title": view.title,
@@ -104,10 +104,10 @@ def _view_response(
             "page": page if view.pagination else None,
             "next": next_url,
             "truncated": answer.truncated,
-            "items": [row_item(row, document["head"]["vars"]) for row in rows],
+            "items": page_items(view, read_json(answer.body)),
             "sparql": url_for("api.view_sparql", name=view.name, _external=True),
         }
-        response = Response(json.dumps(body, indent=1), mimetype=API_JSON.media_type)
+        response = Response(json.dumps(body, indent=1), mimetype=JSON.media_type)
     else:
         response = Response(answer.body, mimetype=answer.media_type)
     if next_url:
@@ -174,7 +174,7 @@ def openapi() -> Response:
     views_url = url_for("api.list_views", _external=True)
     document = openapi_document(app.catalogue, views_url, schemes)
     document["paths"].update(current_app.extensions.get(OPENAPI_PATHS, {}))
-    return Response(json.dumps(document, indent=1), mimetype=API_JSON.media_type)
+    return Response(json.dumps(document, indent=1), mimetype=JSON.media_type)
 
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -228,7 +228,7 @@ def openapi_document(
                 "name": "format",
                 "in": "query",
                 "description": "json (items), csv, tsv, xml or srj (SPARQL JSON results)",
-                "schema": {"type": "string", "enum": ["json", "csv", "tsv", "xml", "srj"]},
+                "schema": {"type": "string", "enum": parameter_names(API_FORMATS)},
             }
         )
         paths[f"/api/views/{view.name}"] = {

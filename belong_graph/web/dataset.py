@@ -2,7 +2,7 @@
 for people at ``/dataset``, the gzipped dumps under ``/dumps/``, ``sitemap.xml`` and
 ``robots.txt``. Everything comes from what the build wrote; no request runs a query.
 
-Served URLs start with the server's public address (:func:`server_address`), and the IRIs the
+Served URLs start with the server's public address (:mod:`belong_graph.web.urls`), and the IRIs the
 graph mints are written with it, as the entity documents do (``linked``). The dumps are files
 written at build time and keep the canonical IRIs: a crawler of a server at another address
 reads the base IRI as that address (the description's ``void:uriSpace`` names it).
@@ -20,41 +20,29 @@ from flask import Blueprint, Response, render_template, request, send_file, url_
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from belong_graph.addresses import Addresses
 from belong_graph.errors import NotAcceptable, NotPublished
-from belong_graph.formats import RDF_FORMATS, Format
-from belong_graph.linked.rewrite import Addresses
+from belong_graph.formats import VOID_FORMATS, Format
 from belong_graph.load import new_graph
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import VOID, compact_iri
 from belong_graph.publish import sitemap as sitemaps
 from belong_graph.publish.dataset import (
     DatasetContext,
+    Metadata,
     dataset_description,
-    format_title,
     schema_org_dataset,
 )
 from belong_graph.publish.dumps import GZIP
 from belong_graph.publish.publication import Publication
 from belong_graph.publish.sitemap import Location, locations, robots_txt, sitemap_index, urlset
-from belong_graph.sparql.description import VOID
-from belong_graph.web import linked
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import HTML, check_format_name, negotiate
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import addresses, served
 
 blueprint = Blueprint("dataset", __name__)
 
 VOID_KINDS = ("dataset", "linkset")  # the kinds of IRI the dataset description mints
-VOID_FORMATS = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml", "ntriples"))
-
-
-def server_address() -> str:
-    """The address this server answers at, ending with "/" (``public_url`` or the request's)."""
-    return linked.addresses().public
-
-
-def _served(path: str) -> str:
-    """The URL at the public address of a path of this server (as ``url_for`` gives it)."""
-    return server_address() + path.lstrip("/")
 
 
 def describes(kind: str, slug: str) -> bool:
@@ -87,7 +75,12 @@ def publication(app: AppState) -> Publication:
 
 
 def context(app: AppState) -> DatasetContext:
-    return DatasetContext(publication(app), app.settings.base_iri, server_address())
+    return DatasetContext(
+        publication(app),
+        app.settings.base_iri,
+        addresses().public,
+        Metadata.from_settings(app.settings),
+    )
 
 
 @blueprint.get("/.well-known/void")
@@ -105,10 +98,10 @@ def void() -> Response:
         types = ", ".join(f.media_type for f in VOID_FORMATS)
         raise NotAcceptable(f"The dataset description is available as {types} or text/html.")
     version = app.version
-    etag = etag_for(version, "void", server_address(), fmt.name)
+    etag = etag_for(version, "void", addresses().public, fmt.name)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
         return held
-    graph = _public(dataset_description(context(app)), linked.addresses())
+    graph = _public(dataset_description(context(app)), addresses())
     response = Response(_serialize(graph, fmt), mimetype=fmt.media_type)
     return add_validators(response, version, etag, app.settings.cache_max_age)
 
@@ -118,7 +111,7 @@ def page() -> Response:
     """The dataset's page: the same facts as the description, with schema.org JSON-LD."""
     app = state()
     version = app.version
-    etag = etag_for(version, "dataset-page", server_address())
+    etag = etag_for(version, "dataset-page", addresses().public)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
         return held
     facts = context(app)
@@ -127,13 +120,13 @@ def page() -> Response:
         "dataset.html",
         facts=facts,
         statistics=statistics,
-        dumps=[(d, format_title(d.format), facts.dump_url(d)) for d in facts.publication.dumps],
-        void_formats=[(f, format_title(f)) for f in VOID_FORMATS],
-        classes=[(_curie(p.iri), p.iri, p.count) for p in statistics.classes],
-        properties=[(_curie(p.iri), p.iri, p.count) for p in statistics.properties],
+        dumps=[(d, d.format.title, facts.dump_url(d)) for d in facts.publication.dumps],
+        void_formats=[(f, f.title) for f in VOID_FORMATS],
+        classes=[(compact_iri(p.iri), p.iri, p.count) for p in statistics.classes],
+        properties=[(compact_iri(p.iri), p.iri, p.count) for p in statistics.properties],
         graphs=[(p.iri, p.count) for p in statistics.graphs],
         examples=[(e, facts.served(e)) for e in statistics.examples],
-        schema_org=_public_json(schema_org_dataset(facts), linked.addresses()),
+        schema_org=_public_json(schema_org_dataset(facts), addresses()),
     )
     return add_validators(
         Response(body, mimetype="text/html"), version, etag, app.settings.cache_max_age
@@ -168,7 +161,7 @@ def sitemap() -> Response:
     """Every entity page and the dataset page; an index of numbered sitemaps past 50,000."""
     app = state()
     version = app.version
-    etag = etag_for(version, "sitemap", server_address())
+    etag = etag_for(version, "sitemap", addresses().public)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
         return held
     pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
@@ -178,7 +171,7 @@ def sitemap() -> Response:
         body = sitemap_index(
             [
                 Location(
-                    _served(url_for("dataset.sitemap_page", number=n)),
+                    served(url_for("dataset.sitemap_page", number=n)),
                     max(loc.lastmod for loc in found),
                 )
                 for n, found in enumerate(pages, start=1)
@@ -193,7 +186,7 @@ def sitemap_page(number: int) -> Response:
     """One of the numbered sitemaps that the index lists."""
     app = state()
     version = app.version
-    etag = etag_for(version, "sitemap", server_address(), number)
+    etag = etag_for(version, "sitemap", addresses().public, number)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
         return held
     pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
@@ -207,8 +200,8 @@ def sitemap_page(number: int) -> Response:
 def robots() -> Response:
     app = state()
     version = app.version
-    etag = etag_for(version, "robots", server_address())
-    body = robots_txt(_served(url_for("dataset.sitemap")))
+    etag = etag_for(version, "robots", addresses().public)
+    body = robots_txt(served(url_for("dataset.sitemap")))
     response = Response(body, mimetype="text/plain")
     return add_validators(response, version, etag, app.settings.cache_max_age)
 
@@ -266,11 +259,3 @@ def _serialize(graph: Graph, fmt: Format) -> bytes:
 
 def _built(app: AppState) -> float:
     return datetime.fromisoformat(app.version.built).timestamp()
-
-
-def _curie(iri: str) -> str:
-    """``iri`` with one of our prefixes, for display."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri.removeprefix(namespace)}"
-    return iri

@@ -19,7 +19,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, NotAcceptable, UnknownEntity
-from belong_graph.formats import NETWORK_FORMATS, Format, format_named
+from belong_graph.formats import JSON, NETWORK_FORMATS, Format, format_named, parameter_names
 from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import AGENTS, Network
@@ -29,17 +29,20 @@ from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
     EXTENSION,
+    MAX_LIMIT,
+    MAX_PATHS,
+    MOST_PATHS,
     Args,
     Served,
     ServedNetwork,
     entity_node,
-    page_of,
     paths_json,
     selection,
     served,
 )
 from belong_graph.web.querying import scheme_concepts
 from belong_graph.web.state import state
+from belong_graph.web.urls import addresses, page_of
 
 blueprint = Blueprint("explore", __name__)
 LARGE = 250  # nodes: above this, the explorer starts from an overview
@@ -50,6 +53,7 @@ TABLE_ROWS = 500
 FILTERS = ("type", "role", "start", "end", "undated", "theme")
 PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
 NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
+EXTENSIONS = ", ".join(f.extension for f in NETWORK_FORMATS)  # as in /api/network.graphml
 
 
 @blueprint.record_once
@@ -76,9 +80,12 @@ def _conditional(
     unknown = sorted(set(request.args) - set(known))
     if unknown:
         offered = ", ".join(known) or "none"
-        raise NetworkError(f"There is no parameter '{unknown[0]}' here; use: {offered}.")
+        raise NetworkError(
+            f"There is no parameter '{unknown[0]}' here; use: {offered}.", parameter=unknown[0]
+        )
     app = state()
-    etag = etag_for(app.version, request.path, sorted(request.args.items(multi=True)), fmt.name)
+    asked = sorted(request.args.items(multi=True))
+    etag = etag_for(app.version, request.path, asked, fmt.name, addresses().public)
     if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
         return held
     args = MultiDict(request.args)
@@ -105,7 +112,7 @@ def _network(current: Served, part: Network, fmt: Format, about: dict[str, Any])
 
 
 @blueprint.get("/api/network", defaults={"extension": None})
-@blueprint.get("/api/network.<any(json, graphml, csv):extension>")
+@blueprint.get(f"/api/network.<any({EXTENSIONS}):extension>")
 def whole(extension: str | None) -> Response:
     """The partnership network, filtered by type, role, period and theme, or cut to a limit."""
     fmt = _format(extension)
@@ -118,14 +125,14 @@ def whole(extension: str | None) -> Response:
 
 
 @blueprint.get("/api/network/ego", defaults={"extension": None})
-@blueprint.get("/api/network/ego.<any(json, graphml, csv):extension>")
+@blueprint.get(f"/api/network/ego.<any({EXTENSIONS}):extension>")
 def ego(extension: str | None) -> Response:
     """An entity and everything within 1 to 3 steps of it, under the same filters."""
     fmt = _format(extension)
 
     def make(current: Served, args: Args) -> Response:
         if not args.get("entity", "").strip():
-            raise NetworkError("The ego network needs the parameter 'entity'.")
+            raise NetworkError("The ego network needs the parameter 'entity'.", parameter="entity")
         part, about = selection(current, args)
         return _network(current, part, fmt, {"network": "ego", **about})
 
@@ -137,11 +144,9 @@ def paths() -> Response:
     """The shortest paths between two entities, each step explained in words."""
 
     def make(current: Served, args: Args) -> Response:
-        return Response(
-            json.dumps(paths_json(current, args), indent=1), mimetype="application/json"
-        )
+        return Response(json.dumps(paths_json(current, args), indent=1), mimetype=JSON.media_type)
 
-    return _conditional(NETWORK_FORMATS[0], make, ("from", "to", *FILTERS, "limit"))
+    return _conditional(JSON, make, ("from", "to", *FILTERS, "limit"))
 
 
 @blueprint.get("/api/network/measures")
@@ -150,79 +155,150 @@ def measures() -> Response:
 
     def make(current: Served, args: Args) -> Response:
         body = export.measures_json(current.graph, current.measures, page_of)
-        return Response(json.dumps(body, indent=1), mimetype="application/json")
+        return Response(json.dumps(body, indent=1), mimetype=JSON.media_type)
 
-    return _conditional(NETWORK_FORMATS[0], make, ())
-
-
-def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "description": description, "schema": schema}
+    return _conditional(JSON, make, ())
 
 
-FILTER_PARAMETERS = [
-    _parameter("type", "Only nodes of these types (repeat or comma-separate).", {"type": "string"}),
-    _parameter("role", "Only links in these roles (repeat or comma-separate).", {"type": "string"}),
-    _parameter("start", "Only links that last into this year or later.", SCHEMAS["year"]),
-    _parameter("end", "Only links that begin in this year or earlier.", SCHEMAS["year"]),
+def _parameter(
+    name: str,
+    description: str,
+    schema: dict[str, Any],
+    example: str | int | None = None,
+    *,
+    required: bool = False,
+) -> dict[str, Any]:
+    """A query parameter of the network API; its example names what the seed documents give."""
+    parameter: dict[str, Any] = {"name": name, "in": "query", "description": description}
+    parameter["schema"] = schema
+    if required:
+        parameter["required"] = True
+    if example is not None:
+        parameter["example"] = example
+    return parameter
+
+
+SELECTION_PARAMETERS = [
+    _parameter(
+        "type",
+        "Only nodes of these types (repeat or comma-separate).",
+        {"type": "string"},
+        "organisation,funder,initiative",
+    ),
+    _parameter(
+        "role",
+        "Only links in these roles (repeat or comma-separate).",
+        {"type": "string"},
+        "lead,funder",
+    ),
+    _parameter("start", "Only links that last into this year or later.", SCHEMAS["year"], "2020"),
+    _parameter("end", "Only links that begin in this year or earlier.", SCHEMAS["year"], "2022"),
     _parameter("undated", "Keep links without a period.", {"enum": ["include", "exclude"]}),
-    _parameter("theme", "Only what touches this theme.", SCHEMAS["iri"]),
+    _parameter("theme", "Only what touches this theme.", SCHEMAS["iri"], "theme/social-cohesion"),
+]
+FILTER_PARAMETERS = [
+    *SELECTION_PARAMETERS,
     _parameter(
         "limit",
         "At most this many nodes, the best connected.",
-        {"type": "integer", "maximum": 5000},
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        20,
     ),
     _parameter(
-        "format", "json, graphml or csv (or send Accept).", {"enum": ["json", "graphml", "csv"]}
+        "format",
+        "json, graphml or csv (or send Accept).",
+        {"enum": parameter_names(NETWORK_FORMATS)},
     ),
 ]
 
 
 def network_paths() -> dict[str, Any]:
-    """The network API, for the OpenAPI document of ``/api/openapi.json``."""
+    """The network API, for the OpenAPI document of ``/api/openapi.json``. The examples are
+    Belong and the funder of its research project Beyond Us and Them, as the research page
+    names them."""
+    entity = _parameter(
+        "entity",
+        "An entity of this library (IRI or the rest after id/).",
+        SCHEMAS["iri"],
+        "organisation/belong",
+        required=True,
+    )
+    depth = _parameter(
+        "depth",
+        "Steps from the entity.",
+        {"type": "integer", "minimum": 1, "maximum": network.MAX_DEPTH},
+        2,
+    )
+    ends = [
+        _parameter(
+            "from", "The first entity.", SCHEMAS["iri"], "organisation/belong", required=True
+        ),
+        _parameter(
+            "to",
+            "The other entity.",
+            SCHEMAS["iri"],
+            "organisation/nuffield-foundation",
+            required=True,
+        ),
+    ]
+    most = _parameter(
+        "limit",
+        "At most this many paths.",
+        {"type": "integer", "minimum": 1, "maximum": MOST_PATHS, "default": MAX_PATHS},
+        3,
+    )
+    network_answer = "Nodes and typed, labelled edges"
+    json_only = (JSON,)
+    return {
+        "/api/network": _get(
+            "network", "The partnership network", FILTER_PARAMETERS, network_answer
+        ),
+        "/api/network/ego": _get(
+            "egoNetwork",
+            "An entity's network to a depth",
+            [entity, depth, *FILTER_PARAMETERS],
+            network_answer,
+        ),
+        "/api/network/paths": _get(
+            "networkPaths",
+            "The shortest chains between two entities, in words",
+            [*ends, *SELECTION_PARAMETERS, most],
+            "The paths, each step in words, with the nodes and edges they walk",
+            json_only,
+        ),
+        "/api/network/measures": _get(
+            "networkMeasures",
+            "Degree, betweenness, brokers, communities",
+            [],
+            "The nodes ranked by each measure, the brokers and the communities",
+            json_only,
+        ),
+    }
+
+
+def _get(
+    operation: str,
+    summary: str,
+    parameters: list[dict[str, Any]],
+    answer: str,
+    formats: tuple[Format, ...] = NETWORK_FORMATS,
+) -> dict[str, Any]:
+    """An operation of the network API that gives ``answer`` in ``formats``."""
     answers = {
         "200": {
-            "description": "Nodes and typed, labelled edges",
-            "content": {f.media_type: {} for f in NETWORK_FORMATS},
+            "description": answer,
+            "content": {f.media_type: {} for f in formats},
         },
         "400": {"description": "A parameter that is not valid, and why"},
     }
-    entity = _parameter(
-        "entity", "An entity of this library (IRI or the rest after id/).", SCHEMAS["iri"]
-    )
-    depth = _parameter(
-        "depth", "Steps from the entity.", {"type": "integer", "minimum": 1, "maximum": 3}
-    )
-
-    def get(operation: str, summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "get": {
-                "operationId": operation,
-                "summary": summary,
-                "tags": ["network"],
-                "parameters": parameters,
-                "responses": answers,
-            }
-        }
-
-    ends = [
-        {**_parameter("from", "The first entity.", SCHEMAS["iri"]), "required": True},
-        {**_parameter("to", "The other entity.", SCHEMAS["iri"]), "required": True},
-    ]
     return {
-        "/api/network": get("network", "The partnership network", FILTER_PARAMETERS),
-        "/api/network/ego": get(
-            "egoNetwork",
-            "An entity's network to a depth",
-            [{**entity, "required": True}, depth, *FILTER_PARAMETERS],
-        ),
-        "/api/network/paths": get(
-            "networkPaths",
-            "The shortest chains between two entities, in words",
-            [*ends, *FILTER_PARAMETERS],
-        ),
-        "/api/network/measures": get(
-            "networkMeasures", "Degree, betweenness, brokers, communities", []
-        ),
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "tags": ["network"],
+            "parameters": parameters,
+            "responses": answers,
+        }
     }
 
 
@@ -263,8 +339,8 @@ def explore() -> Response:
         overview=overview,
         api=url_for(endpoint) + "?" + urlencode(query),
         downloads={
-            ext: url_for(endpoint, extension=ext) + "?" + urlencode(query)
-            for ext in ("json", "graphml", "csv")
+            f.extension: url_for(endpoint, extension=f.extension) + "?" + urlencode(query)
+            for f in NETWORK_FORMATS
         },
         filter_query=urlencode(list(filters.items(multi=True))),
         filter_args=list(filters.items(multi=True)),

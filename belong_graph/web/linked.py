@@ -19,52 +19,41 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from belong_graph import __version__
-from belong_graph.errors import UnknownEntity
-from belong_graph.formats import HTML, LINKED_DATA_FORMATS, Format
+from belong_graph.addresses import ONTOLOGY_IRI, Addresses
+from belong_graph.errors import NotAcceptable, UnknownEntity
+from belong_graph.formats import HTML, LINKED_DATA_FORMATS, LINKED_RDF_FORMATS, Format, rdf_format
 from belong_graph.linked import facts, jsonld, metadata
 from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
 from belong_graph.linked.documents import rdf_document
-from belong_graph.linked.rewrite import ONTOLOGY_IRI, Addresses
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import addresses, page_of
 
 blueprint = Blueprint("linked", __name__)
 
-RDF_ONLY = tuple(f for f in LINKED_DATA_FORMATS if f.is_rdf)
 Sections = tuple[str | None, list[Any]]  # a page's kind and the view sections it adds
 
 
-def addresses() -> Addresses:
-    """The base IRI and the public address this request is answered for."""
-    settings = state().settings
-    public = settings.public_url or request.url_root
-    return Addresses(settings.base_iri, public if public.endswith("/") else public + "/")
-
-
-@blueprint.app_template_filter("page_link")
-def page_link(iri: str) -> str:
-    """Where a person reads about ``iri``: this server's page for the library's IRIs."""
-    return addresses().page_of(iri)
+blueprint.add_app_template_filter(page_of, "page_link")
 
 
 def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) -> Response:
     """The entity ``id/<kind>/<slug>``, its page or its RDF, as the request asks."""
     app = state()
     slug, fmt, negotiated = _requested(slug)
-    if fmt is None:
-        return _not_acceptable()
     path = f"id/{kind}/{slug}"
     where = addresses()
     iri = where.to_canonical(path)
-    if not is_iri(iri):
-        return _not_found(where, iri, fmt)
-    description = describe(app, iri)  # from the answer cache once asked for
-    if not description.exists:
-        return _not_found(where, iri, fmt)
+    description = describe(app, iri) if is_iri(iri) else None  # from the cache once asked for
+    if description is None or not description.exists:
+        raise UnknownEntity(
+            f"Nothing in the library is called <{where.to_public(iri)}>; "
+            f"{where.url('sparql')} can search it."
+        )
     etag = etag_for(app.version, "entity", iri, fmt.name, where.public, __version__)
     if not_modified(app.version, etag):
         return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
@@ -85,7 +74,7 @@ def describe(app: AppState, iri: str) -> Description:
     return read_description(iri, answer.body, truncated=answer.truncated)
 
 
-def _requested(slug: str) -> tuple[str, Format | None, bool]:
+def _requested(slug: str) -> tuple[str, Format, bool]:
     """The slug without its suffix, the format asked for, and whether Accept chose it."""
     stem, dot, extension = slug.rpartition(".")
     if dot:
@@ -95,20 +84,15 @@ def _requested(slug: str) -> tuple[str, Format | None, bool]:
     return slug, _negotiated(), True
 
 
-def _negotiated() -> Format | None:
-    """The format named by ``?format=``, or else the best by ``Accept``; None when none fits."""
+def _negotiated() -> Format:
+    """The format named by ``?format=``, or else the best by ``Accept``."""
     named = request.args.get("format")
     check_format_name(named, LINKED_DATA_FORMATS)
-    return negotiate(LINKED_DATA_FORMATS, named)
-
-
-def _not_acceptable() -> Response:
-    offered = ", ".join(f.media_type for f in LINKED_DATA_FORMATS)
-    response = Response(
-        f"This IRI answers as one of: {offered}.\n", status=406, mimetype="text/plain"
-    )
-    response.vary.add("Accept")
-    return response
+    fmt = negotiate(LINKED_DATA_FORMATS, named)
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in LINKED_DATA_FORMATS)
+        raise NotAcceptable(f"This answers as one of: {offered}.")
+    return fmt
 
 
 def _finish(
@@ -122,9 +106,9 @@ def _finish(
 ) -> Response:
     """Validators, Vary, the document's own URL and links to the other forms."""
     if negotiated:
-        response.headers["Content-Location"] = f"{where.public}{path}.{fmt.extension}"
+        response.headers["Content-Location"] = where.url(f"{path}.{fmt.extension}")
     response.headers["Link"] = ", ".join(
-        f'<{where.public}{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
+        f'<{where.url(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
         for f in LINKED_DATA_FORMATS
         if f is not fmt
     )
@@ -138,7 +122,7 @@ def _rdf_response(
         where.triples(triples),
         fmt,
         first=where.to_public(iri),
-        context_url=where.public + "context.jsonld",
+        context_url=where.url("context.jsonld"),
     )
     return Response(body, mimetype=fmt.media_type)
 
@@ -160,7 +144,7 @@ def _entity_page(
         meta_tags=metadata.citation_tags(description, where)
         if path.startswith("id/resource/")
         else [],
-        alternates=[(f, f"{where.public}{path}.{f.extension}") for f in RDF_ONLY],
+        alternates=[(f, where.url(f"{path}.{f.extension}")) for f in LINKED_RDF_FORMATS],
     )
 
 
@@ -168,25 +152,10 @@ def _kind_name(kind: str) -> str:
     return facts.humanise(kind).capitalize()
 
 
-def _not_found(where: Addresses, iri: str, fmt: Format) -> Response:
-    public = where.to_public(iri)
-    if fmt is HTML:
-        body = render_template("not_found.html", iri=public)
-        response = Response(body, status=404, mimetype=HTML.media_type)
-    else:
-        message = (
-            f"Nothing in the library is called <{public}>; {where.public}sparql can search it.\n"
-        )
-        response = Response(message, status=404, mimetype="text/plain")
-    response.vary.add("Accept")
-    return response
-
-
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """The ontology: its documentation, or its RDF by content negotiation."""
-    fmt = _negotiated()
-    return _ontology(fmt, negotiated=True) if fmt else _not_acceptable()
+    return _ontology(_negotiated(), negotiated=True)
 
 
 @blueprint.get("/ontology.<extension>")
@@ -215,7 +184,7 @@ def _ontology(fmt: Format, *, negotiated: bool) -> Response:
         page = render_template(
             "ontology.html",
             vocabulary=vocabulary(triples),
-            alternates=[(f, f"{where.public}ontology.{f.extension}") for f in RDF_ONLY],
+            alternates=[(f, where.url(f"ontology.{f.extension}")) for f in LINKED_RDF_FORMATS],
         )
         response = Response(page, mimetype=HTML.media_type)
     else:
@@ -230,5 +199,5 @@ def context() -> Response:
     app = state()
     body = jsonld.context_document()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    response = Response(body, mimetype="application/ld+json")
+    response = Response(body, mimetype=rdf_format("jsonld").media_type)
     return add_validators(response, app.version, etag, app.settings.cache_max_age)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import request
 
-from belong_graph.errors import QueryError
+from belong_graph.errors import ParameterError
+from belong_graph.formats import HTML as HTML_FORMAT
 from belong_graph.formats import Format, format_named
 
-HTML = "text/html"
+HTML = HTML_FORMAT.media_type
 
 
 def wants_html(named: str | None = None) -> bool:
@@ -40,4 +41,6 @@ def check_format_name(named: str | None, *groups: tuple[Format, ...]) -> None:
     """A named format that no group knows is a client error, not a 406."""
     if named and all(format_named(named, group) is None for group in groups):
         known = sorted({f.name for group in groups for f in group})
-        raise QueryError(f"Unknown format {named!r}; use one of: {', '.join(known)}.")
+        raise ParameterError(
+            f"Unknown format {named!r}; use one of: {', '.join(known)}.", parameter="format"
+        )

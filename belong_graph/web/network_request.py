@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, NetworkTooLarge, UnknownEntity
@@ -18,10 +18,12 @@ from belong_graph.network.graph import Network
 from belong_graph.network.measures import Measures, measure
 from belong_graph.web.querying import scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import page_of
 
 EXTENSION = "belong_graph.network"
 MAX_LIMIT = 5000
-MAX_PATHS = 10
+MAX_PATHS = 10  # paths answered when no limit is given
+MOST_PATHS = 100
 
 Args = MultiDict[str, str]
 
@@ -74,12 +76,6 @@ def all_items(app: AppState, name: str) -> list[dict[str, Any]]:
         page += 1
 
 
-def page_of(iri: str) -> str:
-    """Where this server shows an entity: its path below the base IRI."""
-    base = state().settings.base_iri
-    return request.script_root + "/" + iri.removeprefix(base) if iri.startswith(base) else iri
-
-
 # --- The request's choices --------------------------------------------------------------------
 
 
@@ -93,7 +89,9 @@ def year(args: Args, name: str) -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"[0-9]{4}", value):
-        raise NetworkError(f"Parameter '{name}': {value!r} is not a year (as 2022).")
+        raise NetworkError(
+            f"Parameter '{name}': {value!r} is not a year (as 2022).", parameter=name
+        )
     return int(value)
 
 
@@ -102,7 +100,9 @@ def number(args: Args, name: str, default: int, low: int, high: int) -> int:
     if not value:
         return default
     if not re.fullmatch(r"[0-9]{1,6}", value) or not low <= int(value) <= high:
-        raise NetworkError(f"Parameter '{name}': {value!r} is not a number from {low} to {high}.")
+        raise NetworkError(
+            f"Parameter '{name}': {value!r} is not a number from {low} to {high}.", parameter=name
+        )
     return int(value)
 
 
@@ -112,18 +112,20 @@ def chosen_filter(app: AppState, graph: Network, args: Args) -> network.NetworkF
     for value in types:
         if value not in network.TYPES:
             raise NetworkError(
-                f"Parameter 'type': {value!r} is not a type; use {', '.join(network.TYPES)}."
+                f"Parameter 'type': {value!r} is not a type; use {', '.join(network.TYPES)}.",
+                parameter="type",
             )
     roles = listed(args, "role")
     known = network.roles(graph)
     for value in roles:
         if value not in known:
             raise NetworkError(
-                f"Parameter 'role': {value!r} is not a role; use one of: {', '.join(known)}."
+                f"Parameter 'role': {value!r} is not a role; use one of: {', '.join(known)}.",
+                parameter="role",
             )
     undated = args.get("undated", "include") or "include"
     if undated not in ("include", "exclude"):
-        raise NetworkError("Parameter 'undated': use include or exclude.")
+        raise NetworkError("Parameter 'undated': use include or exclude.", parameter="undated")
     return network.NetworkFilter(
         types=frozenset(types),
         roles=frozenset(roles),
@@ -145,7 +147,9 @@ def theme(app: AppState, args: Args) -> str | None:
         if candidate in themes:
             return candidate
     offered = ", ".join(iri.removeprefix(entities) for iri in themes)
-    raise NetworkError(f"Parameter 'theme': {value!r} is not a theme; use one of: {offered}.")
+    raise NetworkError(
+        f"Parameter 'theme': {value!r} is not a theme; use one of: {offered}.", parameter="theme"
+    )
 
 
 def filters_json(chosen: network.NetworkFilter) -> dict[str, Any]:
@@ -201,9 +205,9 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
     for name in ("from", "to"):
         value = args.get(name, "").strip()
         if not value:
-            raise NetworkError("The paths need the parameters 'from' and 'to'.")
+            raise NetworkError("The paths need the parameters 'from' and 'to'.", parameter=name)
         ends.append(entity_node(current, value, name))
-    limit = number(args, "limit", MAX_PATHS, 1, 100)
+    limit = number(args, "limit", MAX_PATHS, 1, MOST_PATHS)
     part = network.filtered(current.graph, chosen_filter(app, current.graph, args))
     found = network.paths(part, ends[0], ends[1], limit)
     steps = {(s.here, s.there) for path in found for s in path.steps}

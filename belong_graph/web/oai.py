@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
 from belong_graph.publish.oai import Repository, respond
 from belong_graph.publish.oai_records import Library
 from belong_graph.sparql.answer import Job
+from belong_graph.sparql.results import Results, read_json
 from belong_graph.web.caching import etag_for
-from belong_graph.web.linked import addresses
 from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
+from belong_graph.web.urls import served
 
 blueprint = Blueprint("oai", __name__)
 WHOLE = 10**9  # rows: more than any library has
@@ -25,9 +24,9 @@ def endpoint() -> Response:
     app = state()
     arguments = request.form if request.method == "POST" else request.args
     repository = Repository(
-        base_url=addresses().public + url_for("oai.endpoint").lstrip("/"),
+        base_url=served(url_for("oai.endpoint")),
         base_iri=app.settings.base_iri,
-        admin_email=app.settings.oai_admin_email,
+        admin_email=app.settings.contact,
         page_size=app.settings.oai_page_size,
         built=app.version.built,
     )
@@ -36,10 +35,9 @@ def endpoint() -> Response:
     return Response(body, mimetype="text/xml")
 
 
-def _select(app: AppState, query: str) -> dict[str, Any]:
-    """Run one of the provider's own SELECT queries in the pool (through the answer cache), as
-    SPARQL JSON. They are not cut at ``result_limit``, the cap on clients' queries: a list of
-    items must be whole, and its size is the library's."""
+def _select(app: AppState, query: str) -> Results:
+    """Run one of the provider's own SELECT queries in the pool (through the answer cache). They
+    are not cut at ``result_limit``, the cap on clients' queries: a list of items must be whole,
+    and its size is the library's."""
     job = Job(query, "json", None, WHOLE)
-    document: dict[str, Any] = json.loads(cached_answer(app, job, etag_for(app.version, job)).body)
-    return document
+    return read_json(cached_answer(app, job, etag_for(app.version, job)).body)

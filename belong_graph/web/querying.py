@@ -4,7 +4,6 @@ OAI-PMH, the explorer) all ask here."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,13 +13,22 @@ from flask import request
 
 from belong_graph.catalogue import CannedQuery
 from belong_graph.errors import ParameterError, UnknownView
+from belong_graph.namespaces import PROLOGUE
 from belong_graph.sparql.answer import Answer, Job
+from belong_graph.sparql.bind import bind
+from belong_graph.sparql.results import Results, Row, Term, read_json
 from belong_graph.web.caching import etag_for
 from belong_graph.web.state import AppState
 
-CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?concept ?label WHERE { ?concept skos:inScheme ?scheme ; skos:prefLabel ?label }
+CONCEPTS = (
+    PROLOGUE
+    + """
+SELECT ?concept ?label WHERE {
+  # @values
+  ?concept skos:inScheme ?scheme ; skos:prefLabel ?label
+}
 ORDER BY ?label"""
+)
 NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 
@@ -38,11 +46,14 @@ def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> V
     """Run ``view`` with ``values`` (through the cache) and read its answer as items."""
     job = view_job(app, view, values, "json")
     answer = cached_answer(app, job, etag_for(app.version, job, "json"))
-    document = json.loads(answer.body)
-    rows = document["results"]["bindings"]
-    more = bool(view.pagination) and len(rows) > (view.pagination or 0)
-    items = [row_item(row, document["head"]["vars"]) for row in rows[: view.pagination or None]]
-    return ViewItems(items, view_page(view, values), more, answer.truncated)
+    results = read_json(answer.body)
+    more = bool(view.pagination) and len(results) > (view.pagination or 0)
+    return ViewItems(page_items(view, results), view_page(view, values), more, answer.truncated)
+
+
+def page_items(view: CannedQuery, results: Results) -> list[dict[str, Any]]:
+    """The items of a page of ``view``'s results, without the look-ahead row."""
+    return [_row_item(row, results.variables) for row in results.rows[: view.pagination or None]]
 
 
 def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
@@ -57,7 +68,8 @@ def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: s
                 offered = ", ".join(iri.removeprefix(entities) for iri in concepts)
                 raise ParameterError(
                     f"Parameter '{parameter.name}': {values[parameter.name]!r} is not a concept "
-                    f"of {parameter.scheme}; use one of: {offered}."
+                    f"of {parameter.scheme}; use one of: {offered}.",
+                    parameter=parameter.name,
                 )
     query = view.query_for(terms, view_page(view, values))
     return Job(query, fmt, None, app.settings.result_limit)
@@ -65,13 +77,10 @@ def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: s
 
 def scheme_concepts(app: AppState, scheme: str) -> dict[str, str]:
     """The concepts of a concept scheme (named below id/), by IRI, with their labels."""
-    iri = ox.NamedNode(app.settings.base_iri + "id/" + scheme)
-    query = CONCEPTS.replace("WHERE {", f"WHERE {{ VALUES ?scheme {{ {iri} }}", 1)
+    query = bind(CONCEPTS, {"scheme": ox.NamedNode(app.settings.base_iri + "id/" + scheme)})
     job = Job(query, "json", None, app.settings.result_limit)
-    document = json.loads(cached_answer(app, job, etag_for(app.version, job)).body)
-    return {
-        row["concept"]["value"]: row["label"]["value"] for row in document["results"]["bindings"]
-    }
+    results = read_json(cached_answer(app, job, etag_for(app.version, job)).body)
+    return {row["concept"].value: row["label"].value for row in results}
 
 
 def view_named(app: AppState, name: str) -> CannedQuery:
@@ -89,13 +98,26 @@ def cached_answer(app: AppState, job: Job, etag: str) -> Answer:
     """The answer from the cache, or from a query worker."""
     answer = app.cache.get(etag)
     if answer is None:
-        disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
-        answer = app.pool.run(job, timeout=app.settings.query_timeout, cancelled=disconnected)
+        answer = run_query(app, job, app.settings.query_timeout)
         app.cache.put(etag, answer)
     return answer
 
 
-def row_item(row: dict[str, dict[str, str]], variables: list[str]) -> dict[str, Any]:
+def run_query(app: AppState, job: Job, timeout: float) -> Answer:
+    """Run ``job`` in a query worker for this request's client: refused while the client's
+    query time is spent, charged the worker's time, stopped if the client goes away."""
+    client = request.remote_addr or ""
+    app.budget.check(client)
+    disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
+    return app.pool.run(
+        job,
+        timeout=timeout,
+        cancelled=disconnected,
+        spent=lambda seconds: app.budget.charge(client, seconds),
+    )
+
+
+def _row_item(row: Row, variables: tuple[str, ...]) -> dict[str, Any]:
     """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any."""
     item: dict[str, Any] = {}
     for name in variables:
@@ -104,17 +126,18 @@ def row_item(row: dict[str, dict[str, str]], variables: list[str]) -> dict[str, 
         term = row.get(name)
         if term is None:
             item[name] = None
-        elif term["type"] == "uri":
+        elif isinstance(term, ox.NamedNode):
             label = row.get(name + "Label")
-            item[name] = {"id": term["value"], "label": label["value"] if label else None}
+            item[name] = {"id": term.value, "label": label.value if label else None}
         else:
-            item[name] = plain_value(term)
+            item[name] = _plain_value(term)
     return item
 
 
-def plain_value(term: dict[str, str]) -> Any:
-    datatype = term.get("datatype", "").rsplit("#", 1)[-1]
+def _plain_value(term: Term) -> Any:
+    """A literal's text, or its number for the numeric datatypes; a blank node's name."""
+    datatype = term.datatype.value.rsplit("#", 1)[-1] if isinstance(term, ox.Literal) else ""
     if datatype in NUMBERS:
-        number = float(term["value"])
+        number = float(term.value)
         return int(number) if number.is_integer() and datatype != "double" else number
-    return term["value"]
+    return term.value

@@ -20,13 +20,14 @@ from belong_graph.errors import (
     UnsupportedMediaType,
     URITooLong,
 )
-from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, SERVICE_DESCRIPTION_FORMATS, Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.description import service_description
 from belong_graph.sparql.guard import check_query
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate, wants_html
+from belong_graph.web.querying import run_query
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("sparql", __name__)
@@ -67,22 +68,17 @@ def endpoint() -> Response:
         named_graphs=protocol.named_graphs,
     )
     if request.method == "POST":
-        return _answer_response(run(app, job, protocol.timeout))
+        return _answer_response(run_query(app, job, protocol.timeout))
     version = app.version
     etag = etag_for(version, job)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
         return held
     answer = app.cache.get(etag)
     if answer is None:
-        answer = run(app, job, protocol.timeout)
+        answer = run_query(app, job, protocol.timeout)
         app.cache.put(etag, answer)
     response = _answer_response(answer)
     return add_validators(response, version, etag, app.settings.cache_max_age)
-
-
-def run(app: AppState, job: Job, timeout: float) -> Answer:
-    disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
-    return app.pool.run(job, timeout=timeout, cancelled=disconnected)
 
 
 def read_protocol(app: AppState) -> Protocol:
@@ -102,7 +98,10 @@ def read_protocol(app: AppState) -> Protocol:
         if request.mimetype == DIRECT:
             direct = _utf8(body, "the request body")
             if query is not None:
-                raise QueryError("The query is both in the URL and in the body: send it once.")
+                raise QueryError(
+                    "The query is both in the URL and in the body: send it once.",
+                    parameter="query",
+                )
             query = direct
         elif request.mimetype == FORM:
             form = _decode(body, "the request body")
@@ -111,7 +110,10 @@ def read_protocol(app: AppState) -> Protocol:
                     "SPARQL Update is not allowed: this public endpoint is read-only."
                 )
             if "query" in form and query is not None:
-                raise QueryError("The query is both in the URL and in the body: send it once.")
+                raise QueryError(
+                    "The query is both in the URL and in the body: send it once.",
+                    parameter="query",
+                )
             query = query if query is not None else _single(form, "query")
             url = MultiDict([*url.items(multi=True), *form.items(multi=True)])
         else:
@@ -120,9 +122,12 @@ def read_protocol(app: AppState) -> Protocol:
                 f"{FORM} or {DIRECT}."
             )
         if query is None:
-            raise QueryError("Missing the query: send it in a 'query' parameter or as the body.")
+            raise QueryError(
+                "Missing the query: send it in a 'query' parameter or as the body.",
+                parameter="query",
+            )
     elif query is not None and not query.strip():
-        raise QueryError("The 'query' parameter is empty.")
+        raise QueryError("The 'query' parameter is empty.", parameter="query")
     return Protocol(
         query=query,
         default_graphs=tuple(url.getlist("default-graph-uri")),
@@ -149,17 +154,17 @@ def query_page(app: AppState, query: str | None) -> Response:
         catalogue=app.catalogue,
         result_formats=RESULT_FORMATS,
         rdf_formats=RDF_FORMATS,
+        description_format=SERVICE_DESCRIPTION_FORMATS[0],
     )
     return Response(page, mimetype="text/html")
 
 
 def describe_service(app: AppState, named: str | None) -> Response:
-    formats = tuple(f for f in RDF_FORMATS if f.name in ("turtle", "jsonld", "rdfxml"))
-    fmt = negotiate(formats, named)
+    fmt = negotiate(SERVICE_DESCRIPTION_FORMATS, named)
     if fmt is None:
+        *others, last = (f.media_type for f in SERVICE_DESCRIPTION_FORMATS)
         raise NotAcceptable(
-            "The service description is available as text/turtle, application/ld+json or "
-            "application/rdf+xml."
+            f"The service description is available as {', '.join(others)} or {last}."
         )
     version = app.version
     etag = etag_for(version, "service-description", request.base_url, fmt.name)
@@ -204,7 +209,9 @@ def _utf8(raw: bytes, where: str) -> str:
 def _single(params: MultiDict[str, str], name: str) -> str | None:
     values = params.getlist(name)
     if len(values) > 1:
-        raise QueryError(f"The '{name}' parameter is given {len(values)} times: send it once.")
+        raise QueryError(
+            f"The '{name}' parameter is given {len(values)} times: send it once.", parameter=name
+        )
     return values[0] if values else None
 
 
@@ -215,10 +222,13 @@ def _timeout(raw: str | None, limit: float) -> float:
         seconds = float(raw)
     except ValueError:
         raise QueryError(
-            f"The 'timeout' parameter must be a number of seconds, not {raw!r}."
+            f"The 'timeout' parameter must be a number of seconds, not {raw!r}.",
+            parameter="timeout",
         ) from None
     if seconds <= 0:
-        raise QueryError("The 'timeout' parameter must be a positive number of seconds.")
+        raise QueryError(
+            "The 'timeout' parameter must be a positive number of seconds.", parameter="timeout"
+        )
     return min(seconds, limit)
 
 

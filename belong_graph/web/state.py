@@ -1,4 +1,5 @@
-"""What the app holds for its requests: settings, the dataset's version, query pool and cache."""
+"""What the app holds for its requests: settings, the dataset's version, query pool, cache and
+the clients' budgets."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from belong_graph.catalogue import CannedQuery
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion
+from belong_graph.web.budget import Budget
 from belong_graph.web.caching import AnswerCache
 
 
@@ -20,6 +22,7 @@ class AppState:
     pool: QueryPool
     cache: AnswerCache
     catalogue: tuple[CannedQuery, ...]
+    budget: Budget  # what each client may spend
 
 
 def state() -> AppState:

@@ -1,5 +1,7 @@
-"""The base IRI written as the server's public address, as Trifid does: a server that runs
-somewhere else than the base IRI (a laptop, a test) serves links that lead back to itself.
+"""Every URL the server writes, from two addresses: the base IRI of the graph and the public
+address the server answers at. The base IRI is written as the public address, as Trifid does: a
+server that runs somewhere else than the base IRI (a laptop, a test) serves links that lead back
+to itself.
 
 Only the IRIs of entities (under ``<base>id/``, the ones that dereference) are rewritten. The
 ontology's namespace is fixed whatever the base (``https://data.belongnetwork.co.uk/ontology#``):
@@ -31,6 +33,10 @@ class Addresses:
         if self.base == self.public or not iri.startswith(self.base + "id/"):
             return iri
         return self.public + iri[len(self.base) :]
+
+    def url(self, path: str) -> str:
+        """Where the server serves ``path`` (such as ``dumps/x.nt.gz`` or ``/sparql``)."""
+        return self.public + path.lstrip("/")
 
     def to_canonical(self, path: str) -> str:
         """The IRI a request path (such as ``id/person/jo-broadwood``) names."""

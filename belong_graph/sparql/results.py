@@ -1,0 +1,84 @@
+"""Reading answers: the one place where a SELECT's results become typed rows.
+
+Results come as SPARQL JSON (from a query worker, the answer cache, or later a remote endpoint)
+or as Oxigraph solutions (queries run in this process); either way each row maps its bound
+variables to Oxigraph terms (``NamedNode``, ``BlankNode``, ``Literal`` with its ``value``,
+``language`` and ``datatype``), and an unbound variable is absent from its row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from belong_graph.errors import QueryError
+from belong_graph.sparql.bind import Values, bind
+
+if TYPE_CHECKING:
+    from belong_graph.store import GraphStore
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = Mapping[str, Term]
+
+
+@dataclass(frozen=True)
+class Results:
+    """A SELECT's answer: its variables, in order, and its rows."""
+
+    variables: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def read_json(document: bytes | str) -> Results:
+    """The results of a SPARQL 1.1 Query Results JSON document."""
+    parsed: dict[str, Any] = json.loads(document)
+    rows = (
+        {name: _term(value) for name, value in binding.items()}
+        for binding in parsed["results"]["bindings"]
+    )
+    return Results(tuple(parsed["head"]["vars"]), tuple(rows))
+
+
+def read_solutions(solutions: ox.QuerySolutions) -> Results:
+    """The results of a query run by Oxigraph in this process."""
+    names = tuple(variable.value for variable in solutions.variables)
+    rows = (
+        {name: value for name, value in zip(names, solution, strict=True) if value is not None}
+        for solution in solutions
+    )
+    return Results(names, tuple(rows))
+
+
+def select(store: GraphStore, query: str, values: Values | None = None) -> Results:
+    """Run a SELECT ``query`` with ``values`` bound on a store in this process."""
+    solutions = store.query(bind(query, values or {}))
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise QueryError("Only a SELECT query answers with rows.")
+    return read_solutions(solutions)
+
+
+def _term(value: Mapping[str, str]) -> Term:
+    """One RDF term of SPARQL JSON (``typed-literal`` is what older endpoints call a literal
+    with a datatype)."""
+    kind, text = value["type"], value["value"]
+    if kind == "uri":
+        return ox.NamedNode(text)
+    if kind == "bnode":
+        return ox.BlankNode(text)
+    if kind not in ("literal", "typed-literal"):
+        raise QueryError(f"An answer holds a term of type {kind!r}, which is not read here.")
+    if "xml:lang" in value:
+        return ox.Literal(text, language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(text, datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(text)
