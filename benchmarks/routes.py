@@ -455,8 +455,8 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
         f"Python {platform.python_version()}, on a machine shared with other work, belong-graph at commit {commit()}. "
         "Each size is a synthetic "
         f"library (`belong-graph generate --resources N --seed {args.seed}`), built with `belong-graph build` "
-        "(pySHACL-turbo) and served as `belong-graph serve --workers 2 --threads 8` with the rate limit off "
-        "(`BELONG_RATE_LIMIT=`) on 127.0.0.1. Requests are sequential, one connection each, "
+        "(pySHACL-turbo) and served as `belong-graph serve --workers 2 --threads 8` with the per-client limits off "
+        "(`BELONG_QUERY_BUDGET=0 BELONG_REQUEST_LIMIT=0`) on 127.0.0.1. Requests are sequential, one connection each, "
         f"`Accept-Encoding: gzip`, client timeout {args.timeout:g} s (the server stops a query at 30 s and answers 503).",
         "",
         "- **first requests**: each URL asked once and never before (a new entity, filter or format each time), so "
