@@ -29,6 +29,7 @@ import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -429,12 +430,20 @@ def row(result: Measured, floor: dict[str, float]) -> str:
         else "— | — | —"
     )
     warm = f"{statistics.median(result.warm):.1f}" if result.warm else "—"
+    answers = bool(times) and all(answered(status) for status, _ in others)
     ratio = (
         f"{statistics.median(times) / floor[route.kind]:.0f}x"
-        if route.kind in floor and times
+        if route.kind in floor and answers
         else ""
     )
     return f"| {route.name} | {example} | {len(others)} ({said}) | {figures} | {warm} | {ratio} | {result.load:.1f} |"
+
+
+def commit() -> str:
+    found = subprocess.run(
+        ["git", "log", "-1", "--format=%h"], capture_output=True, text=True, cwd=HERE
+    )
+    return found.stdout.strip() or "unknown"
 
 
 def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> str:
@@ -443,10 +452,11 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
         "",
         f"Produced by `{' '.join(['.venv/bin/python', 'benchmarks/routes.py', *sys.argv[1:]])}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} with {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, on a machine shared with other work. Each size is a synthetic "
+        f"Python {platform.python_version()}, on a machine shared with other work, belong-graph at commit {commit()}. "
+        "Each size is a synthetic "
         f"library (`belong-graph generate --resources N --seed {args.seed}`), built with `belong-graph build` "
-        "(pySHACL-turbo) and served as `belong-graph serve --workers 2 --threads 8` with the rate limit off "
-        "(`BELONG_RATE_LIMIT=`) on 127.0.0.1. Requests are sequential, one connection each, "
+        "(pySHACL-turbo) and served as `belong-graph serve --workers 2 --threads 8` with the per-client limits off "
+        "(`BELONG_QUERY_BUDGET=0 BELONG_REQUEST_LIMIT=0`) on 127.0.0.1. Requests are sequential, one connection each, "
         f"`Accept-Encoding: gzip`, client timeout {args.timeout:g} s (the server stops a query at 30 s and answers 503).",
         "",
         "- **first requests**: each URL asked once and never before (a new entity, filter or format each time), so "
@@ -460,7 +470,8 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
         "- **÷ floor**: the first-request median of an entity route over the floor's median for a one-entity "
         "CONSTRUCT of the same kind of entity (`CONSTRUCT { ?e ?p ?o . ?s ?q ?e }`, Turtle) on a bare pyoxigraph "
         "store behind Flask (`benchmarks/floor_server.py`) serving the same file, without the ontology or derived "
-        "triples. Only the entity routes have a ratio: no peer answers the other routes.",
+        "triples. Only the entity routes have a ratio, and only where every first request answered: no peer "
+        "answers the other routes.",
         "- **load**: the machine's 1-minute load average when the route was done (2 cores: above 2, other work "
         "was competing for them, and every figure of that route is slower than on a quiet machine).",
         "",
