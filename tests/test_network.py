@@ -384,10 +384,18 @@ def test_betweenness_is_exact_and_equal_to_networkx_on_the_real_library(
         edges = connection.execute("SELECT source, target FROM edges").fetchall()
         nodes = dict(connection.execute("SELECT id, betweenness FROM nodes").fetchall())
         summary = dict(connection.execute("SELECT name, value FROM summary").fetchall())
-    expected = nx.betweenness_centrality(nx.Graph(edges))
+        communities = connection.execute("SELECT community, id FROM nodes").fetchall()
+    simple = nx.Graph(edges)
+    expected = nx.betweenness_centrality(simple)
     assert set(expected) == set(nodes)
     assert all(abs(nodes[n] - expected[n]) < 1e-12 for n in nodes)
     assert json.loads(summary["measures"])["betweenness_method"] == "exact"
+    groups: dict[int, set[str]] = {}
+    for number, node in communities:
+        groups.setdefault(number, set()).add(node)
+    louvain = nx.community.louvain_communities(simple, seed=42)
+    ours = nx.community.modularity(simple, groups.values())
+    assert ours >= nx.community.modularity(simple, louvain) - 0.01  # as good a split
 
 
 def test_large_networks_sample_betweenness_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ import networkx as nx
 
 from belong_graph.network import words
 from belong_graph.network.graph import Network, Path
-from belong_graph.network.measures import Measures
+from belong_graph.network.measures import COMMUNITY_METHOD, Measures
 
 COMMUNITIES = 20  # communities listed, largest first
 CSV_COLUMNS = (
@@ -161,6 +161,7 @@ def measures_json(graph: Network, measures: Measures) -> dict[str, Any]:
             entry(n, betweenness=round(measures.betweenness[n], 6), communities=bridged)
             for n, bridged in measures.brokers
         ],
+        "community_method": COMMUNITY_METHOD,
         "community_count": len(measures.communities),
         "communities": [
             {

@@ -4,9 +4,11 @@ communities themselves.
 
 Betweenness and communities are computed with igraph (C), not networkx (Python): exact
 betweenness is O(nodes by edges), which networkx takes 275 s for at 3,000 synthetic resources and
-igraph 5 s. Betweenness is exact while nodes by edges stays within ``EXACT_WORK``, and above it
-estimated from a random sample of source nodes (as networkx's ``k``); communities are igraph's
-Louvain (multilevel) with a fixed seed, so that the same data always gives the same communities.
+igraph 2.5 s. Betweenness is exact while nodes by edges stays within ``EXACT_WORK``, and above it
+estimated from a random sample of source nodes (as networkx's ``k``). Communities are igraph's
+Leiden, optimising modularity, with a fixed seed, so that the same data always gives the same
+communities: at 30,000 synthetic resources it takes 0.4 s and finds communities of higher
+modularity (0.34) than Louvain (0.31 to 0.32, in 8 s with igraph and 127 s with networkx).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from belong_graph.network.graph import AGENTS, WORK, Network
 EXACT_WORK = 100_000_000  # nodes by edges within which betweenness is exact (a few seconds)
 SEED = 42
 TOP = 10
+COMMUNITY_METHOD = f"Leiden, optimising modularity (seed {SEED})"
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ def _betweenness(shared: ig.Graph) -> tuple[list[float], str]:
 
 
 def _communities(shared: ig.Graph, nodes: list[str]) -> list[list[str]]:
-    """Louvain communities (igraph's multilevel), the same for the same graph."""
+    """Leiden communities by modularity, the same for the same graph."""
     if not nodes:
         return []
     with _seeded():
-        clustering = shared.community_multilevel()
+        clustering = shared.community_leiden(objective_function="modularity")
     return [[nodes[i] for i in members] for members in clustering]
 
 
