@@ -8,17 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from belong_graph.catalogue import CannedQuery, read_query
 from belong_graph.network import graph as network
 from belong_graph.network import stored
 from belong_graph.network.measures import measure
+from belong_graph.sparql.results import items, select
 from belong_graph.store import GraphStore, OxigraphStore
 
 NODES_VIEW = "network-nodes"
 EDGES_VIEW = "partnership-network"
-INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def write_network(directory: Path, queries_dir: Path) -> None:
@@ -30,23 +28,5 @@ def write_network(directory: Path, queries_dir: Path) -> None:
 
 
 def view_items(store: GraphStore, view: CannedQuery) -> list[dict[str, Any]]:
-    """Every row of ``view`` (all its pages at once) as the API gives them: an IRI as
-    ``{"id", "label"}`` (its label from the ``?xLabel`` column), an integer as a number."""
-    solutions = store.query(view.sparql)
-    assert isinstance(solutions, ox.QuerySolutions)  # the views are SELECT queries
-    names = [variable.value for variable in solutions.variables]
-    shown = [n for n in names if not (n.endswith("Label") and n.removesuffix("Label") in names)]
-    items = []
-    for solution in solutions:
-        item: dict[str, Any] = {}
-        for name in shown:
-            term = solution[name]
-            if isinstance(term, ox.NamedNode):
-                label = solution[name + "Label"] if name + "Label" in names else None
-                item[name] = {"id": term.value, "label": None if label is None else label.value}
-            elif isinstance(term, ox.Literal) and term.datatype.value == INTEGER:
-                item[name] = int(term.value)
-            else:
-                item[name] = None if term is None else term.value
-        items.append(item)
-    return items
+    """Every row of ``view`` (its whole answer, unpaged), as the API gives its items."""
+    return items(select(store, view.sparql))
