@@ -22,7 +22,7 @@ from belong_graph.network.graph import WORK, NetworkFilter
 
 MAX_HOPS = 6  # the longest path searched for
 ENDS = "JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target"
-NOT_WORK = "s.type NOT IN ({0}) AND t.type NOT IN ({0})".format(", ".join(f"'{w}'" for w in WORK))
+NOT_WORK = "n.type NOT IN ({})".format(", ".join(f"'{w}'" for w in WORK))
 
 Neighbours = Callable[[set[str]], Iterable[tuple[str, str]]]
 
@@ -47,11 +47,12 @@ def kept_edges(chosen: NetworkFilter) -> Kept:
         "on_theme AS (SELECT node FROM themes WHERE theme = ?), "
         f"themed AS MATERIALIZED ({edges} WHERE e.source IN on_theme AND {condition} "
         f"UNION {edges} WHERE e.target IN on_theme AND {condition}), "
-        "reached AS MATERIALIZED "
-        "(SELECT source AS node FROM themed UNION SELECT target FROM themed), "
+        "reached AS MATERIALIZED (SELECT n.id AS node FROM (SELECT source AS node FROM themed "
+        f"UNION SELECT target FROM themed) JOIN nodes n ON n.id = node WHERE {NOT_WORK}), "
         "kept AS (SELECT id, source, target FROM themed UNION "
-        f"SELECT e.rowid, e.source, e.target FROM edges e {ENDS} WHERE e.source IN reached "
-        f"AND e.target IN reached AND {NOT_WORK} AND {condition})"
+        "SELECT e.rowid, e.source, e.target FROM reached r "
+        f"CROSS JOIN edges e ON e.source = r.node {ends} "
+        f"WHERE +e.target IN reached AND {condition})"
     )
     return Kept(tables, (chosen.theme, *values, *values, *values))
 
@@ -88,28 +89,50 @@ def _marks(values: Iterable[Any]) -> str:
 
 class Scope:
     """The kept edges, narrowed to the edges between some nodes (held in a temporary table of
-    the request's connection)."""
+    the request's connection). ``materialize``: the kept edges are worked out once into a
+    temporary table (with indexes by source and by target if ``indexed``), for a filter that
+    several statements would otherwise work out again."""
 
-    def __init__(self, connection: sqlite3.Connection, kept: Kept) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, kept: Kept, *, materialize: bool, indexed: bool
+    ) -> None:
         self._connection = connection
         self._kept = kept
         self._narrowed = False
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS within (node TEXT PRIMARY KEY)")
-        connection.execute("DELETE FROM within")
+        connection.execute("DROP TABLE IF EXISTS temp.within")
+        connection.execute("CREATE TEMP TABLE within (node TEXT PRIMARY KEY, depth INTEGER)")
+        if materialize:
+            connection.execute("DROP TABLE IF EXISTS temp.kept_rows")
+            connection.execute(
+                f"CREATE TEMP TABLE kept_rows AS WITH {kept.tables} SELECT * FROM kept",
+                kept.parameters,
+            )
+            if indexed:
+                connection.execute("CREATE INDEX temp.kept_by_source ON kept_rows (source)")
+                connection.execute("CREATE INDEX temp.kept_by_target ON kept_rows (target)")
+            self._kept = Kept("kept AS (SELECT id, source, target FROM kept_rows)", ())
 
     def keep_nodes(self, nodes: Iterable[str]) -> None:
         """From now on, only the edges between ``nodes``."""
         self._connection.execute("DELETE FROM within")
-        self._connection.executemany("INSERT INTO within VALUES (?)", ((n,) for n in nodes))
+        self._connection.executemany("INSERT INTO within VALUES (?, 0)", ((n,) for n in nodes))
         self._narrowed = True
 
-    def near(self, node: str, depth: int) -> set[str]:
-        """``node`` and every node within ``depth`` steps of it, whichever way the edges run."""
-        reached, frontier = {node}, {node}
-        for _ in range(depth):
-            frontier = {there for _, there in self.neighbours(frontier)} - reached
-            reached |= frontier
-        return reached
+    def near(self, node: str, depth: int) -> int:
+        """From now on, only the edges between ``node`` and the nodes within ``depth`` steps of
+        it, whichever way the edges run (searched in SQL, one step at a time); how many nodes
+        they have."""
+        self.keep_nodes([node])
+        for step in range(depth):
+            self._connection.execute(
+                f"WITH {self._kept.tables} INSERT OR IGNORE INTO within "
+                "SELECT node, ? FROM (SELECT k.target AS node FROM within w JOIN kept k "
+                "ON k.source = w.node WHERE w.depth = ? UNION SELECT k.source FROM within w "
+                "JOIN kept k ON k.target = w.node WHERE w.depth = ?)",
+                (*self._kept.parameters, step + 1, step, step),
+            )
+        (count,) = self._connection.execute("SELECT COUNT(*) FROM within").fetchone()
+        return int(count) if count > 1 else 0  # each node reached has an edge, unless alone
 
     def neighbours(self, frontier: set[str]) -> list[tuple[str, str]]:
         """Each node of ``frontier`` with each of its neighbours over the kept edges."""
@@ -138,9 +161,9 @@ class Scope:
             )
         else:
             rows = self._query(
-                "SELECT n.id FROM (SELECT node, COUNT(*) AS links FROM (SELECT source AS node, "
-                "target AS other FROM chosen UNION SELECT target, source FROM chosen) "
-                "GROUP BY node) JOIN nodes n ON n.id = node "
+                "SELECT n.id FROM (SELECT node, COUNT(DISTINCT other) AS links FROM (SELECT "
+                "source AS node, target AS other FROM chosen UNION ALL SELECT target, source "
+                "FROM chosen) GROUP BY node) JOIN nodes n ON n.id = node "
                 "ORDER BY n.id != ?, links DESC, n.degree DESC, n.label LIMIT ?",
                 keep or "",
                 limit,
@@ -156,7 +179,9 @@ class Scope:
     def _query(self, select: str, *values: Any) -> sqlite3.Cursor:
         chosen = "SELECT id, source, target FROM kept"
         if self._narrowed:
-            chosen += " WHERE source IN within AND target IN within"
+            chosen += (
+                " WHERE source IN (SELECT node FROM within) AND target IN (SELECT node FROM within)"
+            )
         return self._connection.execute(
             f"WITH {self._kept.tables}, chosen AS ({chosen}) {select}",
             (*self._kept.parameters, *values),

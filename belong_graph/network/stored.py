@@ -194,11 +194,18 @@ class NetworkReader:
     ) -> tuple[Network, int]:
         """The network ``chosen`` keeps, or ``entity``'s neighbourhood in it to ``depth``, cut to
         the ``limit`` best-connected nodes; and how many nodes it had before the cut."""
-        scope = Scope(self._connection, kept_edges(chosen))
-        if entity is not None:
-            scope.keep_nodes(scope.near(entity, depth))
         whole = entity is None and not chosen.active
-        count = self.summary.nodes if whole else scope.node_count()
+        ego = entity is not None
+        scope = Scope(
+            self._connection,
+            kept_edges(chosen),
+            materialize=bool(chosen.theme) or (chosen.active and not ego),
+            indexed=ego,
+        )
+        if entity is not None:
+            count = scope.near(entity, depth)
+        else:
+            count = self.summary.nodes if whole else scope.node_count()
         if limit is not None and count > limit:
             scope.keep_nodes(scope.best_connected(limit, entity, by_degree=whole))
         return self._graph(scope.edge_rows(EDGE_COLUMNS)), count
@@ -208,7 +215,8 @@ class NetworkReader:
     ) -> tuple[list[NetworkPath], Network]:
         """Up to ``limit`` shortest paths from ``start`` to ``goal`` in the network ``chosen``
         keeps, each step explained, and the network of the edges they walk."""
-        scope = Scope(self._connection, kept_edges(chosen))
+        themed = bool(chosen.theme)
+        scope = Scope(self._connection, kept_edges(chosen), materialize=themed, indexed=themed)
         found = shortest_paths(scope.neighbours, start, goal, limit)
         scope.keep_nodes({node for nodes in found for node in nodes})
         part = self._graph(scope.edge_rows(EDGE_COLUMNS))
