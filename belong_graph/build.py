@@ -124,15 +124,16 @@ def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
 
 def _write_staging(store: OxigraphStore, settings: Settings, workers: Executor) -> Path:
     """Write ``store``, its dumps, statistics and partnership network (computed by one of
-    ``workers`` from the store once written) to a new folder beside the current store; nothing
-    serves it yet."""
+    ``workers`` from the N-Quads snapshot, while the rest is written) to a new folder beside the
+    current store; nothing serves it yet."""
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     name = f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = settings.store_dir / name
     try:
         staging.mkdir()
-        store.save(staging)
-        network = workers.submit(write_network, staging, settings.queries_dir)
+        store.save_snapshot(staging)
+        network = workers.submit(write_network, staging, store.version, settings.queries_dir)
+        store.save_on_disk(staging)
         publish(store, staging, base_iri=settings.base_iri)
         network.result()
     except BaseException:
