@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 
 from belong_graph.build import build_store, current_store_dir
 from belong_graph.catalogue import read_query
+from belong_graph.errors import NotPublished
 from belong_graph.network import graph as network
 from belong_graph.network import measures, stored, words
 from belong_graph.network.measures import measure
@@ -359,6 +360,11 @@ def test_a_filter_keeps_only_linked_nodes(tmp_path: Path) -> None:
     cut, before = reader.selection(network.NetworkFilter(), entity=None, depth=1, limit=2)
     assert before == 3
     assert set(cut) == {"a", "p"}  # A has the most links, then P by name; Q is cut
+
+
+def test_a_build_without_its_network_file_says_to_build(tmp_path: Path) -> None:
+    with pytest.raises(NotPublished, match="run `belong-graph build`"):
+        stored.StoredNetwork(tmp_path / stored.NETWORK_FILE).open()
 
 
 def test_shortest_paths_are_searched_from_both_ends_within_six_steps() -> None:

@@ -132,8 +132,8 @@ def filters_json(chosen: network.NetworkFilter) -> dict[str, Any]:
 
 
 def selection(current: NetworkReader, args: Args) -> tuple[Network, dict[str, Any]]:
-    """The network ``args`` ask for: filtered, cut to the ``limit`` best-connected nodes, or the
-    neighbourhood of an ``entity`` to a ``depth``."""
+    """The network ``args`` ask for: filtered, or the neighbourhood of an ``entity`` to a
+    ``depth``, cut to the ``limit`` best-connected nodes (at most MAX_LIMIT, asked or not)."""
     chosen = chosen_filter(state(), current, args)
     about: dict[str, Any] = {"filters": filters_json(chosen)}
     entity = args.get("entity", "").strip()
@@ -142,9 +142,10 @@ def selection(current: NetworkReader, args: Args) -> tuple[Network, dict[str, An
         node = entity_node(current, entity, "entity")
         depth = number(args, "depth", 1, 1, network.MAX_DEPTH)
         about.update(entity=node, depth=depth)
-    limit = number(args, "limit", 0, 1, MAX_LIMIT) or None
-    part, count = current.selection(chosen, entity=node, depth=depth, limit=limit)
-    about.update(limit=limit, limited=limit is not None and count > limit)
+    asked = number(args, "limit", 0, 1, MAX_LIMIT) or None
+    cut = asked or MAX_LIMIT  # a network of more nodes would not fit the server's memory
+    part, count = current.selection(chosen, entity=node, depth=depth, limit=cut)
+    about.update(limit=asked if count <= cut else cut, limited=count > cut)
     return part, about
 
 
