@@ -30,6 +30,7 @@ from belong_graph.network.selection import shortest_paths
 from belong_graph.network.stored import NetworkReader
 from belong_graph.settings import Settings
 from belong_graph.synthetic import generate
+from belong_graph.web import network_request
 from tests.conftest import make_app, problem
 
 ID = "https://data.belongnetwork.co.uk/id/"
@@ -505,3 +506,13 @@ def test_an_external_identifier_finds_its_entity_in_the_network(client: FlaskCli
     assert paths["paths"], paths
     page = client.get("/explore?focus=Q1516684").get_data(as_text=True)
     assert "University of Kent" in page
+
+
+@pytest.mark.integration
+def test_a_network_answer_is_cut_to_the_most_nodes_asked_or_not(
+    large_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(network_request, "MAX_LIMIT", 100)
+    whole = get_json(large_app.test_client(), "/api/network")
+    assert whole["limit"] == 100 and whole["limited"] is True
+    assert 0 < whole["shown"]["nodes"] <= 100 < whole["total"]["nodes"]
