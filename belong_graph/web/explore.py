@@ -318,8 +318,10 @@ def explore() -> Response:
     overview = not args and current.summary.nodes > LARGE
     if overview:
         args = MultiDict([*OVERVIEW.items(multi=True), ("limit", str(OVERVIEW_LIMIT))])
-    part, about = selection(current, args)
-    if part.number_of_nodes() > DRAWN and not args.get("limit"):
+    asked = args.get("limit")  # if not, no more than DRAWN are read from the file
+    drawn = MultiDict([*args.items(multi=True), ("limit", str(DRAWN))])
+    part, about = selection(current, args if asked else drawn)
+    if about["limited"] and not asked:
         args["limit"] = str(OVERVIEW_LIMIT)
         part, about = selection(current, args)
     found = None
