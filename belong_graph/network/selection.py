@@ -157,14 +157,14 @@ class Scope:
         scope is the whole network, whose degrees are stored."""
         if by_degree:
             rows = self._connection.execute(
-                "SELECT id FROM nodes ORDER BY degree DESC, label LIMIT ?", (limit,)
+                "SELECT id FROM nodes ORDER BY degree DESC, label, id LIMIT ?", (limit,)
             )
         else:
             rows = self._query(
                 "SELECT n.id FROM (SELECT node, COUNT(DISTINCT other) AS links FROM (SELECT "
                 "source AS node, target AS other FROM chosen UNION ALL SELECT target, source "
                 "FROM chosen) GROUP BY node) JOIN nodes n ON n.id = node "
-                "ORDER BY n.id != ?, links DESC, n.degree DESC, n.label LIMIT ?",
+                "ORDER BY n.id != ?, links DESC, n.degree DESC, n.label, n.id LIMIT ?",
                 keep or "",
                 limit,
             )

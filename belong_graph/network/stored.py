@@ -38,7 +38,7 @@ CREATE TABLE nodes (
     degree INTEGER NOT NULL, betweenness REAL NOT NULL, community INTEGER,
     label_key TEXT NOT NULL, short_key TEXT NOT NULL
 );
-CREATE INDEX nodes_by_degree ON nodes (degree DESC, label);
+CREATE INDEX nodes_by_degree ON nodes (degree DESC, label, id);
 CREATE INDEX nodes_by_label ON nodes (label_key);
 CREATE INDEX nodes_by_short ON nodes (short_key);
 CREATE TABLE themes (theme TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (theme, node))
