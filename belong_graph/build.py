@@ -1,9 +1,10 @@
 """The pipeline from files to store: parse, validate, load, derive.
 
 ``build_store`` validates in a process of its own while it loads and derives in memory, writes
-the result to a new on-disk store next to the current one, and switches to it only when the
-validation passed and everything succeeded: a failed build leaves the previous store untouched
-and serving.
+the result to a new on-disk store next to the current one (with the partnership network,
+computed and measured in another process while the dumps are written), and switches to it only
+when the validation passed and everything succeeded: a failed build leaves the previous store
+untouched and serving.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import multiprocessing
 import os
 import shutil
 import uuid
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from belong_graph.changes import add_change_dates
 from belong_graph.derive import apply_rules, rule_files
 from belong_graph.errors import StoreMissing, ValidationFailed
 from belong_graph.load import ParsedData, SourceFile, parse_files, source_files
+from belong_graph.network.compute import write_network
 from belong_graph.publish.publication import publish
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore
@@ -72,15 +74,15 @@ def build_in_memory(settings: Settings) -> OxigraphStore:
 def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVersion:
     """Validate, then write a new store to disk and make it current, atomically.
 
-    Validation runs in a second process meanwhile, so a build takes about as long as the
-    slower of the two on a machine with two cores.
+    Validation runs in a second process meanwhile, and the partnership network is computed in a
+    third while the dumps are written.
     """
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as validator:
-        report = validator.submit(validation_report, settings) if validate_data else None
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as workers:
+        report = workers.submit(validation_report, settings) if validate_data else None
         data = parse_files(sources(settings), base_iri=settings.base_iri)
         store = OxigraphStore(data.store, _derive(data, settings))
-        staging = _write_staging(store, settings)
+        staging = _write_staging(store, settings, workers)
         try:
             if report is not None and not report.result().conforms:
                 raise ValidationFailed(report.result())
@@ -120,16 +122,20 @@ def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
     )
 
 
-def _write_staging(store: OxigraphStore, settings: Settings) -> Path:
-    """Write ``store``, its dumps and statistics to a new folder beside the current store;
-    nothing serves it yet."""
+def _write_staging(store: OxigraphStore, settings: Settings, workers: Executor) -> Path:
+    """Write ``store``, its dumps, statistics and partnership network (computed by one of
+    ``workers`` from the N-Quads snapshot, while the rest is written) to a new folder beside the
+    current store; nothing serves it yet."""
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     name = f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = settings.store_dir / name
     try:
         staging.mkdir()
-        store.save(staging)
+        store.save_snapshot(staging)
+        network = workers.submit(write_network, staging, store.version, settings.queries_dir)
+        store.save_on_disk(staging)
         publish(store, staging, base_iri=settings.base_iri)
+        network.result()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -191,12 +191,6 @@ class NetworkError(QueryError):
     """A filter or parameter of the partnership network that does not fit."""
 
 
-class NetworkTooLarge(BelongError):
-    """A network view cut at the result limit, which would give a partial network."""
-
-    status = 503
-
-
 class LedgerError(BelongError):
     """A change ledger that cannot be read."""
 

@@ -111,17 +111,25 @@ class OxigraphStore:
         version = DatasetVersion.read(directory)
         if not in_memory:
             return cls(ox.Store.read_only(str(directory / DISK_FOLDER)), version)
+        return cls.load_snapshot(directory, version)
+
+    @classmethod
+    def load_snapshot(cls, directory: Path, version: DatasetVersion) -> OxigraphStore:
+        """Load the N-Quads snapshot of ``directory`` into memory (written before the on-disk
+        store, so it can be read while that is still being written)."""
         store = ox.Store()
         store.bulk_load(path=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
         return cls(store, version)
 
-    def save(self, directory: Path) -> None:
-        """Write the store (as N-Quads and as an on-disk store) and its version into
-        ``directory``, for :meth:`open`."""
-        dataset = directory / DATASET_FILE
-        self._store.dump(output=str(dataset), format=ox.RdfFormat.N_QUADS)
+    def save_snapshot(self, directory: Path) -> None:
+        """Write the store as N-Quads into ``directory`` (what :meth:`load_snapshot` reads)."""
+        self._store.dump(output=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+
+    def save_on_disk(self, directory: Path) -> None:
+        """Write the on-disk store from the snapshot, and the version, into ``directory``:
+        then :meth:`open` opens it."""
         on_disk = ox.Store(str(directory / DISK_FOLDER))
-        on_disk.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
+        on_disk.bulk_load(path=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
         on_disk.flush()
         del on_disk  # closes the store, so that it can be opened read-only
         self._version.save(directory)

@@ -7,8 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -18,10 +22,15 @@ from flask.testing import FlaskClient
 
 from belong_graph.build import build_store, current_store_dir
 from belong_graph.catalogue import read_query
+from belong_graph.errors import NotPublished
 from belong_graph.network import graph as network
-from belong_graph.network import words
+from belong_graph.network import measures, stored, words
+from belong_graph.network.measures import measure
+from belong_graph.network.selection import shortest_paths
+from belong_graph.network.stored import NetworkReader
 from belong_graph.settings import Settings
 from belong_graph.synthetic import generate
+from belong_graph.web import network_request
 from tests.conftest import make_app, problem
 
 ID = "https://data.belongnetwork.co.uk/id/"
@@ -311,7 +320,8 @@ def test_words_for_several_roles_and_periods() -> None:
     assert words.phrase(unknown, forward=True) == "was mentor of"
 
 
-def test_a_filter_keeps_only_linked_nodes() -> None:
+def small_network(folder: Path) -> NetworkReader:
+    """A network of three nodes (and one without a link), written and opened as a build does."""
     graph = network.build(
         [
             {"node": {"id": "a", "label": "A"}, "type": "organisation"},
@@ -327,9 +337,87 @@ def test_a_filter_keeps_only_linked_nodes() -> None:
         ],
     )  # fmt: skip
     assert "alone" not in graph
-    assert set(network.filtered(graph, network.NetworkFilter(theme="t"))) == {"a", "p"}
-    assert set(network.filtered(graph, network.NetworkFilter(start=2020, undated=False))) == set()
-    assert set(network.filtered(graph, network.NetworkFilter(end=2019))) == {"a", "p", "q"}
+    stored.write(folder / stored.NETWORK_FILE, graph, measure(graph))
+    return stored.StoredNetwork(folder / stored.NETWORK_FILE).open()
+
+
+def test_a_filter_keeps_only_linked_nodes(tmp_path: Path) -> None:
+    reader = small_network(tmp_path)
+
+    def kept(**chosen: Any) -> set[str]:
+        part, _ = reader.selection(
+            network.NetworkFilter(**chosen), entity=None, depth=1, limit=None
+        )
+        return set(part)
+
+    assert kept(theme="t") == {"a", "p"}
+    assert kept(start=2020, undated=False) == set()
+    assert kept(end=2019) == {"a", "p", "q"}
+    assert kept(end=2019, undated=False) == {"a", "p"}
+    assert kept(roles=frozenset({"funder"})) == {"a", "q"}
+    assert kept(types=frozenset({"organisation"})) == set()
+    assert reader.summary.roles == {"funder": "Funder", "lead": "Lead"}
+    assert reader.resolve("q", "http://x/", "entity") == "q"
+    cut, before = reader.selection(network.NetworkFilter(), entity=None, depth=1, limit=2)
+    assert before == 3
+    assert set(cut) == {"a", "p"}  # A has the most links, then P by name; Q is cut
+
+
+def test_a_build_without_its_network_file_says_to_build(tmp_path: Path) -> None:
+    with pytest.raises(NotPublished, match="run `belong-graph build`"):
+        stored.StoredNetwork(tmp_path / stored.NETWORK_FILE).open()
+
+
+def test_shortest_paths_are_searched_from_both_ends_within_six_steps() -> None:
+    chain = [f"n{i}" for i in range(9)]
+    links = {*pairwise(chain), ("n0", "x"), ("x", "n2")}  # two ways from n0 to n2
+
+    def neighbours(frontier: set[str]) -> list[tuple[str, str]]:
+        return [(u, v) for a, b in links for u, v in ((a, b), (b, a)) if u in frontier]
+
+    assert shortest_paths(neighbours, "n0", "n2", 10) == [("n0", "n1", "n2"), ("n0", "x", "n2")]
+    assert shortest_paths(neighbours, "n0", "n2", 1) == [("n0", "n1", "n2")]
+    assert shortest_paths(neighbours, "n2", "n8", 10) == [tuple(chain[2:])]  # six steps
+    assert shortest_paths(neighbours, "n1", "n8", 10) == []  # seven steps: too far
+    assert shortest_paths(neighbours, "n0", "elsewhere", 10) == []
+
+
+def test_betweenness_is_exact_and_equal_to_networkx_on_the_real_library(
+    built_settings: Settings,
+) -> None:
+    folder = current_store_dir(built_settings)
+    assert folder is not None
+    with closing(sqlite3.connect(folder / stored.NETWORK_FILE)) as connection:
+        edges = connection.execute("SELECT source, target FROM edges").fetchall()
+        nodes = dict(connection.execute("SELECT id, betweenness FROM nodes").fetchall())
+        summary = dict(connection.execute("SELECT name, value FROM summary").fetchall())
+        communities = connection.execute("SELECT community, id FROM nodes").fetchall()
+    simple = nx.Graph(edges)
+    expected = nx.betweenness_centrality(simple)
+    assert set(expected) == set(nodes)
+    assert all(abs(nodes[n] - expected[n]) < 1e-12 for n in nodes)
+    assert json.loads(summary["measures"])["betweenness_method"] == "exact"
+    groups: dict[int, set[str]] = {}
+    for number, node in communities:
+        groups.setdefault(number, set()).add(node)
+    louvain = nx.community.louvain_communities(simple, seed=42)
+    ours = nx.community.modularity(simple, groups.values())
+    assert ours >= nx.community.modularity(simple, louvain) - 0.01  # as good a split
+
+
+def test_large_networks_sample_betweenness_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = nx.MultiDiGraph(nx.relabel_nodes(nx.path_graph(40), lambda n: f"n{n:02}"))
+    nx.set_node_attributes(graph, "organisation", "type")
+    exact = measure(graph)
+    monkeypatch.setattr(measures, "EXACT_WORK", 39 * 20)  # room for 20 of the 40 sources
+    estimated = measure(graph)
+    assert estimated.betweenness_method == (
+        "estimated from 20 of 40 source nodes sampled at random (seed 42)"
+    )
+    assert estimated == measure(graph)  # the same sample every time
+    middle = max(exact.betweenness, key=lambda n: exact.betweenness[n])
+    assert abs(estimated.betweenness[middle] - exact.betweenness[middle]) < 0.2
+    assert estimated.community == exact.community  # communities do not depend on the sample
 
 
 @pytest.fixture(scope="module")
@@ -418,3 +506,13 @@ def test_an_external_identifier_finds_its_entity_in_the_network(client: FlaskCli
     assert paths["paths"], paths
     page = client.get("/explore?focus=Q1516684").get_data(as_text=True)
     assert "University of Kent" in page
+
+
+@pytest.mark.integration
+def test_a_network_answer_is_cut_to_the_most_nodes_asked_or_not(
+    large_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(network_request, "MAX_LIMIT", 100)
+    whole = get_json(large_app.test_client(), "/api/network")
+    assert whole["limit"] == 100 and whole["limited"] is True
+    assert 0 < whole["shown"]["nodes"] <= 100 < whole["total"]["nodes"]

@@ -12,7 +12,7 @@ import networkx as nx
 
 from belong_graph.network import words
 from belong_graph.network.graph import Network, Path
-from belong_graph.network.measures import Measures
+from belong_graph.network.measures import COMMUNITY_METHOD, Measures
 
 COMMUNITIES = 20  # communities listed, largest first
 CSV_COLUMNS = (
@@ -21,7 +21,9 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def node_json(graph: Network, node: str, measures: Measures) -> dict[str, Any]:
+def node_json(graph: Network, node: str) -> dict[str, Any]:
+    """A node with its measures in the whole network (``degree``, ``betweenness`` and
+    ``community`` of its data, as :func:`with_measures` sets them)."""
     data = graph.nodes[node]
     return {
         "id": node,
@@ -31,10 +33,18 @@ def node_json(graph: Network, node: str, measures: Measures) -> dict[str, Any]:
         "kinds": data["kinds"],
         "themes": data["themes"],
         "year": data["year"],
-        "degree": measures.degree.get(node, 0),
-        "betweenness": round(measures.betweenness.get(node, 0.0), 6),
-        "community": measures.community.get(node),
+        "degree": data.get("degree", 0),
+        "betweenness": round(data.get("betweenness", 0.0), 6),
+        "community": data.get("community"),
     }
+
+
+def with_measures(graph: Network, measures: Measures) -> None:
+    """Set each node's measures in the whole network on its data, for :func:`node_json`."""
+    for node, data in graph.nodes(data=True):
+        data["degree"] = measures.degree.get(node, 0)
+        data["betweenness"] = measures.betweenness.get(node, 0.0)
+        data["community"] = measures.community.get(node)
 
 
 def edge_json(graph: Network, source: str, target: str, key: str) -> dict[str, Any]:
@@ -52,10 +62,10 @@ def edge_json(graph: Network, source: str, target: str, key: str) -> dict[str, A
     }
 
 
-def network_json(graph: Network, measures: Measures, page: Callable[[str], str]) -> dict[str, Any]:
+def network_json(graph: Network, page: Callable[[str], str]) -> dict[str, Any]:
     """Nodes (with ``page``, where each is shown) and edges, in a stable order."""
     nodes = [
-        {**node_json(graph, n, measures), "page": page(n)}
+        {**node_json(graph, n), "page": page(n)}
         for n in sorted(graph, key=lambda n: (graph.nodes[n]["type"], graph.nodes[n]["label"]))
     ]
     edges = [edge_json(graph, u, v, k) for u, v, k in sorted(graph.edges(keys=True))]
@@ -80,11 +90,11 @@ def path_json(path: Path) -> dict[str, Any]:
     }
 
 
-def graphml(graph: Network, measures: Measures) -> bytes:
+def graphml(graph: Network) -> bytes:
     """GraphML with every attribute as a GraphML key (lists joined by '|', unknowns left out)."""
     out: Network = nx.MultiDiGraph()
     for node in graph:
-        out.add_node(node, **_scalars(node_json(graph, node, measures)))
+        out.add_node(node, **_scalars(node_json(graph, node)))
     for u, v, k in graph.edges(keys=True):
         out.add_edge(u, v, key=k, **_scalars(edge_json(graph, u, v, k)))
     buffer = io.BytesIO()
@@ -118,18 +128,14 @@ def edge_list_csv(graph: Network) -> str:
     return buffer.getvalue()
 
 
-def measures_json(graph: Network, measures: Measures, page: Callable[[str], str]) -> dict[str, Any]:
-    """The rankings: by degree, by betweenness, organisations by partners, brokers, communities."""
+def measures_json(graph: Network, measures: Measures) -> dict[str, Any]:
+    """The rankings: by degree, by betweenness, organisations by partners, brokers, communities
+    (each node named by its ``id``, ``label`` and ``type``; :func:`with_pages` adds where it is
+    shown)."""
 
     def entry(node: str, **extra: Any) -> dict[str, Any]:
         data = graph.nodes[node]
-        return {
-            "id": node,
-            "label": data["label"],
-            "type": data["type"],
-            "page": page(node),
-            **extra,
-        }
+        return {"id": node, "label": data["label"], "type": data["type"], **extra}
 
     organisations = [
         n for n, d in graph.nodes(data=True) if d["type"] in ("organisation", "unit", "funder")
@@ -155,6 +161,7 @@ def measures_json(graph: Network, measures: Measures, page: Callable[[str], str]
             entry(n, betweenness=round(measures.betweenness[n], 6), communities=bridged)
             for n, bridged in measures.brokers
         ],
+        "community_method": COMMUNITY_METHOD,
         "community_count": len(measures.communities),
         "communities": [
             {
@@ -165,5 +172,31 @@ def measures_json(graph: Network, measures: Measures, page: Callable[[str], str]
             }
             for index, members in enumerate(measures.communities[:COMMUNITIES])
             if len(members) > 1
+        ],
+    }
+
+
+RANKINGS = (
+    "degree",
+    "organisations_by_degree",
+    "betweenness",
+    "most_connected_partners",
+    "brokers",
+)
+
+
+def with_pages(measures: dict[str, Any], page: Callable[[str], str]) -> dict[str, Any]:
+    """The document of :func:`measures_json` with each node's ``page`` after its ``type``."""
+
+    def paged(entry: dict[str, Any]) -> dict[str, Any]:
+        named = {key: entry[key] for key in ("id", "label", "type")}
+        return {**named, "page": page(entry["id"]), **entry}
+
+    return {
+        **measures,
+        **{name: [paged(entry) for entry in measures[name]] for name in RANKINGS},
+        "communities": [
+            {**group, "top": [paged(entry) for entry in group["top"]]}
+            for group in measures["communities"]
         ],
     }

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = Mapping[str, Term]
+NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,34 @@ def _term(value: Mapping[str, str]) -> Term:
     if "datatype" in value:
         return ox.Literal(text, datatype=ox.NamedNode(value["datatype"]))
     return ox.Literal(text)
+
+
+def items(results: Results) -> list[dict[str, Any]]:
+    """Every row as an item of plain values (:func:`row_item`), as the views' JSON gives them."""
+    return [row_item(row, results.variables) for row in results.rows]
+
+
+def row_item(row: Row, variables: tuple[str, ...]) -> dict[str, Any]:
+    """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any."""
+    item: dict[str, Any] = {}
+    for name in variables:
+        if name.endswith("Label") and name[: -len("Label")] in variables:
+            continue
+        term = row.get(name)
+        if term is None:
+            item[name] = None
+        elif isinstance(term, ox.NamedNode):
+            label = row.get(name + "Label")
+            item[name] = {"id": term.value, "label": label.value if label else None}
+        else:
+            item[name] = plain_value(term)
+    return item
+
+
+def plain_value(term: Term) -> Any:
+    """A literal's text, or its number for the numeric datatypes; a blank node's name."""
+    datatype = term.datatype.value.rsplit("#", 1)[-1] if isinstance(term, ox.Literal) else ""
+    if datatype in NUMBERS:
+        number = float(term.value)
+        return int(number) if number.is_integer() and datatype != "double" else number
+    return term.value

@@ -3,8 +3,8 @@
 (how two entities are connected, in words) and ``/api/network/measures``; a network comes as JSON,
 GraphML or a CSV edge list.
 
-The graph is built from the ``network-nodes`` and ``partnership-network`` views and measured once
-per dataset version; every request filters that one graph.
+The network and its measures are computed by ``belong-graph build`` and written beside the store
+(:mod:`belong_graph.network.stored`); every request reads the part it answers from that file.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from belong_graph.errors import NetworkError, NotAcceptable, UnknownEntity
 from belong_graph.formats import JSON, NETWORK_FORMATS, Format, format_named, parameter_names
 from belong_graph.network import export
 from belong_graph.network import graph as network
-from belong_graph.network.graph import AGENTS, Network
+from belong_graph.network.graph import Network
 from belong_graph.network.measures import TOP
+from belong_graph.network.stored import NETWORK_FILE, NetworkReader, StoredNetwork
 from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import check_format_name, negotiate
@@ -33,8 +34,7 @@ from belong_graph.web.network_request import (
     MAX_PATHS,
     MOST_PATHS,
     Args,
-    Served,
-    ServedNetwork,
+    close_served,
     entity_node,
     paths_json,
     selection,
@@ -58,7 +58,9 @@ EXTENSIONS = ", ".join(f.extension for f in NETWORK_FORMATS)  # as in /api/netwo
 
 @blueprint.record_once
 def _install(setup: BlueprintSetupState) -> None:
-    setup.app.extensions[EXTENSION] = ServedNetwork()
+    directory = setup.app.extensions["belong_graph"].pool.source.directory
+    setup.app.extensions[EXTENSION] = StoredNetwork(directory / NETWORK_FILE)
+    setup.app.teardown_appcontext(close_served)
     setup.app.extensions.setdefault(OPENAPI_PATHS, {}).update(network_paths())
 
 
@@ -73,7 +75,7 @@ def _format(extension: str | None) -> Format:
 
 
 def _conditional(
-    fmt: Format, make: Callable[[Served, Args], Response], known: tuple[str, ...]
+    fmt: Format, make: Callable[[NetworkReader, Args], Response], known: tuple[str, ...]
 ) -> Response:
     """``make``'s answer for this request, or 304 when the client holds it already; a parameter
     not ``known`` is refused."""
@@ -94,19 +96,16 @@ def _conditional(
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
-def _network(current: Served, part: Network, fmt: Format, about: dict[str, Any]) -> Response:
+def _network(current: NetworkReader, part: Network, fmt: Format, about: dict[str, Any]) -> Response:
     if fmt.name == "graphml":
-        return Response(export.graphml(part, current.measures), mimetype=fmt.media_type)
+        return Response(export.graphml(part), mimetype=fmt.media_type)
     if fmt.name == "csv":
         return Response(export.edge_list_csv(part), mimetype=fmt.media_type)
     body = {
         **about,
-        "total": {
-            "nodes": current.graph.number_of_nodes(),
-            "edges": current.graph.number_of_edges(),
-        },
+        "total": {"nodes": current.summary.nodes, "edges": current.summary.edges},
         "shown": {"nodes": part.number_of_nodes(), "edges": part.number_of_edges()},
-        **export.network_json(part, current.measures, page_of),
+        **export.network_json(part, page_of),
     }
     return Response(json.dumps(body, indent=1), mimetype=fmt.media_type)
 
@@ -117,7 +116,7 @@ def whole(extension: str | None) -> Response:
     """The partnership network, filtered by type, role, period and theme, or cut to a limit."""
     fmt = _format(extension)
 
-    def make(current: Served, args: Args) -> Response:
+    def make(current: NetworkReader, args: Args) -> Response:
         part, about = selection(current, args)
         return _network(current, part, fmt, {"network": "partnership", **about})
 
@@ -130,7 +129,7 @@ def ego(extension: str | None) -> Response:
     """An entity and everything within 1 to 3 steps of it, under the same filters."""
     fmt = _format(extension)
 
-    def make(current: Served, args: Args) -> Response:
+    def make(current: NetworkReader, args: Args) -> Response:
         if not args.get("entity", "").strip():
             raise NetworkError("The ego network needs the parameter 'entity'.", parameter="entity")
         part, about = selection(current, args)
@@ -143,7 +142,7 @@ def ego(extension: str | None) -> Response:
 def paths() -> Response:
     """The shortest paths between two entities, each step explained in words."""
 
-    def make(current: Served, args: Args) -> Response:
+    def make(current: NetworkReader, args: Args) -> Response:
         return Response(json.dumps(paths_json(current, args), indent=1), mimetype=JSON.media_type)
 
     return _conditional(JSON, make, ("from", "to", *FILTERS, "limit"))
@@ -153,8 +152,8 @@ def paths() -> Response:
 def measures() -> Response:
     """Degree, betweenness, most-connected partners, brokers and communities."""
 
-    def make(current: Served, args: Args) -> Response:
-        body = export.measures_json(current.graph, current.measures, page_of)
+    def make(current: NetworkReader, args: Args) -> Response:
+        body = export.with_pages(current.summary.measures, page_of)
         return Response(json.dumps(body, indent=1), mimetype=JSON.media_type)
 
     return _conditional(JSON, make, ())
@@ -316,11 +315,13 @@ def explore() -> Response:
             args["entity"] = entity_node(current, args["entity"], "focus")
         except UnknownEntity as error:
             problem, args = error.message, MultiDict(filters)
-    overview = not args and current.graph.number_of_nodes() > LARGE
+    overview = not args and current.summary.nodes > LARGE
     if overview:
         args = MultiDict([*OVERVIEW.items(multi=True), ("limit", str(OVERVIEW_LIMIT))])
-    part, about = selection(current, args)
-    if part.number_of_nodes() > DRAWN and not args.get("limit"):
+    asked = args.get("limit")  # if not, no more than DRAWN are read from the file
+    drawn = MultiDict([*args.items(multi=True), ("limit", str(DRAWN))])
+    part, about = selection(current, args if asked else drawn)
+    if about["limited"] and not asked:
         args["limit"] = str(OVERVIEW_LIMIT)
         part, about = selection(current, args)
     found = None
@@ -333,7 +334,7 @@ def explore() -> Response:
     page = render_template(
         "explore.html",
         about=about,
-        focus_label=current.graph.nodes[about["entity"]]["label"] if about.get("entity") else "",
+        focus_label=current.label(about["entity"]) if about.get("entity") else "",
         problem=problem,
         filtered=bool(filters),
         overview=overview,
@@ -346,14 +347,14 @@ def explore() -> Response:
         filter_args=list(filters.items(multi=True)),
         rows=_rows(part),
         table_rows=TABLE_ROWS,
-        organisations=_organisations(current),
+        organisations=current.organisations(),
         found=found,
-        roles=network.roles(current.graph),
+        roles=current.summary.roles,
         types=network.TYPES,
         themes=_themes(),
-        names=_names(current),
-        measures=export.measures_json(current.graph, current.measures, page_of),
-        total=current.graph.number_of_nodes(),
+        names=current.names(),
+        measures=export.with_pages(current.summary.measures, page_of),
+        total=current.summary.nodes,
         shown=part.number_of_nodes(),
         top=TOP,
     )
@@ -380,18 +381,6 @@ def _rows(part: Network) -> list[dict[str, Any]]:
             "target": {"id": v, "label": part.nodes[v]["label"], "page": page_of(v)},
         })  # fmt: skip
     return rows
-
-
-def _names(current: Served) -> list[str]:
-    """Names for the search box: everything but resources, whose titles are long and many."""
-    graph = current.graph
-    return sorted({d["label"] for _, d in graph.nodes(data=True) if d["type"] != "resource"})
-
-
-def _organisations(current: Served) -> list[tuple[str, str]]:
-    graph = current.graph
-    found = [(str(n), d["label"]) for n, d in graph.nodes(data=True) if d["type"] in AGENTS]
-    return sorted(found, key=lambda item: item[1].lower())
 
 
 def _themes() -> list[tuple[str, str]]:

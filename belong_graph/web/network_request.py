@@ -1,21 +1,21 @@
-"""What the explorer and the network API share: the network served for the dataset's version
-(built from the views and measured once), and the request's choices, each value checked."""
+"""What the explorer and the network API share: the network file of the build being served
+(:mod:`belong_graph.network.stored`), open for the request, and the request's choices, each
+value checked."""
 
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from werkzeug.datastructures import MultiDict
 
-from belong_graph.errors import NetworkError, NetworkTooLarge, UnknownEntity
+from belong_graph.errors import NetworkError, UnknownEntity
 from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import Network
-from belong_graph.network.measures import Measures, measure
+from belong_graph.network.selection import MAX_HOPS
+from belong_graph.network.stored import NetworkReader, StoredNetwork
 from belong_graph.web.querying import scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
 from belong_graph.web.urls import page_of
@@ -28,52 +28,20 @@ MOST_PATHS = 100
 Args = MultiDict[str, str]
 
 
-@dataclass(frozen=True)
-class Served:
-    """The network of one dataset version, with its measures."""
-
-    digest: str
-    graph: Network
-    measures: Measures
-
-
-class ServedNetwork:
-    """The network of the dataset being served, built on first use and kept for its version."""
-
-    def __init__(self) -> None:
-        self._served: Served | None = None
-        self._lock = threading.Lock()
-
-    def get(self, app: AppState) -> Served:
-        with self._lock:
-            if self._served is None or self._served.digest != app.version.digest:
-                nodes = all_items(app, "network-nodes")
-                graph = network.build(nodes, all_items(app, "partnership-network"))
-                self._served = Served(app.version.digest, graph, measure(graph))
-            return self._served
+def served() -> NetworkReader:
+    """The network of the build being served, open for this request (closed after it)."""
+    if "network" not in g:
+        stored: StoredNetwork = current_app.extensions[EXTENSION]
+        g.network = stored.open()
+    reader: NetworkReader = g.network
+    return reader
 
 
-def served() -> Served:
-    cache: ServedNetwork = current_app.extensions[EXTENSION]
-    return cache.get(state())
-
-
-def all_items(app: AppState, name: str) -> list[dict[str, Any]]:
-    """Every row of a paged view, page after page."""
-    view = view_named(app, name)
-    items: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        answer = view_items(app, view, {"page": str(page)})
-        if answer.truncated:
-            raise NetworkTooLarge(
-                f"The view {name!r} was cut at the result limit; raise result_limit above "
-                f"{view.pagination} rows to serve the network."
-            )
-        items.extend(answer.items)
-        if not answer.more:
-            return items
-        page += 1
+def close_served(_: BaseException | None = None) -> None:
+    """Close the request's connection to the network file, if it opened one."""
+    reader: NetworkReader | None = g.pop("network", None)
+    if reader is not None:
+        reader.close()
 
 
 # --- The request's choices --------------------------------------------------------------------
@@ -106,7 +74,7 @@ def number(args: Args, name: str, default: int, low: int, high: int) -> int:
     return int(value)
 
 
-def chosen_filter(app: AppState, graph: Network, args: Args) -> network.NetworkFilter:
+def chosen_filter(app: AppState, current: NetworkReader, args: Args) -> network.NetworkFilter:
     """The filters ``args`` choose, each value checked."""
     types = listed(args, "type")
     for value in types:
@@ -116,7 +84,7 @@ def chosen_filter(app: AppState, graph: Network, args: Args) -> network.NetworkF
                 parameter="type",
             )
     roles = listed(args, "role")
-    known = network.roles(graph)
+    known = current.summary.roles
     for value in roles:
         if value not in known:
             raise NetworkError(
@@ -163,44 +131,42 @@ def filters_json(chosen: network.NetworkFilter) -> dict[str, Any]:
     }
 
 
-def selection(current: Served, args: Args) -> tuple[Network, dict[str, Any]]:
-    """The network ``args`` ask for: filtered, cut to the ``limit`` best-connected nodes, or the
-    neighbourhood of an ``entity`` to a ``depth``."""
-    app = state()
-    chosen = chosen_filter(app, current.graph, args)
-    part = network.filtered(current.graph, chosen)
+def selection(current: NetworkReader, args: Args) -> tuple[Network, dict[str, Any]]:
+    """The network ``args`` ask for: filtered, or the neighbourhood of an ``entity`` to a
+    ``depth``, cut to the ``limit`` best-connected nodes (at most MAX_LIMIT, asked or not)."""
+    chosen = chosen_filter(state(), current, args)
     about: dict[str, Any] = {"filters": filters_json(chosen)}
     entity = args.get("entity", "").strip()
+    node, depth = None, 1
     if entity:
         node = entity_node(current, entity, "entity")
         depth = number(args, "depth", 1, 1, network.MAX_DEPTH)
-        part = network.ego(part, node, depth)
         about.update(entity=node, depth=depth)
-    limit = number(args, "limit", 0, 1, MAX_LIMIT) or None
-    about.update(limit=limit, limited=limit is not None and part.number_of_nodes() > limit)
-    if limit is not None:
-        part = network.top(part, limit, current.measures.degree, about.get("entity"))
+    asked = number(args, "limit", 0, 1, MAX_LIMIT) or None
+    cut = asked or MAX_LIMIT  # a network of more nodes would not fit the server's memory
+    part, count = current.selection(chosen, entity=node, depth=depth, limit=cut)
+    about.update(limit=asked if count <= cut else cut, limited=count > cut)
     return part, about
 
 
-def entity_node(current: Served, value: str, name: str) -> str:
-    """The node ``value`` names: by IRI or name (:func:`network.resolve`), or else by an
+def entity_node(current: NetworkReader, value: str, name: str) -> str:
+    """The node ``value`` names: by IRI or name (:meth:`NetworkReader.resolve`), or else by an
     external identifier (a ROR ID, a QID, a charity number...) through the ``lookup`` view."""
     app = state()
     try:
-        return network.resolve(current.graph, value, app.settings.base_iri, name)
+        return current.resolve(value, app.settings.base_iri, name)
     except UnknownEntity:
         found = view_items(app, view_named(app, "lookup"), {"id": value}).items
-        nodes = {str(item["entity"]["id"]) for item in found} & set(current.graph)
-        if len(nodes) == 1:
-            return nodes.pop()
+        nodes = {str(item["entity"]["id"]) for item in found}
+        known = {node for node in nodes if current.has(node)}
+        if len(known) == 1:
+            return known.pop()
         raise
 
 
-def paths_json(current: Served, args: Args) -> dict[str, Any]:
-    """The shortest paths between ``from`` and ``to`` in the filtered network, with the nodes
-    and edges they walk."""
-    app = state()
+def paths_json(current: NetworkReader, args: Args) -> dict[str, Any]:
+    """The shortest paths (of at most MAX_HOPS steps) between ``from`` and ``to`` in the
+    filtered network, with the nodes and edges they walk."""
     ends = []
     for name in ("from", "to"):
         value = args.get(name, "").strip()
@@ -208,21 +174,17 @@ def paths_json(current: Served, args: Args) -> dict[str, Any]:
             raise NetworkError("The paths need the parameters 'from' and 'to'.", parameter=name)
         ends.append(entity_node(current, value, name))
     limit = number(args, "limit", MAX_PATHS, 1, MOST_PATHS)
-    part = network.filtered(current.graph, chosen_filter(app, current.graph, args))
-    found = network.paths(part, ends[0], ends[1], limit)
-    steps = {(s.here, s.there) for path in found for s in path.steps}
-    walked = network.with_edges(
-        part,
-        [(u, v, k) for u, v, k in part.edges(keys=True) if (u, v) in steps or (v, u) in steps],
-    )
+    chosen = chosen_filter(state(), current, args)
+    found, walked = current.paths(chosen, ends[0], ends[1], limit)
     return {
         "from": _entry(current, ends[0]),
         "to": _entry(current, ends[1]),
         "hops": len(found[0].steps) if found else None,
+        "max_hops": MAX_HOPS,
         "paths": [export.path_json(path) for path in found],
-        **export.network_json(walked, current.measures, page_of),
+        **export.network_json(walked, page_of),
     }
 
 
-def _entry(current: Served, node: str) -> dict[str, Any]:
-    return {"id": node, "label": current.graph.nodes[node]["label"], "page": page_of(node)}
+def _entry(current: NetworkReader, node: str) -> dict[str, Any]:
+    return {"id": node, "label": current.label(node), "page": page_of(node)}

@@ -16,7 +16,7 @@ from belong_graph.errors import ParameterError, UnknownView
 from belong_graph.namespaces import PROLOGUE
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.bind import bind
-from belong_graph.sparql.results import Results, Row, Term, read_json
+from belong_graph.sparql.results import Results, read_json, row_item
 from belong_graph.web.caching import etag_for
 from belong_graph.web.state import AppState
 
@@ -29,7 +29,6 @@ SELECT ?concept ?label WHERE {
 }
 ORDER BY ?label"""
 )
-NUMBERS = {"integer", "decimal", "double", "float", "long", "int"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> V
 
 def page_items(view: CannedQuery, results: Results) -> list[dict[str, Any]]:
     """The items of a page of ``view``'s results, without the look-ahead row."""
-    return [_row_item(row, results.variables) for row in results.rows[: view.pagination or None]]
+    return [row_item(row, results.variables) for row in results.rows[: view.pagination or None]]
 
 
 def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
@@ -115,29 +114,3 @@ def run_query(app: AppState, job: Job, timeout: float) -> Answer:
         cancelled=disconnected,
         spent=lambda seconds: app.budget.charge(client, seconds),
     )
-
-
-def _row_item(row: Row, variables: tuple[str, ...]) -> dict[str, Any]:
-    """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any."""
-    item: dict[str, Any] = {}
-    for name in variables:
-        if name.endswith("Label") and name[: -len("Label")] in variables:
-            continue
-        term = row.get(name)
-        if term is None:
-            item[name] = None
-        elif isinstance(term, ox.NamedNode):
-            label = row.get(name + "Label")
-            item[name] = {"id": term.value, "label": label.value if label else None}
-        else:
-            item[name] = _plain_value(term)
-    return item
-
-
-def _plain_value(term: Term) -> Any:
-    """A literal's text, or its number for the numeric datatypes; a blank node's name."""
-    datatype = term.datatype.value.rsplit("#", 1)[-1] if isinstance(term, ox.Literal) else ""
-    if datatype in NUMBERS:
-        number = float(term.value)
-        return int(number) if number.is_integer() and datatype != "double" else number
-    return term.value

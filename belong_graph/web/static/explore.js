@@ -227,7 +227,8 @@
   function renderPaths(doc) {
     explanation.replaceChildren();
     if (!doc.paths.length) {
-      explanation.append(text("p", doc.from.label + " and " + doc.to.label + " are not connected in this network."));
+      explanation.append(text("p", doc.from.label + " and " + doc.to.label
+        + " are not connected within " + doc.max_hops + " steps in this network."));
       return;
     }
     const count = doc.paths.length;

@@ -1,0 +1,249 @@
+"""The partnership network as the build writes it beside the store (``network.sqlite``) and as
+the server reads it back: SQLite from the standard library, opened read-only, so that no graph
+of the whole library lives in the web process.
+
+The file holds the nodes with their measures in the whole network (degree, betweenness,
+community), the edges (indexed by source and by target), each node's themes, and a summary:
+the totals, the roles and the measures document (:func:`export.measures_json`). A request
+reads the part it asks for (:mod:`belong_graph.network.selection` says which, in SQL) into a
+small :data:`Network`, which :mod:`export` and :mod:`words` turn into answers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from belong_graph.errors import NotPublished, UnknownEntity
+from belong_graph.network import export
+from belong_graph.network import graph as network
+from belong_graph.network.graph import AGENTS, Network, NetworkFilter
+from belong_graph.network.graph import Path as NetworkPath
+from belong_graph.network.measures import Measures
+from belong_graph.network.selection import Scope, kept_edges, shortest_paths
+
+NETWORK_FILE = "network.sqlite"
+SCHEMA = """
+CREATE TABLE nodes (
+    id TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, label TEXT NOT NULL, short TEXT NOT NULL,
+    type TEXT NOT NULL, kinds TEXT NOT NULL, themes TEXT NOT NULL, year INTEGER,
+    degree INTEGER NOT NULL, betweenness REAL NOT NULL, community INTEGER,
+    label_key TEXT NOT NULL, short_key TEXT NOT NULL
+);
+CREATE INDEX nodes_by_degree ON nodes (degree DESC, label, id);
+CREATE INDEX nodes_by_label ON nodes (label_key);
+CREATE INDEX nodes_by_short ON nodes (short_key);
+CREATE TABLE themes (theme TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (theme, node))
+    WITHOUT ROWID;
+CREATE TABLE edges (
+    source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, relation TEXT NOT NULL,
+    role TEXT NOT NULL, roleName TEXT NOT NULL, start INTEGER, "end" INTEGER, record TEXT,
+    note TEXT
+);
+CREATE INDEX edges_by_source ON edges (source, target);
+CREATE INDEX edges_by_target ON edges (target, source);
+CREATE TABLE summary (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+NODE_COLUMNS = "id, label, short, type, kinds, themes, year, degree, betweenness, community"
+EDGE_COLUMNS = (
+    'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, e.note'
+)
+EDGE_FIELDS = ("relation", "role", "roleName", "start", "end", "record", "note")
+
+
+def write(path: Path, graph: Network, measures: Measures) -> None:
+    """Write ``graph`` with its ``measures`` to a new file at ``path``."""
+    export.with_measures(graph, measures)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.executescript(SCHEMA)
+        connection.executemany(
+            "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _node_row(ordinal, node, data)
+                for ordinal, (node, data) in enumerate(graph.nodes.items())
+            ),
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO themes VALUES (?, ?)",
+            ((theme, node) for node, data in graph.nodes(data=True) for theme in data["themes"]),
+        )
+        connection.executemany(
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (u, v, k, *(graph.edges[u, v, k][name] for name in EDGE_FIELDS))
+                for u, v, k in sorted(graph.edges(keys=True))
+            ),
+        )
+        summary = {
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+            "roles": network.roles(graph),
+            "measures": export.measures_json(graph, measures),
+        }
+        connection.executemany(
+            "INSERT INTO summary VALUES (?, ?)",
+            ((name, json.dumps(value)) for name, value in summary.items()),
+        )
+        connection.commit()
+        connection.execute("ANALYZE")
+
+
+def _node_row(ordinal: int, node: str, data: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        node, ordinal, data["label"], data["short"], data["type"], json.dumps(data["kinds"]),
+        json.dumps(data["themes"]), data["year"], data["degree"], data["betweenness"],
+        data["community"], data["label"].casefold(), data["short"].casefold(),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the whole network comes to: totals, roles and measures."""
+
+    nodes: int
+    edges: int
+    roles: dict[str, str]  # role: its name, in name order
+    measures: dict[str, Any]  # the document of :func:`export.measures_json`
+
+
+class StoredNetwork:
+    """The network file of one build; each use opens a read-only connection of its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._summary: Summary | None = None
+        self._lock = threading.Lock()
+
+    def open(self) -> NetworkReader:
+        if not self.path.exists():
+            raise NotPublished(
+                f"This build has no partnership network ({self.path.name}); run "
+                "`belong-graph build` to write it."
+            )
+        uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"  # a build never changes
+        connection = sqlite3.connect(uri, uri=True)
+        with self._lock:
+            if self._summary is None:
+                rows = dict(connection.execute("SELECT name, value FROM summary"))
+                self._summary = Summary(**{name: json.loads(rows[name]) for name in rows})
+        return NetworkReader(connection, self._summary)
+
+
+class NetworkReader:
+    """Lookups on the network file, for one request."""
+
+    def __init__(self, connection: sqlite3.Connection, summary: Summary) -> None:
+        self._connection = connection
+        self.summary = summary
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def has(self, node: str) -> bool:
+        return self._one("SELECT 1 FROM nodes WHERE id = ?", node) is not None
+
+    def label(self, node: str) -> str:
+        return str(self._one("SELECT label FROM nodes WHERE id = ?", node))
+
+    def resolve(self, value: str, base_iri: str, name: str) -> str:
+        """The node that ``value`` names: its IRI, the rest of it after ``id/``, or its label or
+        a shorter name (ignoring case)."""
+        value = value.strip()
+        for candidate in (value, base_iri + "id/" + value.removeprefix("/").removeprefix("id/")):
+            if self.has(candidate):
+                return candidate
+        wanted = value.casefold()
+        found = self._one(
+            "SELECT id FROM nodes WHERE label_key = ? OR short_key = ? ORDER BY ordinal LIMIT 1",
+            wanted,
+            wanted,
+        )
+        if found is None:
+            raise UnknownEntity(
+                f"Parameter '{name}': nothing in the partnership network is called {value!r}; "
+                "give an IRI, the rest of it after id/ (such as organisation/belong) or a name.",
+                parameter=name,
+            )
+        return str(found)
+
+    def names(self) -> list[str]:
+        """Every node's name but the resources' (whose titles are long and many), sorted."""
+        rows = self._connection.execute(
+            "SELECT DISTINCT label FROM nodes WHERE type != 'resource' ORDER BY label"
+        )
+        return [label for (label,) in rows]
+
+    def organisations(self) -> list[tuple[str, str]]:
+        """The organisations, units and funders with their names, by name."""
+        marks = ", ".join("?" * len(AGENTS))
+        rows = self._connection.execute(
+            f"SELECT id, label FROM nodes WHERE type IN ({marks})", AGENTS
+        )
+        return sorted(rows, key=lambda row: (row[1].lower(), row[0]))
+
+    def selection(
+        self, chosen: NetworkFilter, *, entity: str | None, depth: int, limit: int | None
+    ) -> tuple[Network, int]:
+        """The network ``chosen`` keeps, or ``entity``'s neighbourhood in it to ``depth``, cut to
+        the ``limit`` best-connected nodes; and how many nodes it had before the cut."""
+        whole = entity is None and not chosen.active
+        ego = entity is not None
+        scope = Scope(
+            self._connection,
+            kept_edges(chosen),
+            materialize=bool(chosen.theme) or (chosen.active and not ego),
+            indexed=ego,
+        )
+        if entity is not None:
+            count = scope.near(entity, depth)
+        else:
+            count = self.summary.nodes if whole else scope.node_count()
+        if limit is not None and count > limit:
+            scope.keep_nodes(scope.best_connected(limit, entity, by_degree=whole))
+        return self._graph(scope.edge_rows(EDGE_COLUMNS)), count
+
+    def paths(
+        self, chosen: NetworkFilter, start: str, goal: str, limit: int
+    ) -> tuple[list[NetworkPath], Network]:
+        """Up to ``limit`` shortest paths from ``start`` to ``goal`` in the network ``chosen``
+        keeps, each step explained, and the network of the edges they walk."""
+        themed = bool(chosen.theme)
+        scope = Scope(self._connection, kept_edges(chosen), materialize=themed, indexed=themed)
+        found = shortest_paths(scope.neighbours, start, goal, limit)
+        scope.keep_nodes({node for nodes in found for node in nodes})
+        part = self._graph(scope.edge_rows(EDGE_COLUMNS))
+        explained = [network.explained(part, nodes) for nodes in found]
+        steps = {(s.here, s.there) for path in explained for s in path.steps}
+        walked = [(u, v, k) for u, v, k in part.edges(keys=True) if {(u, v), (v, u)} & steps]
+        return explained, network.with_edges(part, walked)
+
+    def _graph(self, edges: Sequence[Sequence[Any]]) -> Network:
+        """The small network of ``edges`` (rows of EDGE_COLUMNS) and their ends."""
+        graph: Network = nx.MultiDiGraph()
+        ends = json.dumps(sorted({row[0] for row in edges} | {row[1] for row in edges}))
+        rows = self._connection.execute(
+            f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY ordinal",
+            (ends,),
+        )
+        for node, label, short, kind, kinds, themes, year, degree, betweenness, community in rows:
+            graph.add_node(
+                node, label=label, short=short, type=kind, kinds=json.loads(kinds),
+                themes=json.loads(themes), year=year, degree=degree, betweenness=betweenness,
+                community=community,
+            )  # fmt: skip
+        for source, target, key, *values in edges:
+            graph.add_edge(source, target, key=key, **dict(zip(EDGE_FIELDS, values, strict=True)))
+        return graph
+
+    def _one(self, sql: str, *parameters: Any) -> Any:
+        row = self._connection.execute(sql, parameters).fetchone()
+        return None if row is None else row[0]
