@@ -48,6 +48,7 @@ class BEL(DefinedNamespace):
     involves: URIRef
     launches: URIRef
     ledBy: URIRef
+    lookupKey: URIRef
     partnershipOf: URIRef
     pilotArea: URIRef
     positionByInitiative: URIRef

@@ -260,7 +260,9 @@ def _check_query(path: Path, view: CannedQuery) -> None:
         )
     if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
-    if not view.pagination and (PAGE_PLACE.search(view.sparql) or POSITIONS_PLACE.search(view.sparql)):
+    if not view.pagination and (
+        PAGE_PLACE.search(view.sparql) or POSITIONS_PLACE.search(view.sparql)
+    ):
         raise CatalogueError(f"{path}: '# @page' and '# @positions' need '#+ pagination: N'.")
     examples = {p.name: p.example or p.default or "" for p in view.parameters}
     try:
