@@ -31,7 +31,9 @@ class BEL(DefinedNamespace):
     Review: URIRef
     Team: URIRef
     University: URIRef
+    YearCount: URIRef
     buildsOn: URIRef
+    coAuthor: URIRef
     commissionedBy: URIRef
     contributesTo: URIRef
     datedName: URIRef
@@ -41,13 +43,27 @@ class BEL(DefinedNamespace):
     findingsSharedWith: URIRef
     formerName: URIRef
     governmentLiaison: URIRef
+    initiativeCount: URIRef
     interventionType: URIRef
     involves: URIRef
     launches: URIRef
     ledBy: URIRef
+    lookupKey: URIRef
+    partnershipOf: URIRef
     pilotArea: URIRef
+    positionByInitiative: URIRef
+    positionByTitle: URIRef
+    positionMostActiveFirst: URIRef
+    positionMostSharedFirst: URIRef
+    positionNewestFirst: URIRef
+    positionOldestFirst: URIRef
     publishedInPartnershipWith: URIRef
     queryTimeLimit: URIRef
+    resourceCount: URIRef
+    resourcesPerYear: URIRef
     resultLimit: URIRef
+    sharedResourceCount: URIRef
     shortcut: URIRef
+    subjectCount: URIRef
+    typeCount: URIRef
     year: URIRef

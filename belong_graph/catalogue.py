@@ -19,6 +19,12 @@ Parameter values are converted to RDF terms by their declared type and bound by
 :func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` lines (first in its ``WHERE``
 clause, and first in each branch of a ``UNION`` that uses them), never spliced into the query
 text; a parameter left out stays unbound, so a view tests it with ``BOUND``.
+
+A paged view is cut to its page by ``LIMIT`` and ``OFFSET``, appended at its end or written at its
+``# @page`` line: the end of a sub-select that picks the page's rows, so that labels and the
+rest are fetched for that page only. A list the build numbers (see :mod:`belong_graph.derive`)
+is paged at its ``# @positions`` line instead, where the page's positions are bound to
+``?position``: the page is then looked up, not sorted.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
+from belong_graph.derive import position
 from belong_graph.errors import CatalogueError, ParameterError
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql import bind as binding
@@ -43,6 +50,8 @@ XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 TYPES = ("iri", "string", "integer", "year")
 VISUALISATIONS = ("table", "bar", "line", "network")
 PAGE = "page"
+PAGE_PLACE = re.compile(r"^([ \t]*)#[ \t]*@page\b.*$", re.MULTILINE)  # where LIMIT and OFFSET go
+POSITIONS_PLACE = re.compile(r"^([ \t]*)#[ \t]*@positions\b.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -151,9 +160,16 @@ class CannedQuery:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
         a next page)."""
         sparql = binding.bind(self.sparql, terms)
-        if self.pagination:
-            sparql += f"\nLIMIT {self.pagination + 1} OFFSET {(page - 1) * self.pagination}\n"
-        return sparql
+        if not self.pagination:
+            return sparql
+        first = (page - 1) * self.pagination
+        cut = f"LIMIT {self.pagination + 1} OFFSET {first}"
+        numbers = [position(n) for n in range(first + 1, first + self.pagination + 2)]
+        positions = binding.values_block("position", numbers)
+        if not (PAGE_PLACE.search(sparql) or POSITIONS_PLACE.search(sparql)):
+            return f"{sparql}\n{cut}\n"
+        sparql = PAGE_PLACE.sub(lambda place: place.group(1) + cut, sparql)
+        return POSITIONS_PLACE.sub(lambda place: place.group(1) + positions, sparql)
 
 
 def load_catalogue(directory: Path) -> tuple[CannedQuery, ...]:
@@ -244,6 +260,10 @@ def _check_query(path: Path, view: CannedQuery) -> None:
         )
     if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
+    if not view.pagination and (
+        PAGE_PLACE.search(view.sparql) or POSITIONS_PLACE.search(view.sparql)
+    ):
+        raise CatalogueError(f"{path}: '# @page' and '# @positions' need '#+ pagination: N'.")
     examples = {p.name: p.example or p.default or "" for p in view.parameters}
     try:
         bound = view.query_for(view.bind({k: v for k, v in examples.items() if v}, "http://x/"))

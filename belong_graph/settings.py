@@ -46,7 +46,8 @@ class Settings:
     ontology_dir: Path = _setting(PROJECT_ROOT / "ontology", "Folder of the OWL ontology files.")
     shapes_dir: Path = _setting(PROJECT_ROOT / "shapes", "Folder of the SHACL shapes files.")
     rules_dir: Path = _setting(
-        PROJECT_ROOT / "rules", "Folder of the SPARQL CONSTRUCT rules that derive shortcut triples."
+        PROJECT_ROOT / "rules",
+        "Folder of the SPARQL rules that derive shortcut triples, counts and list positions.",
     )
     queries_dir: Path = _setting(
         PROJECT_ROOT / "queries", "Folder of the canned queries (.rq files with #+ headers)."

@@ -41,7 +41,7 @@ def test_views_are_listed_with_their_parameters_and_links(client: FlaskClient) -
     assert resources["links"]["sparql"].endswith("/api/views/resources.rq")
     sparql = client.get("/api/views/resources.rq")
     assert sparql.mimetype == "application/sparql-query"
-    assert b"dcterms:subject ?theme" in sparql.data
+    assert b"dcterms:subject ?onTheme" in sparql.data
 
 
 def test_partners_of_kent_include_belong_and_nuffield_through_beyond_us_and_them(

@@ -5,7 +5,8 @@ The concise bounded description follows blank nodes (three levels deep) and the 
 relation nodes linked to the entity in either direction (authorships and participations), so a
 resource carries its ordered credits and an organisation its participations with their roles.
 Links into the entity are all kept except provenance and collection membership, which nearly every
-record has and which would make the description of a source or of the library enormous.
+record has and which would make the description of a source or of the library enormous, and the
+nameless pair nodes the build makes to page the co-authors and partnerships lists.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ WHERE {
   } UNION {
     # @values
     ?s ?ip ?entity .
-    FILTER (?ip NOT IN (prov:wasDerivedFrom, dcterms:isPartOf))
+    FILTER (?ip NOT IN (prov:wasDerivedFrom, dcterms:isPartOf, bel:coAuthor, bel:partnershipOf))
     OPTIONAL { ?s rdfs:label ?sLabel }
   } UNION {
     # @values
