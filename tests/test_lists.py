@@ -15,11 +15,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from flask import Flask
+from rdflib import Graph
 
 from belong_graph.catalogue import read_query
 from belong_graph.derive import apply_rules
 from belong_graph.errors import CatalogueError, QueryError
-from belong_graph.namespaces import PROLOGUE, XSD
+from belong_graph.namespaces import BEL, PROLOGUE, XSD
 from belong_graph.settings import PROJECT_ROOT, Settings
 from belong_graph.sparql.results import select
 from belong_graph.store import OxigraphStore
@@ -232,3 +233,16 @@ def test_paging_marks_need_a_paged_view(tmp_path: Path) -> None:
         read_query(
             view_file(tmp_path, "SELECT ?s WHERE {\n  # @positions\n  ?s ?p ?position\n}\n", "")
         )
+
+
+def test_a_page_leaves_out_the_machinery_its_rdf_keeps(client: Any) -> None:
+    """A resource's position in the lists and its search text are in its RDF, not among the
+    facts of its page; a co-authorship, a node of the build's, links into no person's page."""
+    path = "/id/resource/discrimination-prejudice-and-cohesion"
+    turtle = client.get(path + ".ttl").get_data(as_text=True)
+    assert "positionNewestFirst" in turtle and "searchText" in turtle
+    page = client.get(path + ".html").get_data(as_text=True)
+    assert "Discrimination, Prejudice and Cohesion" in page
+    assert "bel:positionNewestFirst" not in page and "bel:searchText" not in page
+    person = Graph().parse(data=client.get("/id/person/dominic-abrams.ttl").data, format="turtle")
+    assert not list(person.triples((None, BEL.coAuthor, None)))
