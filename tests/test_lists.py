@@ -5,6 +5,7 @@ its ``next`` link, gives what counting and sorting the real library at the reque
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import re
 import shutil
@@ -246,3 +247,16 @@ def test_a_page_leaves_out_the_machinery_its_rdf_keeps(client: Any) -> None:
     assert "bel:positionNewestFirst" not in page and "bel:searchText" not in page
     person = Graph().parse(data=client.get("/id/person/dominic-abrams.ttl").data, format="turtle")
     assert not list(person.triples((None, BEL.coAuthor, None)))
+
+
+def test_an_entity_page_links_the_rest_of_a_paged_section(paged_app: Flask) -> None:
+    """Beyond Us and Them has eight partners and outputs: its page shows the first page of
+    them and links the next, which holds the rest."""
+    client = paged_app.test_client()
+    page = client.get("/id/project/beyond-us-and-them.html").get_data(as_text=True)
+    rest = re.search(r'<p class="more">The first 7; <a href="([^"]+)">', page)
+    assert rest is not None
+    url = html.unescape(rest.group(1))
+    assert url == "/api/views/initiatives?initiative=project%2Fbeyond-us-and-them&page=2"
+    second = json.loads(client.get(url).data)
+    assert len(second["items"]) == 1 and second["next"] is None
