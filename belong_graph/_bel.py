@@ -62,6 +62,7 @@ class BEL(DefinedNamespace):
     resourceCount: URIRef
     resourcesPerYear: URIRef
     resultLimit: URIRef
+    searchText: URIRef
     sharedResourceCount: URIRef
     shortcut: URIRef
     subjectCount: URIRef

@@ -5,6 +5,7 @@ its ``next`` link, gives what counting and sorting the real library at the reque
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import re
 import shutil
@@ -15,11 +16,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from flask import Flask
+from rdflib import Graph
 
 from belong_graph.catalogue import read_query
 from belong_graph.derive import apply_rules
 from belong_graph.errors import CatalogueError, QueryError
-from belong_graph.namespaces import PROLOGUE, XSD
+from belong_graph.namespaces import BEL, PROLOGUE, XSD
 from belong_graph.settings import PROJECT_ROOT, Settings
 from belong_graph.sparql.results import select
 from belong_graph.store import OxigraphStore
@@ -232,3 +234,29 @@ def test_paging_marks_need_a_paged_view(tmp_path: Path) -> None:
         read_query(
             view_file(tmp_path, "SELECT ?s WHERE {\n  # @positions\n  ?s ?p ?position\n}\n", "")
         )
+
+
+def test_a_page_leaves_out_the_machinery_its_rdf_keeps(client: Any) -> None:
+    """A resource's position in the lists and its search text are in its RDF, not among the
+    facts of its page; a co-authorship, a node of the build's, links into no person's page."""
+    path = "/id/resource/discrimination-prejudice-and-cohesion"
+    turtle = client.get(path + ".ttl").get_data(as_text=True)
+    assert "positionNewestFirst" in turtle and "searchText" in turtle
+    page = client.get(path + ".html").get_data(as_text=True)
+    assert "Discrimination, Prejudice and Cohesion" in page
+    assert "bel:positionNewestFirst" not in page and "bel:searchText" not in page
+    person = Graph().parse(data=client.get("/id/person/dominic-abrams.ttl").data, format="turtle")
+    assert not list(person.triples((None, BEL.coAuthor, None)))
+
+
+def test_an_entity_page_links_the_rest_of_a_paged_section(paged_app: Flask) -> None:
+    """Beyond Us and Them has eight partners and outputs: its page shows the first page of
+    them and links the next, which holds the rest."""
+    client = paged_app.test_client()
+    page = client.get("/id/project/beyond-us-and-them.html").get_data(as_text=True)
+    rest = re.search(r'<p class="more">The first 7; <a href="([^"]+)">', page)
+    assert rest is not None
+    url = html.unescape(rest.group(1))
+    assert url == "/api/views/initiatives?initiative=project%2Fbeyond-us-and-them&page=2"
+    second = json.loads(client.get(url).data)
+    assert len(second["items"]) == 1 and second["next"] is None

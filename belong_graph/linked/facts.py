@@ -9,11 +9,24 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from belong_graph.linked.describe import RDF_TYPE, RDFS_LABEL, Description, Subject, Term
-from belong_graph.namespaces import PREFIXES, compact_iri
+from belong_graph.namespaces import BEL, PREFIXES, compact_iri
 
 PROV = PREFIXES["prov"]
 SCHEMA = PREFIXES["schema"]
 XSD_STRING = PREFIXES["xsd"] + "string"
+# What the build writes for paging and searching the lists, which tells a reader nothing: kept in
+# the RDF, not shown among a page's facts.
+MACHINERY = frozenset(
+    ox.NamedNode(str(term))
+    for term in (
+        BEL.positionNewestFirst,
+        BEL.positionOldestFirst,
+        BEL.positionByTitle,
+        BEL.positionMostActiveFirst,
+        BEL.searchText,
+        BEL.lookupKey,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -48,10 +61,11 @@ class Credit:
 
 
 def property_facts(description: Description, subject: Subject | None = None) -> list[Fact]:
-    """Every property of ``subject`` (the entity by default) but its types and label."""
+    """Every property of ``subject`` (the entity by default) but its types, its label and the
+    build's machinery for lists."""
     facts = []
     for predicate, objects in description.outgoing(subject).items():
-        if predicate in (RDF_TYPE, RDFS_LABEL):
+        if predicate in (RDF_TYPE, RDFS_LABEL) or predicate in MACHINERY:
             continue
         values = tuple(sorted((_value(description, o) for o in objects), key=_order))
         facts.append(_fact(description, predicate, values))

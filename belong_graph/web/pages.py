@@ -78,11 +78,17 @@ def _view_sections(kind: str, slug: str) -> linked.Sections:
     sections = []
     for name, parameter in views:
         view = view_named(app, name)
-        answer = view_items(app, view, {parameter: f"{kind}/{slug}"})
-        sections.append(
-            (view, answer, _chart_rows(answer) if view.visualisation != "table" else [])
-        )
+        values = {parameter: f"{kind}/{slug}"}
+        answer = view_items(app, view, values)
+        rest = _api_url(name, {**values, "page": "2"}) if answer.more else None
+        chart = _chart_rows(answer) if view.visualisation != "table" else []
+        sections.append((view, answer, chart, rest))
     return title, sections
+
+
+def _api_url(name: str, values: Mapping[str, str]) -> str:
+    """The address of a view's answer with ``values``."""
+    return url_for("api.answer_view", name=name) + "?" + urlencode(values)
 
 
 def _chart_rows(answer: ViewItems) -> list[tuple[str, Any]]:
