@@ -10,6 +10,7 @@ untouched and serving.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
 import shutil
@@ -27,6 +28,7 @@ from belong_graph.network.compute import write_network
 from belong_graph.publish.publication import publish
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore
+from belong_graph.timing import log_like, phase
 from belong_graph.validate import ValidationReport, load_graphs, validate
 
 CURRENT = "current"
@@ -50,11 +52,13 @@ def sources(settings: Settings) -> list[SourceFile]:
 
 def check(settings: Settings, *, validate_data: bool = True) -> CheckedData:
     """Parse the ontology and the data and validate them against the shapes."""
-    data = parse_files(sources(settings), base_iri=settings.base_iri)
+    with phase("parse"):
+        data = parse_files(sources(settings), base_iri=settings.base_iri)
     if not validate_data:
         return CheckedData(data, ValidationReport(()))
     shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
-    return CheckedData(data, validate(data, shapes=shapes, engine=settings.validator))
+    with phase("validation"):
+        return CheckedData(data, validate(data, shapes=shapes, engine=settings.validator))
 
 
 def validation_report(settings: Settings) -> ValidationReport:
@@ -77,21 +81,26 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
     Validation runs in a second process meanwhile, and the partnership network is computed in a
     third while the dumps are written.
     """
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as workers:
-        report = workers.submit(validation_report, settings) if validate_data else None
-        data = parse_files(sources(settings), base_iri=settings.base_iri)
-        store = OxigraphStore(data.store, _derive(data, settings))
-        staging = _write_staging(store, settings, workers)
-        try:
-            if report is not None and not report.result().conforms:
-                raise ValidationFailed(report.result())
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    previous = current_store_dir(settings)
-    _point_current_to(settings.store_dir, staging)
-    _remove_old_builds(settings.store_dir, keep={staging, previous})
+    with phase("build"):
+        context = multiprocessing.get_context("spawn")
+        level = logging.getLogger("belong_graph").getEffectiveLevel()
+        with ProcessPoolExecutor(2, context, initializer=log_like, initargs=(level,)) as workers:
+            report = workers.submit(validation_report, settings) if validate_data else None
+            with phase("parse"):
+                data = parse_files(sources(settings), base_iri=settings.base_iri)
+            store = OxigraphStore(data.store, _derive(data, settings))
+            staging = _write_staging(store, settings, workers)
+            try:
+                with phase("waiting for validation"):
+                    conforms = report is None or report.result().conforms
+                if report is not None and not conforms:
+                    raise ValidationFailed(report.result())
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+        previous = current_store_dir(settings)
+        _point_current_to(settings.store_dir, staging)
+        _remove_old_builds(settings.store_dir, keep={staging, previous})
     return store.version
 
 
@@ -112,8 +121,10 @@ def open_current(settings: Settings) -> OxigraphStore:
 
 def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
     """Add what the rules derive to ``data`` and name the result's version."""
-    apply_rules(data.store, settings.rules_dir, into=settings.derived_graph_iri())
-    ledger = add_change_dates(data.store, settings)
+    with phase("rules"):
+        apply_rules(data.store, settings.rules_dir, into=settings.derived_graph_iri())
+    with phase("change dates"):
+        ledger = add_change_dates(data.store, settings)
     return DatasetVersion(
         digest=_digest(settings, [f.path for f in data.files], repr(ledger)),
         built=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -131,11 +142,15 @@ def _write_staging(store: OxigraphStore, settings: Settings, workers: Executor) 
     staging = settings.store_dir / name
     try:
         staging.mkdir()
-        store.save_snapshot(staging)
+        with phase("snapshot"):
+            store.save_snapshot(staging)
         network = workers.submit(write_network, staging, store.version, settings.queries_dir)
-        store.save_on_disk(staging)
-        publish(store, staging, base_iri=settings.base_iri)
-        network.result()
+        with phase("on-disk store"):
+            store.save_on_disk(staging)
+        with phase("publish"):
+            publish(store, staging, base_iri=settings.base_iri)
+        with phase("waiting for the network"):
+            network.result()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

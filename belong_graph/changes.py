@@ -18,8 +18,9 @@ graph ``<base>graph/changes`` as ``dcterms:modified`` (``prov:invalidatedAtTime`
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,10 +32,6 @@ from belong_graph.namespaces import BEL, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS,
 from belong_graph.settings import Settings
 
 RDF_TYPE = f"<{RDF.type}>"  # terms as N-Triples writes them
-DCTERMS_MODIFIED = ox.NamedNode(DCTERMS.modified)
-PROV_INVALIDATED = ox.NamedNode(PROV.invalidatedAtTime)
-XSD_DATE = ox.NamedNode(XSD.date)
-XSD_DATETIME = ox.NamedNode(XSD.dateTime)
 PART_CLASSES = frozenset({f"<{BEL.Authorship}>", f"<{BEL.Participation}>"})
 LABELS = frozenset(f"<{iri}>" for iri in (DCTERMS.title, SCHEMA.name, SKOS.prefLabel, RDFS.label))
 HEADER = (
@@ -57,13 +54,13 @@ class Entry:
 Ledger = dict[str, Entry]  # by the entity's IRI relative to ``<base>id/``
 
 
-def entity_digests(statements: Iterable[str], *, base_iri: str) -> dict[str, str]:
+def entity_digests(ntriples: str, *, base_iri: str) -> dict[str, str]:
     """The hash of every entity's description, by its IRI relative to ``<base>id/``, from the
-    N-Triples statements of the curated data (read as text: far faster than term objects)."""
-    index = _Index(statements, base_iri)
+    N-Triples of the curated data (read as text: far faster than term objects)."""
+    index = _Index(ntriples, base_iri)
     return {
         subject[len(ENTITY) : -1]: hashlib.sha256(
-            "\n".join(sorted(index.describe(subject))).encode()
+            "\n".join(index.describe(subject)).encode()
         ).hexdigest()[:16]
         for subject in index.triples
         if subject.startswith(ENTITY)
@@ -77,11 +74,10 @@ class _Index:
     """The curated triples by subject, with the part nodes that point at each entity. Terms and
     statements are N-Triples text with ``<base>id/`` written as ``<id/``."""
 
-    def __init__(self, statements: Iterable[str], base_iri: str) -> None:
-        base = "<" + base_iri + "id/"
+    def __init__(self, ntriples: str, base_iri: str) -> None:
         triples: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for statement in statements:
-            line = statement.removesuffix(" .").replace(base, ENTITY)
+        for statement in ntriples.replace("<" + base_iri + "id/", ENTITY).splitlines():
+            line = statement.removesuffix(" .")
             subject, predicate, value = line.split(" ", 2)
             triples[subject].append((predicate, value, line))
         self.triples = dict(triples)
@@ -95,17 +91,39 @@ class _Index:
             for _, value, _ in self.triples[part]:
                 self.parts_naming[value].add(part)
         self._labels: dict[str, list[str]] = {}
+        self._statements: dict[str, tuple[list[str], Counter[str]]] = {}
 
-    def describe(self, entity: str) -> Iterator[str]:
-        """The canonical lines of ``entity``'s description."""
+    def describe(self, entity: str) -> list[str]:
+        """The canonical lines of ``entity``'s description, sorted."""
         own = self.triples.get(entity, [])
         parts = {o for _, o, _ in own if o in self.parts} | self.parts_naming.get(entity, set())
         parts.discard(entity)
-        for subject in [entity, *sorted(parts)]:
+        lines: list[str] = []
+        naming_itself = 0  # the entity's own labels are not repeated where a triple names it
+        for subject in (entity, *parts):
+            statements, named = self.statements(subject)
+            lines.extend(statements)
+            naming_itself += named.get(entity, 0)
+        lines.sort()
+        if naming_itself:
+            for label in self.labels(entity):
+                first = bisect_left(lines, label)
+                del lines[first : first + naming_itself]
+        return lines
+
+    def statements(self, subject: str) -> tuple[list[str], Counter[str]]:
+        """The canonical lines of ``subject``'s own triples with the labels of every IRI they
+        name, and how often they name each (kept, as a part node is in the description of every
+        entity it names)."""
+        if subject not in self._statements:
+            lines, named = [], Counter[str]()
             for predicate, value, line in self.triples.get(subject, ()):
-                yield f"{subject} {predicate} {self._term(value)}" if "_:" in line else line
-                if value.startswith("<") and value != entity:
-                    yield from self.labels(value)
+                lines.append(f"{subject} {predicate} {self._term(value)}" if "_:" in line else line)
+                if value.startswith("<"):
+                    lines.extend(self.labels(value))
+                    named[value] += 1
+            self._statements[subject] = (lines, named)
+        return self._statements[subject]
 
     def labels(self, node: str) -> list[str]:
         """The label statements of ``node`` (kept, as many entities name the same nodes)."""
@@ -183,30 +201,30 @@ def write_ledger(ledger: Mapping[str, Entry], path: Path) -> None:
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
 
 
-def date_quads(ledger: Mapping[str, Entry], *, base_iri: str, graph: str) -> list[ox.Quad]:
-    """``dcterms:modified`` for every entity, and ``prov:invalidatedAtTime`` for deleted ones."""
-    into = ox.NamedNode(graph)
-    quads = []
+def date_statements(ledger: Mapping[str, Entry], *, base_iri: str) -> str:
+    """``dcterms:modified`` for every entity, and ``prov:invalidatedAtTime`` for deleted ones,
+    as N-Triples (loaded as text: far faster than term objects)."""
+    lines = []
     for entity, entry in ledger.items():
-        node = ox.NamedNode(base_iri + "id/" + entity)
+        node = f"<{base_iri}id/{entity}>"
         day = entry.modified.isoformat()
-        quads.append(ox.Quad(node, DCTERMS_MODIFIED, ox.Literal(day, datatype=XSD_DATE), into))
+        lines.append(f'{node} <{DCTERMS.modified}> "{day}"^^<{XSD.date}> .\n')
         if entry.deleted:
-            when = ox.Literal(day + "T00:00:00Z", datatype=XSD_DATETIME)
-            quads.append(ox.Quad(node, PROV_INVALIDATED, when, into))
-    return quads
+            lines.append(
+                f'{node} <{PROV.invalidatedAtTime}> "{day}T00:00:00Z"^^<{XSD.dateTime}> .\n'
+            )
+    return "".join(lines)
 
 
 def current_digests(store: ox.Store, settings: Settings) -> dict[str, str]:
     """The digests of the entities in the curated data files of ``store``."""
     data = settings.graph_iri("data/")
-    statements = (
-        statement
+    ntriples = "".join(
+        _ntriples(store, graph)
         for graph in store.named_graphs()
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(data)
-        for statement in _ntriples(store, graph).splitlines()
     )
-    return entity_digests(statements, base_iri=settings.base_iri)
+    return entity_digests(ntriples, base_iri=settings.base_iri)
 
 
 def _ntriples(store: ox.Store, graph: ox.NamedNode) -> str:
@@ -220,5 +238,9 @@ def add_change_dates(store: ox.Store, settings: Settings, *, today: date | None 
     add the dates to the changes graph, and return the ledger they come from."""
     today = today or datetime.now(UTC).date()
     ledger = updated(read_ledger(settings.changes_file), current_digests(store, settings), today)
-    store.extend(date_quads(ledger, base_iri=settings.base_iri, graph=settings.changes_graph_iri()))
+    store.load(
+        date_statements(ledger, base_iri=settings.base_iri),
+        format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(settings.changes_graph_iri()),
+    )
     return ledger

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from belong_graph.formats import RDF_FORMATS, rdf_format
 from belong_graph.load import parse_file
 from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source
 from belong_graph.settings import Settings
+from belong_graph.timing import log_like
 from belong_graph.validate import format_report
 
 P = ParamSpec("P")
@@ -70,10 +72,13 @@ def validate(settings: Settings, paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@click.option("--verbose", "-v", count=True, help="Log each phase's time (-vv: each rule's too).")
 @click.pass_obj
 @reports_errors
-def build(settings: Settings) -> None:
+def build(settings: Settings, verbose: int) -> None:
     """Validate the data, then build the store atomically."""
+    if verbose:
+        log_like(logging.INFO if verbose == 1 else logging.DEBUG)
     version = pipeline.build_store(settings)
     click.echo(
         f"Built dataset version {version.digest}: {version.quads} quads in {settings.store_dir}."

@@ -15,6 +15,7 @@ to find at 30,000 synthetic resources and a page of decimal ones 1 ms.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 
 from belong_graph.errors import QueryError
 from belong_graph.namespaces import XSD
+from belong_graph.timing import phase
 
 NUMBERED = ("subject", "predicate")  # the columns of a numbering rule
 POSITION_TYPE = ox.NamedNode(str(XSD.decimal))
@@ -36,22 +38,30 @@ def apply_rules(store: ox.Store, rules_dir: Path, *, into: str) -> int:
     graph = ox.NamedNode(into)
     before = len(store)
     for path in rule_files(rules_dir):
-        try:
-            answer = store.query(path.read_text(), use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise QueryError(f"{path}: the rule does not parse: {error}") from None
-        if isinstance(answer, ox.QueryTriples):
-            triples = list(answer)
-        elif isinstance(answer, ox.QuerySolutions) and tuple(answer.variables) == tuple(
-            ox.Variable(name) for name in NUMBERED
-        ):
-            triples = _numbered(answer)
-        else:
-            raise QueryError(
-                f"{path}: a rule must be a CONSTRUCT, or a SELECT ?subject ?predicate in order"
-            )
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+        with phase(f"rule {path.stem}", level=logging.DEBUG):
+            _apply(store, path, graph)
     return len(store) - before
+
+
+def _apply(store: ox.Store, rule: Path, graph: ox.NamedNode) -> None:
+    """Add what ``rule`` derives to ``graph``. A CONSTRUCT's triples are passed on as N-Triples,
+    which Oxigraph writes and reads without making a Python object of each (a fifth of the
+    rules' time); its blank nodes are renamed, but consistently, as they were new anyway."""
+    try:
+        answer = store.query(rule.read_text(), use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise QueryError(f"{rule}: the rule does not parse: {error}") from None
+    if isinstance(answer, ox.QueryTriples):
+        derived = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+        store.load(derived, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+    elif isinstance(answer, ox.QuerySolutions) and tuple(answer.variables) == tuple(
+        ox.Variable(name) for name in NUMBERED
+    ):
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _numbered(answer))
+    else:
+        raise QueryError(
+            f"{rule}: a rule must be a CONSTRUCT, or a SELECT ?subject ?predicate in order"
+        )
 
 
 def position(number: int) -> ox.Literal:

@@ -15,6 +15,7 @@ from belong_graph.network import stored
 from belong_graph.network.measures import measure
 from belong_graph.sparql.results import items, select
 from belong_graph.store import DatasetVersion, GraphStore, OxigraphStore
+from belong_graph.timing import phase
 
 NODES_VIEW = "network-nodes"
 EDGES_VIEW = "partnership-network"
@@ -23,10 +24,16 @@ EDGES_VIEW = "partnership-network"
 def write_network(directory: Path, version: DatasetVersion, queries_dir: Path) -> None:
     """Build and measure the network of the store whose N-Quads snapshot is in ``directory``
     and write it there."""
-    store = OxigraphStore.load_snapshot(directory, version)
+    with phase("network: load the snapshot"):
+        store = OxigraphStore.load_snapshot(directory, version)
     views = [read_query(queries_dir / f"{name}.rq") for name in (NODES_VIEW, EDGES_VIEW)]
-    graph = network.build(*(view_items(store, view) for view in views))
-    stored.write(directory / stored.NETWORK_FILE, graph, measure(graph))
+    with phase("network: views"):
+        rows = [view_items(store, view) for view in views]
+    with phase("network: build and measure"):
+        graph = network.build(*rows)
+        measures = measure(graph)
+    with phase("network: write"):
+        stored.write(directory / stored.NETWORK_FILE, graph, measures)
 
 
 def view_items(store: GraphStore, view: CannedQuery) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import BinaryIO
 from belong_graph.errors import StoreMissing
 from belong_graph.formats import DUMP_FORMATS, Format, rdf_format
 from belong_graph.store import DATASET_FILE, OxigraphStore
+from belong_graph.timing import phase
 
 DUMPS_DIR = "dumps"
 MANIFEST = "dumps.json"
@@ -87,6 +88,7 @@ def dump_path(directory: Path, dump: Dump) -> Path:
 def _write(folder: Path, fmt: Format, write: Callable[[BinaryIO], object]) -> Dump:
     path = folder / dump_file_name(fmt)
     with (
+        phase(f"dump {fmt.name}"),
         path.open("wb") as raw,
         gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=_LEVEL, mtime=0) as out,
     ):

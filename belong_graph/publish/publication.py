@@ -17,6 +17,7 @@ from belong_graph.publish.statistics import (
     save_entities,
 )
 from belong_graph.store import DatasetVersion, OxigraphStore
+from belong_graph.timing import phase
 
 DATASET_SLUG = "dataset/belong-network-library"
 
@@ -40,7 +41,8 @@ def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
         statistics, entities = counted.result()
     statistics.save(directory)
     save_entities(entities, directory)
-    save_report(link_report(store, base_iri=base_iri), directory)
+    with phase("linksets"):
+        save_report(link_report(store, base_iri=base_iri), directory)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from belong_graph.namespaces import DCTERMS, FOAF, ORG, PROLOGUE, SCHEMA, SKOS
 from belong_graph.sparql.bind import Values
 from belong_graph.sparql.results import select
 from belong_graph.store import OxigraphStore
+from belong_graph.timing import phase
 
 STATISTICS_FILE = "statistics.json"
 ENTITIES_FILE = "entities.tsv"
@@ -90,8 +91,10 @@ class Entity:
 
 def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entity, ...]]:
     """The statistics of ``store``, and its entities (IRIs starting with ``uri_space``)."""
-    triples = store.triples
-    entities = _entities(store, uri_space)
+    with phase("statistics: distinct triples"):
+        triples = store.triples
+    with phase("statistics: entities"):
+        entities = _entities(store, uri_space)
     classes = _partitions(
         store, "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER isIRI(?x) } GROUP BY ?x"
     )
