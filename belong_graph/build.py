@@ -1,10 +1,12 @@
 """The pipeline from files to store: parse, validate, load, derive.
 
-``build_store`` validates in a process of its own while it loads and derives in memory, writes
-the result to a new on-disk store next to the current one (with the partnership network,
-computed and measured in another process while the dumps are written), and switches to it only
-when the validation passed and everything succeeded: a failed build leaves the previous store
-untouched and serving.
+``build_store`` validates in a helper process of its own while it loads and derives in memory,
+then writes the result into a new folder next to the current store: the N-Quads snapshot, the
+on-disk store (written from the snapshot by a second helper), the partnership network (measured
+by a third from the views this process runs) and the dumps and statistics (written here
+meanwhile). It switches to the new folder only when the validation passed and everything
+succeeded: a failed build leaves the previous store untouched and serving. Each phase logs its
+time (:mod:`belong_graph.phases`).
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from belong_graph.changes import add_change_dates
 from belong_graph.derive import apply_rules, rule_files
 from belong_graph.errors import StoreMissing, ValidationFailed
 from belong_graph.load import ParsedData, SourceFile, parse_files, source_files
-from belong_graph.network.compute import write_network
+from belong_graph.network.compute import view_answers, write_network
+from belong_graph.phases import log_like, phase, without_gc
 from belong_graph.publish.publication import publish
 from belong_graph.settings import Settings
-from belong_graph.store import DatasetVersion, OxigraphStore
-from belong_graph.timing import log_like, phase
+from belong_graph.store import DatasetVersion, OxigraphStore, save_on_disk
 from belong_graph.validate import ValidationReport, load_graphs, validate
 
 CURRENT = "current"
@@ -76,31 +78,25 @@ def build_in_memory(settings: Settings) -> OxigraphStore:
 
 
 def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVersion:
-    """Validate, then write a new store to disk and make it current, atomically.
-
-    Validation runs in a second process meanwhile, and the partnership network is computed in a
-    third while the dumps are written.
-    """
-    with phase("build"):
-        context = multiprocessing.get_context("spawn")
-        level = logging.getLogger("belong_graph").getEffectiveLevel()
-        with ProcessPoolExecutor(2, context, initializer=log_like, initargs=(level,)) as workers:
-            report = workers.submit(validation_report, settings) if validate_data else None
-            with phase("parse"):
-                data = parse_files(sources(settings), base_iri=settings.base_iri)
-            store = OxigraphStore(data.store, _derive(data, settings))
-            staging = _write_staging(store, settings, workers)
-            try:
-                with phase("waiting for validation"):
-                    conforms = report is None or report.result().conforms
-                if report is not None and not conforms:
+    """Validate, then write a new store to disk and make it current, atomically."""
+    with phase("build"), without_gc(), _helpers() as helpers:
+        report = helpers.submit(validation_report, settings) if validate_data else None
+        with phase("parse"):
+            data = parse_files(sources(settings), base_iri=settings.base_iri)
+        store = OxigraphStore(data.store, _derive(data, settings))
+        staging = _new_folder(settings)
+        try:
+            _write(store, staging, settings, helpers)
+            with phase("waiting for validation"):
+                if report is not None and not report.result().conforms:
                     raise ValidationFailed(report.result())
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
-        previous = current_store_dir(settings)
-        _point_current_to(settings.store_dir, staging)
-        _remove_old_builds(settings.store_dir, keep={staging, previous})
+        except BaseException:
+            helpers.shutdown(cancel_futures=True)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    previous = current_store_dir(settings)
+    _point_current_to(settings.store_dir, staging)
+    _remove_old_builds(settings.store_dir, keep={staging, previous})
     return store.version
 
 
@@ -133,28 +129,35 @@ def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
     )
 
 
-def _write_staging(store: OxigraphStore, settings: Settings, workers: Executor) -> Path:
-    """Write ``store``, its dumps, statistics and partnership network (computed by one of
-    ``workers`` from the N-Quads snapshot, while the rest is written) to a new folder beside the
-    current store; nothing serves it yet."""
+def _helpers() -> ProcessPoolExecutor:
+    """Processes for the validation, the on-disk store and the network, logging as this one."""
+    level = logging.getLogger("belong_graph").getEffectiveLevel()
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(3, context, initializer=log_like, initargs=(level,))
+
+
+def _new_folder(settings: Settings) -> Path:
+    """A new build folder beside the current store; nothing serves it yet."""
     settings.store_dir.mkdir(parents=True, exist_ok=True)
-    name = f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    staging = settings.store_dir / name
-    try:
-        staging.mkdir()
-        with phase("snapshot"):
-            store.save_snapshot(staging)
-        network = workers.submit(write_network, staging, store.version, settings.queries_dir)
-        with phase("on-disk store"):
-            store.save_on_disk(staging)
-        with phase("publish"):
-            publish(store, staging, base_iri=settings.base_iri)
-        with phase("waiting for the network"):
-            network.result()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+    folder = settings.store_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    return folder
+
+
+def _write(store: OxigraphStore, folder: Path, settings: Settings, helpers: Executor) -> None:
+    """Write ``store`` into ``folder``: its snapshot, then its on-disk copy and partnership
+    network (by ``helpers``) while its dumps and statistics are written here."""
+    with phase("snapshot"):
+        store.save_snapshot(folder)
+    on_disk = helpers.submit(save_on_disk, folder, store.version)
+    with phase("network views"):
+        answers = view_answers(store, settings.queries_dir)
+    network = helpers.submit(write_network, folder, answers)
+    with phase("publish"):
+        publish(store, folder, base_iri=settings.base_iri)
+    with phase("waiting for the on-disk store and the network"):
+        on_disk.result()
+        network.result()
 
 
 def _digest(settings: Settings, inputs: list[Path], dates: str) -> str:

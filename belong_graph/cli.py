@@ -21,8 +21,8 @@ from belong_graph.errors import BelongError, ValidationFailed
 from belong_graph.formats import RDF_FORMATS, rdf_format
 from belong_graph.load import parse_file
 from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source
+from belong_graph.phases import log_like
 from belong_graph.settings import Settings
-from belong_graph.timing import log_like
 from belong_graph.validate import format_report
 
 P = ParamSpec("P")

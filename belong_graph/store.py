@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from belong_graph.errors import QueryError, StoreMissing
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
+from belong_graph.phases import phase
 from belong_graph.sparql.guard import declares_dataset
 from belong_graph.sparql.results import select
 
@@ -95,6 +96,19 @@ class StoreSource:
 
     def open(self, *, in_memory: bool = True) -> GraphStore:
         return OxigraphStore.open(self.directory, in_memory=in_memory)
+
+
+def save_on_disk(directory: Path, version: DatasetVersion) -> None:
+    """Write the on-disk store from the N-Quads snapshot in ``directory`` (which Oxigraph
+    wrote, so its terms need no checking), and ``version``, into ``directory``: then
+    :meth:`OxigraphStore.open` opens it."""
+    with phase("on-disk store"):
+        on_disk = ox.Store(str(directory / DISK_FOLDER))
+        snapshot = str(directory / DATASET_FILE)
+        on_disk.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS, lenient=True)
+        on_disk.flush()
+        del on_disk  # closes the store, so that it can be opened read-only
+    version.save(directory)
 
 
 class OxigraphStore:

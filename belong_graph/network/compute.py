@@ -1,41 +1,53 @@
 """The partnership network, computed at build time: the ``network-nodes`` and
 ``partnership-network`` views run on the built store, the graph built and measured, and the
 result written beside the store (:mod:`belong_graph.network.stored`). ``belong-graph build``
-runs :func:`write_network` in a process of its own while it writes the on-disk store and the
-dumps."""
+runs the views (:func:`view_answers`) on the store it holds in memory, and hands their answers
+to a process of its own (:func:`write_network`) while it writes the dumps."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from belong_graph.catalogue import CannedQuery, read_query
+import pyoxigraph as ox
+
+from belong_graph.catalogue import read_query
 from belong_graph.network import graph as network
 from belong_graph.network import stored
 from belong_graph.network.measures import measure
-from belong_graph.sparql.results import items, select
-from belong_graph.store import DatasetVersion, GraphStore, OxigraphStore
-from belong_graph.timing import phase
+from belong_graph.phases import phase, without_gc
+from belong_graph.sparql.results import items, read_json
+from belong_graph.store import GraphStore
 
-NODES_VIEW = "network-nodes"
-EDGES_VIEW = "partnership-network"
-
-
-def write_network(directory: Path, version: DatasetVersion, queries_dir: Path) -> None:
-    """Build and measure the network of the store whose N-Quads snapshot is in ``directory``
-    and write it there."""
-    with phase("network: load the snapshot"):
-        store = OxigraphStore.load_snapshot(directory, version)
-    views = [read_query(queries_dir / f"{name}.rq") for name in (NODES_VIEW, EDGES_VIEW)]
-    with phase("network: views"):
-        rows = [view_items(store, view) for view in views]
-    with phase("network: build and measure"):
-        graph = network.build(*rows)
-        measures = measure(graph)
-    with phase("network: write"):
-        stored.write(directory / stored.NETWORK_FILE, graph, measures)
+VIEWS = ("network-nodes", "partnership-network")  # the nodes, then the edges
 
 
-def view_items(store: GraphStore, view: CannedQuery) -> list[dict[str, Any]]:
-    """Every row of ``view`` (its whole answer, unpaged), as the API gives its items."""
-    return items(select(store, view.sparql))
+def view_answers(store: GraphStore, queries_dir: Path) -> list[bytes]:
+    """The whole answer of each of :data:`VIEWS` (unpaged), as SPARQL JSON: Oxigraph writes
+    it without a Python object per row, which the process that reads it makes."""
+    answers = []
+    for name in VIEWS:
+        solutions = store.query(read_query(queries_dir / f"{name}.rq").sparql)
+        assert isinstance(solutions, ox.QuerySolutions)  # the views are SELECT queries
+        answer = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+        assert answer is not None  # bytes when given no output file
+        answers.append(answer)
+    return answers
+
+
+def write_network(directory: Path, answers: list[bytes]) -> None:
+    """Build and measure the network from the :func:`view_answers` of a store and write it
+    into that store's build folder, ``directory``."""
+    with without_gc():
+        with phase("network: read the views' answers"):
+            nodes, edges = (view_rows(answer) for answer in answers)
+        with phase("network: build and measure"):
+            graph = network.build(nodes, edges)
+            measures = measure(graph)
+        with phase("network: write"):
+            stored.write(directory / stored.NETWORK_FILE, graph, measures)
+
+
+def view_rows(answer: bytes) -> list[dict[str, Any]]:
+    """Every row of a view's answer, as the API gives its items."""
+    return items(read_json(answer))

@@ -38,9 +38,6 @@ CREATE TABLE nodes (
     degree INTEGER NOT NULL, betweenness REAL NOT NULL, community INTEGER,
     label_key TEXT NOT NULL, short_key TEXT NOT NULL
 );
-CREATE INDEX nodes_by_degree ON nodes (degree DESC, label, id);
-CREATE INDEX nodes_by_label ON nodes (label_key);
-CREATE INDEX nodes_by_short ON nodes (short_key);
 CREATE TABLE themes (theme TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (theme, node))
     WITHOUT ROWID;
 CREATE TABLE edges (
@@ -48,10 +45,15 @@ CREATE TABLE edges (
     role TEXT NOT NULL, roleName TEXT NOT NULL, start INTEGER, "end" INTEGER, record TEXT,
     note TEXT
 );
-CREATE INDEX edges_by_source ON edges (source, target);
-CREATE INDEX edges_by_target ON edges (target, source);
 CREATE TABLE summary (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+INDEXES = """
+CREATE INDEX nodes_by_degree ON nodes (degree DESC, label, id);
+CREATE INDEX nodes_by_label ON nodes (label_key);
+CREATE INDEX nodes_by_short ON nodes (short_key);
+CREATE INDEX edges_by_source ON edges (source, target);
+CREATE INDEX edges_by_target ON edges (target, source);
+"""  # made once the rows are in: faster than keeping them up to date row by row
 NODE_COLUMNS = "id, label, short, type, kinds, themes, year, degree, betweenness, community"
 EDGE_COLUMNS = (
     'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, e.note'
@@ -78,10 +80,11 @@ def write(path: Path, graph: Network, measures: Measures) -> None:
         connection.executemany(
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (u, v, k, *(graph.edges[u, v, k][name] for name in EDGE_FIELDS))
-                for u, v, k in sorted(graph.edges(keys=True))
+                (u, v, k, *(data[name] for name in EDGE_FIELDS))
+                for u, v, k, data in sorted(graph.edges(keys=True, data=True), key=_edge_key)
             ),
         )
+        connection.executescript(INDEXES)
         summary = {
             "nodes": graph.number_of_nodes(),
             "edges": graph.number_of_edges(),
@@ -94,6 +97,10 @@ def write(path: Path, graph: Network, measures: Measures) -> None:
         )
         connection.commit()
         connection.execute("ANALYZE")
+
+
+def _edge_key(edge: tuple[str, str, str, dict[str, Any]]) -> tuple[str, str, str]:
+    return edge[:3]
 
 
 def _node_row(ordinal: int, node: str, data: dict[str, Any]) -> tuple[Any, ...]:

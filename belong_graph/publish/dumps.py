@@ -19,8 +19,8 @@ from typing import BinaryIO
 
 from belong_graph.errors import StoreMissing
 from belong_graph.formats import DUMP_FORMATS, Format, rdf_format
+from belong_graph.phases import phase
 from belong_graph.store import DATASET_FILE, OxigraphStore
-from belong_graph.timing import phase
 
 DUMPS_DIR = "dumps"
 MANIFEST = "dumps.json"

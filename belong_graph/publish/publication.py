@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from belong_graph.linksets import LinkReport, link_report, read_report, save_report
+from belong_graph.phases import phase
 from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
 from belong_graph.publish.statistics import (
     Entity,
@@ -17,7 +18,6 @@ from belong_graph.publish.statistics import (
     save_entities,
 )
 from belong_graph.store import DatasetVersion, OxigraphStore
-from belong_graph.timing import phase
 
 DATASET_SLUG = "dataset/belong-network-library"
 

@@ -18,9 +18,8 @@ import pyoxigraph as ox
 from belong_graph.errors import StoreMissing
 from belong_graph.namespaces import DCTERMS, FOAF, ORG, PROLOGUE, SCHEMA, SKOS
 from belong_graph.sparql.bind import Values
-from belong_graph.sparql.results import select
+from belong_graph.sparql.results import Term, select
 from belong_graph.store import OxigraphStore
-from belong_graph.timing import phase
 
 STATISTICS_FILE = "statistics.json"
 ENTITIES_FILE = "entities.tsv"
@@ -31,10 +30,7 @@ EXAMPLE_CLASSES = (  # one example resource of each, the first by IRI
     SCHEMA.ResearchProject,
     SKOS.ConceptScheme,
 )
-ENTITIES = """SELECT DISTINCT ?s WHERE {
-  # @values
-  ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?space))
-}"""
+SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
 MODIFIED = PROLOGUE + "SELECT ?s (MAX(STR(?m)) AS ?d) WHERE { ?s dcterms:modified ?m } GROUP BY ?s"
 FIRST_EXAMPLE = """SELECT (MIN(STR(?s)) AS ?first) WHERE {
   # @values
@@ -91,23 +87,25 @@ class Entity:
 
 def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entity, ...]]:
     """The statistics of ``store``, and its entities (IRIs starting with ``uri_space``)."""
-    with phase("statistics: distinct triples"):
-        triples = store.triples
-    with phase("statistics: entities"):
-        entities = _entities(store, uri_space)
+    triples = store.triples
+    subjects = [row["s"] for row in select(store, SUBJECTS)]
+    entities = _entities(store, subjects, uri_space)
     classes = _partitions(
         store, "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER isIRI(?x) } GROUP BY ?x"
     )
     properties = _partitions(
         store,
-        "SELECT ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?x ?o WHERE { ?s ?x ?o } } "
+        # where no triple is in two graphs, each is counted once without sorting them out
+        "SELECT ?x (COUNT(*) AS ?n) WHERE { ?s ?x ?o } GROUP BY ?x"
+        if triples == store.version.quads
+        else "SELECT ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?x ?o WHERE { ?s ?x ?o } } "
         "GROUP BY ?x",
     )
     statistics = Statistics(
         triples=triples,
         quads=store.version.quads,
         entities=len(entities),
-        distinct_subjects=_number(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_subjects=len(subjects),
         distinct_objects=_number(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
         classes=classes,
         properties=properties,
@@ -136,11 +134,14 @@ def read_entities(directory: Path) -> tuple[Entity, ...]:
         return tuple(Entity(iri, modified or None) for iri, modified in rows)
 
 
-def _entities(store: OxigraphStore, uri_space: str) -> tuple[Entity, ...]:
-    """Every subject in the URI space, with its latest ``dcterms:modified`` if it has one."""
-    subjects = select(store, ENTITIES, {"space": ox.Literal(uri_space)})
+def _entities(store: OxigraphStore, subjects: list[Term], uri_space: str) -> tuple[Entity, ...]:
+    """Every IRI of ``subjects`` in the URI space, with its latest ``dcterms:modified`` if it
+    has one."""
     dates = {row["s"].value: row["d"].value for row in select(store, MODIFIED) if "d" in row}
-    return tuple(Entity(iri, dates.get(iri)) for iri in sorted(row["s"].value for row in subjects))
+    iris = sorted(
+        s.value for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space)
+    )
+    return tuple(Entity(iri, dates.get(iri)) for iri in iris)
 
 
 def _examples(store: OxigraphStore, uri_space: str) -> tuple[str, ...]:
