@@ -7,17 +7,21 @@ cultivating-contact``); its datestamp is the day its description last changed (s
 :mod:`belong_graph.changes`), so harvests can be incremental. Deleted items stay in the ledger
 for good: ``deletedRecord`` is ``persistent``.
 
+The items, their datestamps and sets come from the list the build wrote
+(:mod:`belong_graph.publish.oai_index`): a response reads the page or the item it shows from
+there, and the store only for those records' metadata.
+
 Resumption tokens are stateless: a token carries the list request (verb, metadataPrefix, from,
-until, set), the cursor of the next page and a fingerprint of the complete list (identifiers and
-datestamps). When the list has changed since the token was issued, the token is refused with
-``badResumptionToken`` and the harvest starts again.
+until, set), the cursor of the next page and the fingerprint of the repository's whole item list
+(identifiers, datestamps and deletions), which the build took. When the list has changed since
+the token was issued, the token is refused with ``badResumptionToken`` and the harvest starts
+again.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -28,7 +32,8 @@ from urllib.parse import urlsplit
 
 from belong_graph.errors import OaiError
 from belong_graph.namespaces import DC, PREFIXES
-from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Item, Library
+from belong_graph.publish.oai_index import Item, Selection
+from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Library
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -186,10 +191,9 @@ def _element(tag: str, parent: ET.Element | None = None, text: str | None = None
 
 
 def identify(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
-    items = library.items()
-    earliest = min((i.datestamp for i in items if i.datestamp), default=repository.built[:10])
+    earliest = library.index.earliest() or repository.built[:10]
     answer = _element("Identify")
-    _element("repositoryName", answer, library.name())
+    _element("repositoryName", answer, library.index.summary("name"))
     _element("baseURL", answer, repository.base_url)
     _element("protocolVersion", answer, "2.0")
     _element("adminEmail", answer, repository.admin_email)
@@ -200,7 +204,7 @@ def identify(values: Mapping[str, str], repository: Repository, library: Library
     description = _element("description", answer)
     scheme = ET.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier")
     scheme.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS[OAI_IDENTIFIER])
-    sample = next((i.iri for i in items if not i.deleted), repository.base_iri + "id/resource/x")
+    sample = library.index.first_live() or repository.base_iri + "id/resource/x"
     for tag, text in (
         ("scheme", "oai"),
         ("repositoryIdentifier", repository.host),
@@ -229,7 +233,7 @@ def list_sets(values: Mapping[str, str], repository: Repository, library: Librar
     if "resumptionToken" in values:
         raise OaiError("badResumptionToken", "The list of sets comes whole; it has no tokens.")
     answer = _element("ListSets")
-    for oai_set in library.sets():
+    for oai_set in library.index.sets():
         entry = _element("set", answer)
         _element("setSpec", entry, oai_set.spec)
         _element("setName", entry, oai_set.name)
@@ -260,17 +264,16 @@ def list_items(values: Mapping[str, str], repository: Repository, library: Libra
         )
     )
     _format(request.prefix)
-    selected = [item for item in library.items() if _selects(request, item)]
-    fingerprint = _fingerprint(selected)
-    if request.fingerprint and (
-        request.fingerprint != fingerprint or request.cursor >= len(selected)
-    ):
+    selection = Selection(request.start, request.until, request.set_spec)
+    size = library.index.count(selection)
+    fingerprint = library.index.summary("fingerprint")
+    if request.fingerprint and (request.fingerprint != fingerprint or request.cursor >= size):
         raise OaiError(
             "badResumptionToken", "The list changed since this token was issued: start again."
         )
-    if not selected:
+    if not size:
         raise OaiError("noRecordsMatch", "No item matches this selection.")
-    page = selected[request.cursor : request.cursor + repository.page_size]
+    page = library.index.page(selection, request.cursor, repository.page_size)
     answer = _element(request.verb)
     if request.verb == "ListIdentifiers":
         for item in page:
@@ -281,11 +284,11 @@ def list_items(values: Mapping[str, str], repository: Repository, library: Libra
         for item in page:
             answer.append(_record(item, repository, metadata))
     following = request.cursor + len(page)
-    if request.cursor or following < len(selected):
+    if request.cursor or following < size:
         token = _element("resumptionToken", answer)
-        token.set("completeListSize", str(len(selected)))
+        token.set("completeListSize", str(size))
         token.set("cursor", str(request.cursor))
-        if following < len(selected):
+        if following < size:
             token.text = _encoded(replace(request, cursor=following, fingerprint=fingerprint))
     return answer
 
@@ -299,19 +302,10 @@ def _format(prefix: str) -> str:
 
 def _item(identifier: str, repository: Repository, library: Library) -> Item:
     iri = repository.iri(identifier)
-    for item in library.items():
-        if item.iri == iri:
-            return item
-    raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository.")
-
-
-def _selects(request: ListRequest, item: Item) -> bool:
-    if request.start and item.datestamp < request.start:
-        return False
-    if request.until and item.datestamp > request.until:
-        return False
-    spec = request.set_spec
-    return not spec or any(s == spec or s.startswith(spec + ":") for s in item.sets)
+    item = None if iri is None else library.index.item(iri)
+    if item is None:
+        raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository.")
+    return item
 
 
 def _header(item: Item, repository: Repository) -> ET.Element:
@@ -331,13 +325,6 @@ def _record(item: Item, repository: Repository, metadata: Mapping[str, ET.Elemen
     if not item.deleted:
         _element("metadata", record).append(metadata[item.iri])
     return record
-
-
-def _fingerprint(items: Sequence[Item]) -> str:
-    digest = hashlib.sha256()
-    for item in items:
-        digest.update(f"{item.iri}\t{item.datestamp}\t{item.deleted}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 def _encoded(request: ListRequest) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from belong_graph.linksets import LinkReport, link_report, read_report, save_report
 from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
+from belong_graph.publish.oai_index import INDEX_FILE, write_index
 from belong_graph.publish.statistics import (
     Entity,
     Statistics,
@@ -32,8 +33,8 @@ def dataset_iri(base_iri: str) -> str:
 
 
 def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
-    """Write the dumps, statistics, linksets and entity list of ``store`` into its build
-    folder."""
+    """Write the dumps, statistics, linksets, entity list and OAI-PMH item list of ``store``
+    into its build folder."""
     with ThreadPoolExecutor(max_workers=2) as executor:
         counted = executor.submit(count, store, uri_space(base_iri))  # first: counts the triples
         write_dumps(store, directory, executor)  # the N-Triples and Turtle dumps need that count
@@ -41,6 +42,7 @@ def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
     statistics.save(directory)
     save_entities(entities, directory)
     save_report(link_report(store, base_iri=base_iri), directory)
+    write_index(store, directory / INDEX_FILE, base_iri=base_iri)
 
 
 @dataclass(frozen=True)
