@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from belong_graph.errors import OaiError
 from belong_graph.namespaces import DC, PREFIXES
 from belong_graph.publish.oai_index import Item, Selection
-from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Library
+from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Library, Metadata
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -52,6 +52,8 @@ CONVENTIONAL = {
 for _prefix, _namespace in CONVENTIONAL.items():
     ET.register_namespace(_prefix, _namespace)  # the conventional prefixes in what we write
 
+PLACE_TEXT = "metadata"
+PLACE = f"<!--{PLACE_TEXT}-->".encode()  # where a written document goes in a response
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
 
@@ -120,16 +122,27 @@ def respond(
     ET.SubElement(root, f"{{{OAI}}}responseDate").text = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     request = ET.SubElement(root, f"{{{OAI}}}request")
     request.text = repository.base_url
+    written: list[bytes] = []
     try:
         verb, values = _checked(arguments)
         for name, value in values.items():
             request.set(name, value)
-        root.append(HANDLERS[verb](values, repository, library))
+        root.append(HANDLERS[verb](values, repository, library, written))
     except OaiError as error:
         if error.code in ("badVerb", "badArgument"):
             request.attrib.clear()  # the protocol wants the bare base URL then
         ET.SubElement(root, f"{{{OAI}}}error", code=error.code).text = error.message
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+        written.clear()
+    return _spliced(ET.tostring(root, encoding="utf-8", xml_declaration=True), written)
+
+
+def _spliced(document: bytes, written: Sequence[bytes]) -> bytes:
+    """``document`` with the ``written`` metadata, in order, where each ``<!--metadata-->``
+    comment holds its place. (ElementTree escapes every ``<`` in text and attributes, so no
+    other part of the document can read as such a comment.)"""
+    parts = document.split(PLACE)
+    assert len(parts) == len(written) + 1
+    return b"".join(part + text for part, text in zip(parts, [*written, b""], strict=True))
 
 
 def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
@@ -190,7 +203,9 @@ def _element(tag: str, parent: ET.Element | None = None, text: str | None = None
     return element
 
 
-def identify(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def identify(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     earliest = library.index.earliest() or repository.built[:10]
     answer = _element("Identify")
     _element("repositoryName", answer, library.index.summary("name"))
@@ -216,7 +231,7 @@ def identify(values: Mapping[str, str], repository: Repository, library: Library
 
 
 def list_metadata_formats(
-    values: Mapping[str, str], repository: Repository, library: Library
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
 ) -> ET.Element:
     if "identifier" in values and _item(values["identifier"], repository, library).deleted:
         raise OaiError("noMetadataFormats", "The item was deleted: it has no metadata now.")
@@ -229,7 +244,9 @@ def list_metadata_formats(
     return answer
 
 
-def list_sets(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def list_sets(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     if "resumptionToken" in values:
         raise OaiError("badResumptionToken", "The list of sets comes whole; it has no tokens.")
     answer = _element("ListSets")
@@ -240,17 +257,20 @@ def list_sets(values: Mapping[str, str], repository: Repository, library: Librar
     return answer
 
 
-def get_record(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def get_record(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     prefix = _format(values["metadataPrefix"])
     item = _item(values["identifier"], repository, library)
+    metadata = {} if item.deleted else library.metadata(prefix, [item.iri])
     answer = _element("GetRecord")
-    answer.append(
-        _record(item, repository, {} if item.deleted else library.metadata(prefix, [item.iri]))
-    )
+    answer.append(_record(item, repository, metadata, written))
     return answer
 
 
-def list_items(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def list_items(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     """ListIdentifiers and ListRecords: one page of the selected items, and a token for more."""
     request = (
         _decoded(values["verb"], values["resumptionToken"])
@@ -282,7 +302,7 @@ def list_items(values: Mapping[str, str], repository: Repository, library: Libra
         live = [item.iri for item in page if not item.deleted]
         metadata = library.metadata(request.prefix, live) if live else {}
         for item in page:
-            answer.append(_record(item, repository, metadata))
+            answer.append(_record(item, repository, metadata, written))
     following = request.cursor + len(page)
     if request.cursor or following < size:
         token = _element("resumptionToken", answer)
@@ -319,11 +339,21 @@ def _header(item: Item, repository: Repository) -> ET.Element:
     return header
 
 
-def _record(item: Item, repository: Repository, metadata: Mapping[str, ET.Element]) -> ET.Element:
+def _record(
+    item: Item, repository: Repository, metadata: Mapping[str, Metadata], written: list[bytes]
+) -> ET.Element:
+    """The record of ``item``: its header and its metadata, an element, or a document written
+    already (added to ``written``; a comment holds its place)."""
     record = _element("record")
     record.append(_header(item, repository))
     if not item.deleted:
-        _element("metadata", record).append(metadata[item.iri])
+        found = metadata[item.iri]
+        holder = _element("metadata", record)
+        if isinstance(found, bytes):
+            written.append(found)
+            holder.append(ET.Comment(PLACE_TEXT))
+        else:
+            holder.append(found)
     return record
 
 
@@ -364,7 +394,7 @@ def _decoded(verb: str, token: str) -> ListRequest:
     return ListRequest(verb, prefix, start, until, set_spec, cursor, fingerprint)
 
 
-HANDLERS: dict[str, Callable[[Mapping[str, str], Repository, Library], ET.Element]] = {
+HANDLERS: dict[str, Callable[[Mapping[str, str], Repository, Library, list[bytes]], ET.Element]] = {
     "Identify": identify,
     "ListMetadataFormats": list_metadata_formats,
     "ListSets": list_sets,

@@ -25,6 +25,8 @@ from belong_graph.sparql.results import Results
 
 Sparql = Callable[[str], Results]  # a SELECT query -> its rows
 Construct = Callable[[str], Iterable[ox.Triple]]  # a CONSTRUCT query -> its triples
+Metadata = ET.Element | bytes  # a record's metadata: an element, or an XML document written
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -162,54 +164,64 @@ class Library:
             elements[iri] = dc
         return elements
 
-    def rdf(self, records: Sequence[str]) -> dict[str, ET.Element]:
-        """An ``rdf:RDF`` element for each record: its description as Oxigraph writes RDF/XML."""
-        about = _by_subject(self._construct(self._query(DESCRIPTION, records)))
-        elements = {}
+    def rdf(self, records: Sequence[str]) -> dict[str, bytes]:
+        """An ``rdf:RDF`` document for each record (without an XML declaration): its
+        description as Oxigraph writes RDF/XML."""
+        found = Found.of(self._construct(self._query(DESCRIPTION, records)))
+        documents = {}
         for iri in records:
             written = ox.serialize(
-                _description(ox.NamedNode(iri), about),
+                found.description(ox.NamedNode(iri)),
                 format=ox.RdfFormat.RDF_XML,
                 prefixes=PREFIXES,
             )
-            assert written is not None
-            elements[iri] = ET.fromstring(written)
-        return elements
+            assert written is not None and written.startswith(XML_DECLARATION)
+            documents[iri] = written.removeprefix(XML_DECLARATION).lstrip()
+        return documents
 
-    def metadata(self, prefix: str, records: Sequence[str]) -> dict[str, ET.Element]:
+    def metadata(self, prefix: str, records: Sequence[str]) -> Mapping[str, Metadata]:
         return self.dublin_core(records) if prefix == "oai_dc" else self.rdf(records)
 
 
 Subject = ox.NamedNode | ox.BlankNode
 
 
-def _by_subject(triples: Iterable[ox.Triple]) -> dict[Subject, list[ox.Triple]]:
-    found: dict[Subject, list[ox.Triple]] = defaultdict(list)
-    for triple in triples:
-        found[triple.subject].append(triple)  # type: ignore[index]
-    return found
+@dataclass(frozen=True)
+class Found:
+    """The triples a page's :data:`DESCRIPTION` found, by subject, and the labels among them."""
 
+    about: dict[Subject, list[ox.Triple]]
+    labels: dict[Subject, list[ox.Triple]]
 
-def _description(record: ox.NamedNode, about: Mapping[Subject, list[ox.Triple]]) -> list[ox.Triple]:
-    """What :data:`DESCRIPTION` finds for ``record``, out of what it found for a whole page
-    (``about``, by subject): the record's own triples; its credit nodes' and blank nodes'
-    triples; the labels of the other IRIs that it and its credits name (of another record of the
-    page too, only the label). The record's triples come first, then each node's together."""
-    own = about.get(record, [])
-    credits: set[Subject] = {
-        t.object
-        for t in own
-        if t.predicate == QUALIFIED_ATTRIBUTION
-        and isinstance(t.object, ox.NamedNode | ox.BlankNode)
-    }
-    blanks: set[Subject] = {t.object for t in own if isinstance(t.object, ox.BlankNode)}
-    near = [t for node in sorted(credits | blanks, key=str) for t in about.get(node, [])]
-    named = {
-        t.object
-        for t in (*own, *(t for t in near if t.subject in credits))
-        if isinstance(t.object, ox.NamedNode) and t.object != record and t.object not in credits
-    }
-    labels = [
-        t for node in sorted(named, key=str) for t in about.get(node, []) if t.predicate == LABEL
-    ]
-    return [*own, *near, *labels]
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> Found:
+        about: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        labels: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        for triple in triples:
+            subject: Subject = triple.subject  # type: ignore[assignment]
+            about[subject].append(triple)
+            if triple.predicate == LABEL:
+                labels[subject].append(triple)
+        return cls(about, labels)
+
+    def description(self, record: ox.NamedNode) -> list[ox.Triple]:
+        """What :data:`DESCRIPTION` finds for ``record``: its own triples; its credit nodes' and
+        blank nodes' triples; the labels of the other IRIs that it and its credits name (of
+        another record of the same page too, only the label). The record's triples come first,
+        then each node's together, in the order the query found them."""
+        own = self.about.get(record, [])
+        credits: dict[Subject, None] = {}
+        nodes: dict[Subject, None] = {}
+        for t in own:
+            if t.predicate == QUALIFIED_ATTRIBUTION and isinstance(t.object, Subject):
+                credits[t.object] = nodes[t.object] = None
+            elif isinstance(t.object, ox.BlankNode):
+                nodes[t.object] = None
+        near = [t for node in nodes for t in self.about.get(node, [])]
+        named = dict.fromkeys(
+            t.object
+            for t in (*own, *(t for t in near if t.subject in credits))
+            if isinstance(t.object, ox.NamedNode) and t.object != record and t.object not in credits
+        )
+        labels = [t for node in named for t in self.labels.get(node, [])]
+        return [*own, *near, *labels]
