@@ -47,24 +47,34 @@ CREATE TABLE summary (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 
 ITEMS = """
-SELECT ?item ?modified ?set ?deleted WHERE {
-  # @values
+SELECT ?item ?modified ?deleted WHERE {
   {
+    # @values
     ?item dcterms:isPartOf ?library .
     OPTIONAL { ?item dcterms:modified ?modified }
-    OPTIONAL {
-      { ?item dcterms:type/skos:broader* ?concept . ?concept skos:inScheme ?types .
-        BIND ("type:" AS ?root) }
-      UNION
-      { ?item dcterms:subject ?concept . ?concept skos:inScheme ?themes . BIND ("theme:" AS ?root) }
-      ?concept skos:notation ?notation .
-      BIND (CONCAT(?root, STR(?notation)) AS ?set)
-    }
   } UNION {
+    # @values
     ?item prov:invalidatedAtTime ?gone ; dcterms:modified ?modified .
+    FILTER (STRSTARTS(STR(?item), ?resources))
     BIND (true AS ?deleted)
   }
-  FILTER (!BOUND(?deleted) || STRSTARTS(STR(?item), ?resources))
+}"""
+
+MEMBERSHIPS = """
+SELECT ?item ?set WHERE {
+  {
+    # @values
+    ?concept skos:inScheme ?types ; skos:notation ?notation . ?type skos:broader* ?concept .
+    ?item dcterms:type ?type .
+    BIND ("type:" AS ?root)
+  } UNION {
+    # @values
+    ?concept skos:inScheme ?themes ; skos:notation ?notation . ?item dcterms:subject ?concept .
+    BIND ("theme:" AS ?root)
+  }
+  # @values
+  ?item dcterms:isPartOf ?library .
+  BIND (CONCAT(?root, STR(?notation)) AS ?set)
 }"""
 
 SETS = """
@@ -139,28 +149,25 @@ def _id(base_iri: str, path: str) -> ox.NamedNode:
 
 
 def read_items(store: GraphStore, base_iri: str) -> list[Item]:
-    """Every item, sorted by IRI, each with its datestamp and the sets it belongs to."""
-    rows = _rows(
-        store,
-        ITEMS,
-        {
-            "library": _id(base_iri, LIBRARY),
-            "types": _id(base_iri, "scheme/resource-types"),
-            "themes": _id(base_iri, "scheme/themes"),
-            "resources": ox.Literal(base_iri + "id/resource/"),
-        },
-    )
+    """Every item, sorted by IRI, each with its datestamp and the sets it belongs to (a
+    resource is in the sets of its types and their broader types, and of its themes)."""
+    values: Values = {
+        "library": _id(base_iri, LIBRARY),
+        "types": _id(base_iri, "scheme/resource-types"),
+        "themes": _id(base_iri, "scheme/themes"),
+        "resources": ox.Literal(base_iri + "id/resource/"),
+    }
     dates: dict[str, str] = {}
-    sets: dict[str, set[str]] = defaultdict(set)
     deleted: set[str] = set()
-    for row in rows:
+    for row in _rows(store, ITEMS, values):
         iri = row["item"].value
         modified = row.get("modified")
         dates[iri] = modified.value if modified is not None else dates.get(iri, "")
-        if "set" in row:
-            sets[iri].add(row["set"].value)
         if "deleted" in row:
             deleted.add(iri)
+    sets: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, MEMBERSHIPS, values):
+        sets[row["item"].value].add(row["set"].value)
     return [
         Item(iri, dates[iri], tuple(sorted(sets[iri])), iri in deleted) for iri in sorted(dates)
     ]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 from belong_graph.errors import NotPublished, StoreMissing
@@ -22,6 +21,7 @@ from belong_graph.publish.statistics import Entity
 SITEMAP_LIMIT = 50_000
 SITEMAP_FILE = "sitemap.xml"  # the only sitemap, or the index of the numbered ones
 NUMBERED = "sitemaps"  # the folder of the numbered sitemaps
+XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _W3C_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$"
@@ -66,12 +66,22 @@ def sitemap_index(sitemaps: Sequence[Location]) -> bytes:
 
 
 def _listing(root_name: str, entry_name: str, found: Sequence[Location]) -> bytes:
-    root = ET.Element(root_name, xmlns=NAMESPACE)
-    for location in found:
-        entry = ET.SubElement(root, entry_name)
-        ET.SubElement(entry, "loc").text = location.url
-        ET.SubElement(entry, "lastmod").text = location.lastmod
-    return _xml(root)
+    """The document, written as text: a build writes sitemaps of every entity, and ElementTree
+    takes seconds for the 160,000 URLs of 30,000 synthetic resources."""
+    entries = (
+        f" <{entry_name}>\n  <loc>{_text(location.url)}</loc>\n"
+        f"  <lastmod>{_text(location.lastmod)}</lastmod>\n </{entry_name}>\n"
+        for location in found
+    )
+    document = (
+        f'{XML_DECLARATION}\n<{root_name} xmlns="{NAMESPACE}">\n{"".join(entries)}</{root_name}>\n'
+    )
+    return document.encode()
+
+
+def _text(value: str) -> str:
+    """``value`` escaped for XML text (sitemaps.org asks for quotes to be escaped too)."""
+    return escape(value, {'"': "&quot;", "'": "&apos;"})
 
 
 def write_sitemaps(
@@ -116,17 +126,9 @@ def at_address(document: bytes, base_iri: str, public: str) -> bytes:
     IRI (every URL in it starts with the base IRI)."""
     if public == base_iri:
         return document
-    return document.replace(
-        b"<loc>" + escape(base_iri).encode(), b"<loc>" + escape(public).encode()
-    )
+    return document.replace(b"<loc>" + _text(base_iri).encode(), b"<loc>" + _text(public).encode())
 
 
 def robots_txt(sitemap_url: str) -> str:
     """Every crawler may crawl everything; the sitemap says where the pages are."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
-
-
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root, space=" ")
-    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return document + b"\n"
