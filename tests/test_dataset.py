@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 import json
 import re
-import shutil
 from datetime import datetime
 from email.utils import format_datetime
 from html.parser import HTMLParser
@@ -37,7 +36,7 @@ from belong_graph.publish.sitemap import (
 from belong_graph.publish.statistics import count
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore
-from tests.conftest import BASE, make_app
+from tests.conftest import BASE, copied_build, make_app
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -92,13 +91,6 @@ def description(client_module: FlaskClient) -> Graph:
 @pytest.fixture(scope="module")
 def client_module(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def build_folder(built_settings: Settings) -> Path:
-    folder = current_store_dir(built_settings)
-    assert folder is not None
-    return folder
 
 
 def value(graph: Graph, subject: Any, prop: URIRef) -> Any:
@@ -500,15 +492,19 @@ def test_a_large_sitemap_is_split_under_an_index() -> None:
     ]
 
 
-def copied_build(
-    built_settings: Settings, build_folder: Path, tmp_path: Path, *left_out: str
-) -> Settings:
-    """Settings serving a copy of the build folder without the files named ``left_out``."""
-    store_dir = tmp_path / "store"
-    copy = store_dir / build_folder.name
-    shutil.copytree(build_folder, copy, ignore=shutil.ignore_patterns(*left_out))
-    (store_dir / "current").symlink_to(copy.name)
-    return dataclasses.replace(built_settings, store_dir=store_dir)
+def test_the_sitemap_is_the_one_the_build_wrote_at_this_servers_address(
+    client: FlaskClient, built_settings: Settings, build_folder: Path, tmp_path: Path
+) -> None:
+    written = (build_folder / "sitemap.xml").read_bytes()
+    assert f"<loc>{BASE}id/resource/cultivating-contact</loc>".encode() in written
+    served = client.get("/sitemap.xml").data
+    assert served == written.replace(f"<loc>{BASE}".encode(), f"<loc>{SERVER}".encode())
+    settings = copied_build(built_settings, build_folder, tmp_path)
+    edited = written.replace(f"<loc>{BASE}dataset</loc>".encode(), f"<loc>{BASE}x</loc>".encode())
+    (tmp_path / "store" / build_folder.name / "sitemap.xml").write_bytes(edited)
+    for app in make_app(settings):
+        urls = sitemap_urls(app.test_client())
+        assert SERVER + "x" in urls and SERVER + "dataset" not in urls
 
 
 def test_the_build_splits_a_long_sitemap(
