@@ -11,29 +11,24 @@ The items, their datestamps and sets come from the list the build wrote
 (:mod:`belong_graph.publish.oai_index`): a response reads the page or the item it shows from
 there, and the store only for those records' metadata.
 
-Resumption tokens are stateless: a token carries the list request (verb, metadataPrefix, from,
-until, set), the cursor of the next page and the fingerprint of the repository's whole item list
-(identifiers, datestamps and deletions), which the build took. When the list has changed since
-the token was issued, the token is refused with ``badResumptionToken`` and the harvest starts
-again.
+Resumption tokens are stateless (:mod:`belong_graph.publish.oai_requests`). When the item list
+has changed since a token was issued, the token is refused with ``badResumptionToken`` and the
+harvest starts again.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from belong_graph.errors import OaiError
 from belong_graph.namespaces import DC, PREFIXES
 from belong_graph.publish.oai_index import Item, Selection
 from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Library, Metadata
+from belong_graph.publish.oai_requests import ListRequest, check_selection, decoded, encoded
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -54,8 +49,6 @@ for _prefix, _namespace in CONVENTIONAL.items():
 
 PLACE_TEXT = "metadata"
 PLACE = f"<!--{PLACE_TEXT}-->".encode()  # where a written document goes in a response
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
 
 
 @dataclass(frozen=True)
@@ -100,19 +93,6 @@ class Repository:
         return self.base_iri + "id/" + identifier.removeprefix(prefix)
 
 
-@dataclass(frozen=True)
-class ListRequest:
-    """What a list request selects, and where its next page starts."""
-
-    verb: str
-    prefix: str
-    start: str | None = None  # from
-    until: str | None = None
-    set_spec: str | None = None
-    cursor: int = 0
-    fingerprint: str = ""
-
-
 def respond(
     arguments: Mapping[str, Sequence[str]], repository: Repository, library: Library, now: datetime
 ) -> bytes:
@@ -132,7 +112,6 @@ def respond(
         if error.code in ("badVerb", "badArgument"):
             request.attrib.clear()  # the protocol wants the bare base URL then
         ET.SubElement(root, f"{{{OAI}}}error", code=error.code).text = error.message
-        written.clear()
     return _spliced(ET.tostring(root, encoding="utf-8", xml_declaration=True), written)
 
 
@@ -167,30 +146,8 @@ def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str
         missing = sorted(verb.required - set(values))
         if missing:
             raise OaiError("badArgument", f"{verbs[0]} needs {', '.join(missing)}.")
-    _check_selection(values)
+    check_selection(values)
     return verbs[0], {"verb": verbs[0], **values}
-
-
-def _check_selection(values: Mapping[str, str]) -> None:
-    for name in ("from", "until"):
-        if name in values and not _is_day(values[name]):
-            raise OaiError(
-                "badArgument", f"{name} must be a day, YYYY-MM-DD (this repository's granularity)."
-            )
-    if "from" in values and "until" in values and values["from"] > values["until"]:
-        raise OaiError("badArgument", "from must not be later than until.")
-    if "set" in values and not SET_SPEC.fullmatch(values["set"]):
-        raise OaiError("badArgument", f"{values['set']!r} is not a setSpec.")
-
-
-def _is_day(text: str) -> bool:
-    if not DAY.fullmatch(text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _element(tag: str, parent: ET.Element | None = None, text: str | None = None) -> ET.Element:
@@ -273,7 +230,7 @@ def list_items(
 ) -> ET.Element:
     """ListIdentifiers and ListRecords: one page of the selected items, and a token for more."""
     request = (
-        _decoded(values["verb"], values["resumptionToken"])
+        decoded(values["verb"], values["resumptionToken"])
         if "resumptionToken" in values
         else ListRequest(
             values["verb"],
@@ -309,7 +266,7 @@ def list_items(
         token.set("completeListSize", str(size))
         token.set("cursor", str(request.cursor))
         if following < size:
-            token.text = _encoded(replace(request, cursor=following, fingerprint=fingerprint))
+            token.text = encoded(replace(request, cursor=following, fingerprint=fingerprint))
     return answer
 
 
@@ -355,43 +312,6 @@ def _record(
         else:
             holder.append(found)
     return record
-
-
-def _encoded(request: ListRequest) -> str:
-    fields = [request.prefix, request.start, request.until, request.set_spec, request.cursor]
-    text = json.dumps([*fields, request.fingerprint], separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-_TOKEN_LENGTH = 512  # far longer than any token given here, too short to nest JSON past limits
-
-
-def _decoded(verb: str, token: str) -> ListRequest:
-    """The list request a token carries; badResumptionToken if it is not one of ours."""
-    refused = OaiError("badResumptionToken", "This resumption token is not one this server gave.")
-    if len(token) > _TOKEN_LENGTH:
-        raise refused
-    try:
-        fields = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise refused from None
-    if not isinstance(fields, list) or len(fields) != 6:
-        raise refused
-    prefix, start, until, set_spec, cursor, fingerprint = fields
-    texts = (start, until, set_spec)
-    if prefix not in {f.prefix for f in FORMATS} or not isinstance(fingerprint, str):
-        raise refused
-    if not fingerprint:
-        raise refused
-    if not all(v is None or isinstance(v, str) for v in texts):
-        raise refused
-    if not isinstance(cursor, int) or cursor <= 0:
-        raise refused
-    try:
-        _check_selection({k: v for k, v in zip(("from", "until", "set"), texts, strict=True) if v})
-    except OaiError:
-        raise refused from None
-    return ListRequest(verb, prefix, start, until, set_spec, cursor, fingerprint)
 
 
 HANDLERS: dict[str, Callable[[Mapping[str, str], Repository, Library, list[bytes]], ET.Element]] = {
