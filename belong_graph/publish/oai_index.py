@@ -206,7 +206,7 @@ class OaiIndex:
                 f"This build has no OAI-PMH item list ({path.name}): run `belong-graph build`."
             )
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"  # a build never changes
-        self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._connection = sqlite3.connect(uri, uri=True)
 
     def close(self) -> None:
         self._connection.close()
