@@ -102,7 +102,7 @@ class Settings:
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may reuse an answer.")
     oai_page_size: int = _setting(
-        100, "Records or headers in one OAI-PMH list response; more come by resumption token."
+        50, "Records or headers in one OAI-PMH list response; more come by resumption token."
     )
     publisher_name: str = _setting(
         "belong-graph",
