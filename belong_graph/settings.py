@@ -77,6 +77,11 @@ class Settings:
     result_limit: int = _setting(
         10000, "Most rows (SELECT) or triples (CONSTRUCT) in one answer; more are cut, and said so."
     )
+    description_links: int = _setting(
+        100,
+        "Links into an entity that one page of its description carries (its own statements are "
+        "all there on every page); the rest come on further pages (`?page=2`), linked from it.",
+    )
     max_query_bytes: int = _setting(
         100_000, "Largest request body accepted, in bytes; larger requests get 413."
     )
