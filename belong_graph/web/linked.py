@@ -98,7 +98,7 @@ def describe(app: AppState, iri: str, page: int = 1) -> tuple[Description, LinkP
     one page might hold them."""
     size = app.settings.description_links
     limit = app.settings.result_limit
-    job = Job(describe_query(iri, page=page, links=size), None, "ntriples", limit)
+    job = Job(describe_query(iri, page=page, links=size), None, "ntriples", limit, ordered=True)
     answer = cached_answer(app, job, etag_for(app.version, job))
     description = read_description(iri, answer.body, truncated=answer.truncated)
     if page == 1 and shown_links(description) < size:
