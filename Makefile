@@ -2,7 +2,7 @@
 #   make serve   install everything, build the store and serve it on http://127.0.0.1:8000/
 #   make test    install everything and run lint, format check, type check and every test
 #   make bench   measure the endpoint against rdflib-endpoint (benchmarks/RESULTS.md) and every
-#                route (benchmarks/ROUTES.md)
+#                route (its own section of benchmarks/RESULTS.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -63,7 +63,7 @@ bench: install
 	$(MAKE) bench-routes
 
 # Every page, dereference, view, OAI-PMH page and the explorer, first request and warm, at 3,000
-# and 30,000 resources; writes benchmarks/ROUTES.md (takes ~45 min while routes time out).
+# and 30,000 resources, each against its goals; writes its section of benchmarks/RESULTS.md.
 bench-routes: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	nice -n -10 $(BIN)/python benchmarks/routes.py

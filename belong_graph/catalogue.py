@@ -149,12 +149,7 @@ class CannedQuery:
         return terms
 
     def page_number(self, values: Mapping[str, str]) -> int:
-        value = values.get(PAGE, "1")
-        if not re.fullmatch(r"\d{1,6}", value) or int(value) < 1:
-            raise ParameterError(
-                f"Parameter 'page': {value!r} is not a page number (1, 2, ...).", parameter=PAGE
-            )
-        return int(value)
+        return page_number(values.get(PAGE, "1"))
 
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
@@ -271,3 +266,12 @@ def _check_query(path: Path, view: CannedQuery) -> None:
             ox.Store().query(query)  # parses it; an empty store answers at once
     except (SyntaxError, ParameterError) as error:
         raise CatalogueError(f"{path}: the query does not parse: {error}") from None
+
+
+def page_number(value: str) -> int:
+    """The page a ``page`` parameter asks for (1, 2, ...); anything else is a ParameterError."""
+    if not re.fullmatch(r"\d{1,6}", value) or int(value) < 1:
+        raise ParameterError(
+            f"Parameter 'page': {value!r} is not a page number (1, 2, ...).", parameter=PAGE
+        )
+    return int(value)

@@ -21,6 +21,7 @@ from rdflib import (
 from belong_graph._bel import BEL
 
 SCHEMA = Namespace("http://schema.org/")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCMITYPE = Namespace("http://purl.org/dc/dcmitype/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
@@ -39,6 +40,7 @@ PREFIXES: dict[str, str] = {
     "dcmitype": str(DCMITYPE),
     "dcterms": str(DCTERMS),
     "foaf": str(FOAF),
+    "hydra": str(HYDRA),
     "org": str(ORG),
     "owl": str(OWL),
     "prov": str(PROV),
@@ -78,6 +80,7 @@ __all__ = [
     "EU_FILE_TYPES",
     "EU_LANGUAGES",
     "FOAF",
+    "HYDRA",
     "IANA_MEDIA_TYPES",
     "ORG",
     "OWL",

@@ -65,8 +65,10 @@ class Settings:
     workers: int = _setting(2, "Query worker processes; each runs one query at a time.")
     memory_budget: int = _setting(
         1024,
-        "MiB the server aims to stay within: query workers hold the store in memory while "
-        "another copy fits, the others read the on-disk copy (slower); 0 for no budget.",
+        "MiB the server aims to stay within (PSS of all its processes): query workers hold the "
+        "store in memory while another copy fits beside what the server holds and may come to "
+        "hold (its answer cache, its working memory), the others read the on-disk copy "
+        "(slower); 0 for no budget.",
     )
     queue_limit: int = _setting(
         16, "Queries that may wait for a free worker; more get 503 with Retry-After."
@@ -76,6 +78,11 @@ class Settings:
     )
     result_limit: int = _setting(
         10000, "Most rows (SELECT) or triples (CONSTRUCT) in one answer; more are cut, and said so."
+    )
+    description_links: int = _setting(
+        100,
+        "Links into an entity that one page of its description carries (its own statements are "
+        "all there on every page); the rest come on further pages (`?page=2`), linked from it.",
     )
     max_query_bytes: int = _setting(
         100_000, "Largest request body accepted, in bytes; larger requests get 413."
@@ -97,12 +104,14 @@ class Settings:
     service_allowlist: tuple[str, ...] = _setting(
         (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."
     )
-    cache_entries: int = _setting(
-        512, "Answers to GET queries kept in memory, keyed by dataset version, query and format."
+    cache_mib: int = _setting(
+        64,
+        "MiB of recent answers kept in memory, keyed by dataset version, query and format; the "
+        "least recently used go first.",
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may reuse an answer.")
     oai_page_size: int = _setting(
-        100, "Records or headers in one OAI-PMH list response; more come by resumption token."
+        50, "Records or headers in one OAI-PMH list response; more come by resumption token."
     )
     publisher_name: str = _setting(
         "belong-graph",

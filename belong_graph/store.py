@@ -33,6 +33,9 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 VERSION_FILE = "version.json"
 DATASET_FILE = "dataset.nq"
 DISK_FOLDER = "oxigraph"
+# A store loaded in memory takes 1.7 times its N-Quads snapshot (PSS: 1.69 at 3,000 synthetic
+# resources, 1.72 at 30,000; 2.5 for the real library's 1 MB, fixed costs weighing more).
+MEMORY_PER_SNAPSHOT_BYTE = 1.8
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ class StoreSource:
 
     def open(self, *, in_memory: bool = True) -> GraphStore:
         return OxigraphStore.open(self.directory, in_memory=in_memory)
+
+    def memory_estimate(self) -> int:
+        """The bytes a copy of the store takes in memory, estimated from its snapshot."""
+        return int((self.directory / DATASET_FILE).stat().st_size * MEMORY_PER_SNAPSHOT_BYTE)
 
 
 def save_on_disk(directory: Path, version: DatasetVersion) -> None:

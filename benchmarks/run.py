@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psutil
 import pyoxigraph as ox
+from sections import write_section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -327,7 +328,7 @@ def write_report(
     ours, gunicorn, floor, peer = (servers[name] for name in servers)  # type: ignore[index]
     names = list(servers)  # type: ignore[arg-type]
     lines = [
-        "# Benchmark: belong-graph's SPARQL endpoint against rdflib-endpoint",
+        "## The SPARQL endpoint against rdflib-endpoint",
         "",
         f"Produced by `{' '.join(['.venv/bin/python', 'benchmarks/run.py', *sys.argv[1:]])}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} with {os.cpu_count()} cores, "
@@ -339,7 +340,7 @@ def write_report(
         "gthread processes of four threads, each with one query worker); the floor is a bare pyoxigraph store in memory behind Flask and waitress "
         "(`benchmarks/floor_server.py`); rdflib-endpoint 0.6.3 runs as its CLI builds it.",
         "",
-        f"## Latency at {compared['resources']:,} resources (ms, {args.runs} sequential requests, each a new query text)",
+        f"### Latency at {compared['resources']:,} resources (ms, {args.runs} sequential requests, each a new query text)",
         "",
         "| query | rows | "
         + " | ".join(f"{n} median / p95" for n in names)
@@ -365,7 +366,7 @@ def write_report(
         "its rules derive (labels, superclass types, dcterms:creator...), so the CONSTRUCT of one "
         "resource (q3) carries more triples there.",
         "",
-        f"## Throughput at {compared['resources']:,} resources ({args.concurrency} client threads, {args.seconds:g} s, faceted listing)",
+        f"### Throughput at {compared['resources']:,} resources ({args.concurrency} client threads, {args.seconds:g} s, faceted listing)",
         "",
         "| server | requests/s, each a new text | p95 ms | errors | requests/s, the same text repeated | memory MiB: PSS (RSS summed) |",
         "|---|---:|---:|---:|---:|---:|",
@@ -379,7 +380,7 @@ def write_report(
     headline = {q: peer[q]["median"] / ours[q]["median"] for q in HEADLINE}
     lines += [
         "",
-        "## Against the targets",
+        "### Against the targets",
         "",
         "| target | measured | met |",
         "|---|---:|:---:|",
@@ -405,7 +406,7 @@ def write_report(
             f"| {scaled['resources']:,} resources: build (validation and load) at most 60 s | {scaled['builds']['turbo']:.1f} s with pySHACL-turbo | {'yes' if scaled['builds']['turbo'] <= 60 else 'no'} |",
             f"| {scaled['resources']:,} resources: resident memory at most 1 GiB (PSS of the server's processes, two query workers; their RSS summed in brackets) | {scaled['memory']['pss']:.0f} MiB ({scaled['memory']['rss']:.0f}) | {'yes' if scaled['memory']['pss'] <= 1024 else 'no'} |",
             "",
-            f"## belong-graph at {scaled['resources']:,} resources",
+            f"### belong-graph at {scaled['resources']:,} resources",
             "",
             "| query | rows | median ms | p95 ms |",
             "|---|---:|---:|---:|",
@@ -457,7 +458,7 @@ def main() -> None:
         compared = compare(args, work)
         scaled = large(args, work) if args.large else None
     report = write_report(compared, scaled, args)
-    args.output.write_text(report)
+    write_section(args.output, "endpoint", report)
     print(report)
 
 

@@ -3,6 +3,7 @@ app and client, and a real server started on a free loopback port."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.test import TestResponse
 
-from belong_graph.build import build_in_memory, build_store
+from belong_graph.build import build_in_memory, build_store, current_store_dir
 from belong_graph.settings import PROJECT_ROOT, Settings
 from belong_graph.store import OxigraphStore
 from belong_graph.web import create_app
@@ -66,6 +67,14 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings.load({"store_dir": tmp_path_factory.mktemp("built") / "store"})
     build_store(settings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def build_folder(built_settings: Settings) -> Path:
+    """The folder of the fresh build of the real library."""
+    folder = current_store_dir(built_settings)
+    assert folder is not None
+    return folder
 
 
 def make_app(settings: Settings) -> Iterator[Flask]:
@@ -113,6 +122,18 @@ def problem(answer: TestResponse, status: int, title: str) -> dict[str, Any]:
     assert (document["status"], document["title"]) == (status, title)
     assert document["type"] == "http://localhost/api/#error-" + title.lower().replace(" ", "-")
     return document
+
+
+def copied_build(
+    built_settings: Settings, build_folder: Path, tmp_path: Path, *left_out: str
+) -> Settings:
+    """Settings serving a copy of the build folder, without the files named ``left_out``, that
+    a test may change."""
+    store_dir = tmp_path / "store"
+    copy = store_dir / build_folder.name
+    shutil.copytree(build_folder, copy, ignore=shutil.ignore_patterns(*left_out))
+    (store_dir / "current").symlink_to(copy.name)
+    return dataclasses.replace(built_settings, store_dir=store_dir)
 
 
 def copy_project_data(target: Path) -> Path:

@@ -5,10 +5,12 @@ token given before a change is refused after it."""
 from __future__ import annotations
 
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -17,6 +19,7 @@ from belong_graph.build import build_in_memory, check
 from belong_graph.cli import main
 from belong_graph.errors import LedgerError
 from belong_graph.publish.oai import Repository, respond
+from belong_graph.publish.oai_index import INDEX_FILE, OaiIndex, write_index
 from belong_graph.publish.oai_records import Library
 from belong_graph.settings import Settings
 from belong_graph.sparql.results import select
@@ -60,12 +63,25 @@ def update_ledger(settings: Settings, today: date) -> changes.Ledger:
 def oai(
     store: OxigraphStore, settings: Settings, page_size: int = 100, **arguments: str
 ) -> ET.Element:
-    library = Library(lambda query: select(store, query), base_iri=settings.base_iri)
+    """The answer of a provider on ``store``, with the item list a build of it would write."""
     repository = Repository(
         "http://localhost/oai", settings.base_iri, "a@b.org", page_size, "2026-01-01"
     )
     given = {name: [value] for name, value in arguments.items()}
-    return ET.fromstring(respond(given, repository, library, datetime.now(UTC)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / INDEX_FILE
+        write_index(store, path, base_iri=settings.base_iri)
+        with OaiIndex(path) as index:
+            library = Library(
+                index, lambda query: select(store, query), lambda query: graph(store, query)
+            )
+            return ET.fromstring(respond(given, repository, library, datetime.now(UTC)))
+
+
+def graph(store: OxigraphStore, query: str) -> ox.QueryTriples:
+    triples = store.query(query)
+    assert isinstance(triples, ox.QueryTriples)
+    return triples
 
 
 def headers(root: ET.Element) -> dict[str, tuple[str, str | None]]:

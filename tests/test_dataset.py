@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 import json
 import re
-import shutil
 from datetime import datetime
 from email.utils import format_datetime
 from html.parser import HTMLParser
@@ -27,10 +26,17 @@ from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from belong_graph.build import current_store_dir
-from belong_graph.publish.sitemap import Location, pages_of, sitemap_index, urlset
+from belong_graph.publish.sitemap import (
+    Location,
+    pages_of,
+    sitemap_index,
+    urlset,
+    write_sitemaps,
+)
+from belong_graph.publish.statistics import count
 from belong_graph.settings import Settings
-from belong_graph.store import DatasetVersion
-from tests.conftest import BASE, make_app
+from belong_graph.store import DatasetVersion, OxigraphStore
+from tests.conftest import BASE, copied_build, make_app
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -85,13 +91,6 @@ def description(client_module: FlaskClient) -> Graph:
 @pytest.fixture(scope="module")
 def client_module(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def build_folder(built_settings: Settings) -> Path:
-    folder = current_store_dir(built_settings)
-    assert folder is not None
-    return folder
 
 
 def value(graph: Graph, subject: Any, prop: URIRef) -> Any:
@@ -493,26 +492,53 @@ def test_a_large_sitemap_is_split_under_an_index() -> None:
     ]
 
 
-def test_the_server_splits_a_long_sitemap(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+def test_the_sitemap_is_the_one_the_build_wrote_at_this_servers_address(
+    client: FlaskClient, built_settings: Settings, build_folder: Path, tmp_path: Path
+) -> None:
+    written = (build_folder / "sitemap.xml").read_bytes()
+    assert f"<loc>{BASE}id/resource/cultivating-contact</loc>".encode() in written
+    served = client.get("/sitemap.xml").data
+    assert served == written.replace(f"<loc>{BASE}".encode(), f"<loc>{SERVER}".encode())
+    settings = copied_build(built_settings, build_folder, tmp_path)
+    edited = written.replace(f"<loc>{BASE}dataset</loc>".encode(), f"<loc>{BASE}x</loc>".encode())
+    (tmp_path / "store" / build_folder.name / "sitemap.xml").write_bytes(edited)
+    for app in make_app(settings):
+        urls = sitemap_urls(app.test_client())
+        assert SERVER + "x" in urls and SERVER + "dataset" not in urls
+
+
+def test_the_build_splits_a_long_sitemap(
+    client: FlaskClient, built_settings: Settings, build_folder: Path, tmp_path: Path
 ) -> None:
     everything = sitemap_urls(client)
-    monkeypatch.setattr("belong_graph.publish.sitemap.SITEMAP_LIMIT", 50)
-    index = ET.fromstring(client.get("/sitemap.xml").data)
-    assert index.tag == SITEMAP + "sitemapindex"
-    listed = [s.findtext(SITEMAP + "loc") or "" for s in index.iter(SITEMAP + "sitemap")]
-    assert listed == [f"{SERVER}sitemaps/{n}.xml" for n in range(1, len(listed) + 1)]
-    assert len(listed) == -(-len(everything) // 50)
-    found: dict[str, str] = {}
-    for url in listed:
-        root = ET.fromstring(client.get(url.removeprefix(SERVER[:-1])).data)
-        assert len(root) <= 50
-        for entry in root.iter(SITEMAP + "url"):
-            found[entry.findtext(SITEMAP + "loc") or ""] = entry.findtext(SITEMAP + "lastmod") or ""
-    assert found == everything
-    beyond = client.get(f"/sitemaps/{len(listed) + 1}.xml")
-    assert beyond.status_code == 404
-    assert b"/sitemap.xml" in beyond.data
+    settings = copied_build(built_settings, build_folder, tmp_path, "sitemap.xml")
+    folder = current_store_dir(settings)
+    assert folder is not None
+    store = OxigraphStore.open(folder)
+    _, entities = count(store, BASE + "id/")
+    dataset = BASE + "id/dataset/belong-network-library"
+    kept = [e for e in entities if e.iri != dataset]
+    write_sitemaps(folder, kept, base_iri=BASE, built=store.version.built, limit=50)
+    for app in make_app(settings):
+        split = app.test_client()
+        index = ET.fromstring(split.get("/sitemap.xml").data)
+        assert index.tag == SITEMAP + "sitemapindex"
+        listed = [s.findtext(SITEMAP + "loc") or "" for s in index.iter(SITEMAP + "sitemap")]
+        assert listed == [f"{SERVER}sitemaps/{n}.xml" for n in range(1, len(listed) + 1)]
+        assert len(listed) == -(-len(everything) // 50)
+        found: dict[str, str] = {}
+        for url in listed:
+            root = ET.fromstring(split.get(url.removeprefix(SERVER[:-1])).data)
+            assert len(root) <= 50
+            for entry in root.iter(SITEMAP + "url"):
+                found[entry.findtext(SITEMAP + "loc") or ""] = (
+                    entry.findtext(SITEMAP + "lastmod") or ""
+                )
+        assert found == everything
+        beyond = split.get(f"/sitemaps/{len(listed) + 1}.xml")
+        assert beyond.status_code == 404
+        assert b"/sitemap.xml" in beyond.data
+    assert client.get("/sitemaps/1.xml").status_code == 404  # one sitemap holds the whole list
 
 
 def test_robots_allows_all_and_points_to_the_sitemap(client: FlaskClient) -> None:
@@ -529,13 +555,13 @@ def test_robots_allows_all_and_points_to_the_sitemap(client: FlaskClient) -> Non
 def test_a_store_built_without_dumps_says_to_rebuild(
     built_settings: Settings, build_folder: Path, tmp_path: Path
 ) -> None:
-    store_dir = tmp_path / "store"
-    copy = store_dir / build_folder.name
-    shutil.copytree(build_folder, copy, ignore=shutil.ignore_patterns("dumps", "statistics.json"))
-    (store_dir / "current").symlink_to(copy.name)
-    settings = dataclasses.replace(built_settings, store_dir=store_dir)
+    left_out = ("dumps", "statistics.json", "sitemap.xml", "oai.sqlite")
+    settings = copied_build(built_settings, build_folder, tmp_path, *left_out)
     for app in make_app(settings):
         response = app.test_client().get("/.well-known/void")
         assert response.status_code == 503
         assert b"belong-graph build" in response.data
-        assert app.test_client().get("/dumps/belong-graph.nt.gz").status_code == 503
+        for url in ("/dumps/belong-graph.nt.gz", "/sitemap.xml", "/oai?verb=Identify"):
+            response = app.test_client().get(url)
+            assert response.status_code == 503
+            assert b"belong-graph build" in response.data

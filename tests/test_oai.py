@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from lxml import etree
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 from sickle import Sickle, oaiexceptions
 from sickle.iterator import OAIResponseIterator
@@ -55,6 +56,19 @@ SEED_TITLES = {
     "Everybody’s Business: the role that business can play in supporting cohesive communities",
     "Building the foundations for social connections in Yorkshire and Humber",
 }
+# The ten entries of the library listing in seed 003, in the list's order (by IRI).
+SEED_SLUGS = [
+    "a-bradford-for-everyone-programme-evaluation-report",
+    "building-the-foundations-for-social-connections-in-yorkshire-and-humber",
+    "cultivating-contact",
+    "discrimination-prejudice-and-cohesion",
+    "everybodys-business",
+    "everybodys-business-online-launch-webinar",
+    "everyday-integration-toolkit",
+    "independent-evaluations-of-the-integration-area-programme",
+    "ncvo-guidance-on-impact-and-evaluation",
+    "supporting-migrant-communities",
+]
 PAGE_SIZE = 3
 
 
@@ -141,6 +155,62 @@ def test_pages_carry_resumption_tokens_with_list_size_and_cursor(server: LiveSer
         assert token.get("cursor") == str(number * PAGE_SIZE)
         assert bool(token.text) == (number < 3)  # the last page has an empty token
     assert len(seen) == len(set(seen)) == 10
+
+
+def identifiers_of(root: etree._Element) -> list[str]:
+    return [e.text for e in root.iterfind(".//oai:header/oai:identifier", NS)]
+
+
+def test_each_token_gives_the_next_items_in_the_lists_order(server: LiveServer) -> None:
+    first = assert_valid(fetch(server, verb="ListIdentifiers", metadataPrefix="oai_dc")[2])
+    pages, root = [identifiers_of(first)], first
+    while token := root.findtext(".//oai:resumptionToken", namespaces=NS):
+        root = assert_valid(fetch(server, verb="ListIdentifiers", resumptionToken=token)[2])
+        pages.append(identifiers_of(root))
+        again = assert_valid(fetch(server, verb="ListIdentifiers", resumptionToken=token)[2])
+        assert identifiers_of(again) == pages[-1]  # a token gives the same page each time
+    every = [PREFIX + slug for slug in SEED_SLUGS]
+    assert pages == [every[0:3], every[3:6], every[6:9], every[9:]]
+    evaluations = assert_valid(
+        fetch(server, verb="ListRecords", metadataPrefix="oai_dc", set="type:evaluation-report")[2]
+    )
+    assert identifiers_of(evaluations) == [
+        PREFIX + "a-bradford-for-everyone-programme-evaluation-report",
+        PREFIX + "independent-evaluations-of-the-integration-area-programme",
+    ]
+    assert evaluations.find(".//oai:resumptionToken", NS) is None  # one page holds them
+
+
+def test_a_token_past_the_end_of_its_list_is_refused(server: LiveServer) -> None:
+    first = assert_valid(fetch(server, verb="ListIdentifiers", metadataPrefix="oai_dc")[2])
+    given = first.findtext(".//oai:resumptionToken", namespaces=NS)
+    fields = json.loads(base64.urlsafe_b64decode(given + "=" * (-len(given) % 4)))
+    assert fields[4] == PAGE_SIZE  # the cursor of the next page
+    for cursor, code in ((9, None), (10, "badResumptionToken")):
+        past = token(*fields[:4], cursor, fields[5]).rstrip("=")
+        root = assert_valid(fetch(server, verb="ListIdentifiers", resumptionToken=past)[2])
+        error = root.find("oai:error", NS)
+        assert (None if error is None else error.get("code")) == code
+
+
+def test_a_record_in_a_page_is_described_as_on_its_own(server: LiveServer) -> None:
+    """A page's RDF descriptions are read together and split by record: each is the record's
+    description as GetRecord gives it, with no triple of its neighbours in the page."""
+    pages = Sickle(server.url + "/oai", iterator=OAIResponseIterator).ListRecords(
+        metadataPrefix="rdf"
+    )
+    for page in pages:
+        for record in assert_valid(page.raw.encode()).iterfind(".//oai:record", NS):
+            identifier = record.findtext("oai:header/oai:identifier", namespaces=NS)
+            alone = assert_valid(
+                fetch(server, verb="GetRecord", identifier=identifier, metadataPrefix="rdf")[2]
+            )
+            in_page, on_its_own = (
+                Graph().parse(data=etree.tostring(r.find(".//rdf:RDF", NS)), format="xml")
+                for r in (record, alone)
+            )
+            assert len(in_page) > 10
+            assert isomorphic(in_page, on_its_own), identifier
 
 
 def test_a_full_harvest_in_rdf_gives_each_resource_its_description(server: LiveServer) -> None:

@@ -25,7 +25,11 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+from belong_graph.errors import QueryTimeout
 from belong_graph.settings import Settings
+from belong_graph.sparql.answer import Job
+from belong_graph.sparql.pool import QueryPool, server_bytes
+from belong_graph.store import StoreSource
 from tests.conftest import LiveServer, fetch
 
 pytestmark = pytest.mark.integration
@@ -342,17 +346,23 @@ def test_serve_refuses_invalid_files_unless_told(tmp_path: Path) -> None:
     assert status == 200 and b'"A"' in body
 
 
-@pytest.mark.parametrize(("budget", "in_memory"), [(0, 2), (1, 1)])
-def test_workers_past_the_memory_budget_read_the_store_on_disk(
-    built_settings: Settings, budget: int, in_memory: int
-) -> None:
-    """The first worker holds the store in memory; the next one does only if it fits."""
-    from belong_graph.sparql.answer import Job
-    from belong_graph.sparql.pool import QueryPool
-    from belong_graph.store import StoreSource
+def one_copy_budget(source: StoreSource) -> int:
+    """A budget with room for one copy of the store beside what the server holds now, never two
+    (a second worker alone takes more than the few MiB to spare)."""
+    return server_bytes() + source.memory_estimate() + 4 * 2**20
 
+
+@pytest.mark.parametrize(
+    ("budget", "in_memory"), [(lambda s: 0, 2), (one_copy_budget, 1), (lambda s: 1, 0)]
+)
+def test_workers_past_the_memory_budget_read_the_store_on_disk(
+    built_settings: Settings, budget: Callable[[StoreSource], int], in_memory: int
+) -> None:
+    """Workers hold the store in memory while the server's PSS with another copy stays within
+    the budget, and read it on disk past it; in-memory workers are chosen first."""
     directory = (built_settings.store_dir / "current").resolve()
-    pool = QueryPool(StoreSource(directory), size=2, queue_limit=4, memory_budget=budget)
+    source = StoreSource(directory)
+    pool = QueryPool(source, size=2, queue_limit=4, memory_budget=budget(source))
     query = "SELECT ?name WHERE { <https://data.belongnetwork.co.uk/id/organisation/belong> "
     query += "<http://schema.org/name> ?name }"
     try:
@@ -361,9 +371,9 @@ def test_workers_past_the_memory_budget_read_the_store_on_disk(
         while len(pool._workers) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert pool.memory_workers() == in_memory
-        first = pool._acquire(time.monotonic() + 10, 10)  # the in-memory worker comes first
+        first = pool._acquire(time.monotonic() + 10, 10)  # an in-memory worker comes first
         second = pool._acquire(time.monotonic() + 10, 10)
-        assert first.in_memory and second.in_memory == (in_memory == 2)
+        assert (first.in_memory, second.in_memory) == (in_memory > 0, in_memory > 1)
         pool._release(second, healthy=True)
         pool._release(first, healthy=True)
         assert pool._acquire(time.monotonic() + 10, 10) is first  # the one that answered last
@@ -376,6 +386,32 @@ def test_workers_past_the_memory_budget_read_the_store_on_disk(
         pool.close()
     names = {b["name"]["value"] for a in answers for b in json.loads(a.body)["results"]["bindings"]}
     assert names == {"Belong - The Cohesion and Integration Network"}
+
+
+def test_ordered_jobs_keep_to_the_first_worker_s_kind(built_settings: Settings) -> None:
+    """With one worker in memory and one on disk, a job whose pages follow the store's index
+    order waits for the in-memory worker rather than take the idle on-disk one, whose order
+    differs; any other job takes whichever is idle."""
+    source = StoreSource((built_settings.store_dir / "current").resolve())
+    pool = QueryPool(source, size=2, queue_limit=4, memory_budget=one_copy_budget(source))
+    try:
+        pool.start()
+        deadline = time.monotonic() + 60
+        while len(pool._workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.memory_workers() == 1
+        in_memory = pool._acquire(time.monotonic() + 10, 10, ordered=True)
+        assert in_memory.in_memory
+        with pytest.raises(QueryTimeout):
+            pool._acquire(time.monotonic() + 0.3, 0.3, ordered=True)
+        on_disk = pool._acquire(time.monotonic() + 10, 10)
+        assert not on_disk.in_memory
+        pool._release(on_disk, healthy=True)
+        pool._release(in_memory, healthy=True)
+        assert pool._acquire(time.monotonic() + 10, 10, ordered=True) is in_memory
+        pool._release(in_memory, healthy=True)
+    finally:
+        pool.close()
 
 
 def test_a_worker_that_cannot_open_the_store_is_started_again(

@@ -7,6 +7,15 @@ resource carries its ordered credits and an organisation its participations with
 Links into the entity are all kept except provenance and collection membership, which nearly every
 record has and which would make the description of a source or of the library enormous, and the
 nameless pair nodes the build makes to page the co-authors and partnerships lists.
+
+The links into an entity are the one part that grows with the library (a theme is the subject of
+a seventh of it, the author role is the role of nearly every credit), so they come in pages: the
+description carries every statement of the entity itself and one page of the links into it (the
+link, the linking thing's label, and a qualified node's own statements). The pages follow the
+store's index order, the one order that costs nothing to page through (sorting 90,000 links by
+IRI took 15 s at 30,000 resources); the same page of the same build is always the same links.
+How many links there are, by property, is counted apart (:data:`LINK_COUNTS`), when more than
+one page might hold them.
 """
 
 from __future__ import annotations
@@ -16,11 +25,23 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import PREFIXES, PROLOGUE
+from belong_graph.namespaces import BEL, DCTERMS, PREFIXES, PROLOGUE, PROV, compact_iri
 from belong_graph.sparql.bind import bind
 
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+# Links into an entity that a description leaves out (see the module's docstring).
+UNLINKED = frozenset(
+    str(term) for term in (PROV.wasDerivedFrom, DCTERMS.isPartOf, BEL.coAuthor, BEL.partnershipOf)
+)
+_UNLINKED = ", ".join(compact_iri(iri) for iri in sorted(UNLINKED))
+_PAGE = """{
+      SELECT ?s ?ip ?entity WHERE {
+        # @values
+        ?s ?ip ?entity . FILTER (?ip NOT IN ({unlinked}))
+      }
+      LIMIT {limit} OFFSET {offset}
+    }"""
 
 DESCRIBE = (
     PROLOGUE
@@ -29,11 +50,10 @@ DESCRIBE = (
 CONSTRUCT {
   ?entity ?p ?o . ?o rdfs:label ?oLabel .
   ?node ?np ?no . ?no rdfs:label ?noLabel .
-  ?s ?ip ?entity . ?s rdfs:label ?sLabel .
+  ?s ?ip ?entity . ?s rdfs:label ?sLabel . ?ip rdfs:label ?ipLabel .
   ?property rdfs:label ?propertyLabel .
 }
 WHERE {
-  # @values
   {
     # @values
     ?entity ?p ?o .
@@ -51,24 +71,58 @@ WHERE {
       FILTER (isBlank(?b1) && isBlank(?b2) && isBlank(?node))
     } UNION {
       # @values
-      VALUES ?qualified { bel:Authorship bel:Participation }
-      { ?entity ?p1 ?node }
-      UNION { ?node ?p1 ?entity FILTER (?p1 NOT IN (prov:wasDerivedFrom, dcterms:isPartOf)) }
-      ?node a ?qualified .
+      ?entity ?p1 ?node . ?node a bel:Authorship .
+    } UNION {
+      # @values
+      ?entity ?p1 ?node . ?node a bel:Participation .
+    } UNION {
+      { SELECT DISTINCT ?node WHERE { PAGE BIND (?s AS ?node) } }
+      ?node a ?qualified . FILTER (?qualified IN (bel:Authorship, bel:Participation))
     }
     ?node ?np ?no .
     OPTIONAL { ?no rdfs:label ?noLabel }
   } UNION {
-    # @values
-    ?s ?ip ?entity .
-    FILTER (?ip NOT IN (prov:wasDerivedFrom, dcterms:isPartOf, bel:coAuthor, bel:partnershipOf))
+    PAGE
     OPTIONAL { ?s rdfs:label ?sLabel }
+    OPTIONAL { ?ip rdfs:label ?ipLabel }
   } UNION {
-    # @values
-    { ?entity ?property ?any } UNION { ?any ?property ?entity }
+    {
+      SELECT DISTINCT ?property WHERE {
+        # @values
+        ?entity ?property ?any
+      }
+    }
     ?property rdfs:label ?propertyLabel .
   }
+}""".replace("PAGE", _PAGE).replace("{unlinked}", _UNLINKED)
+)
+
+LINK_COUNTS = (
+    PROLOGUE
+    + """
+
+SELECT ?property ?links ?label WHERE {
+  {
+    SELECT ?property (COUNT(*) AS ?links) WHERE {
+      # @values
+      ?s ?property ?entity .
+    }
+    GROUP BY ?property
+  }
+  OPTIONAL { ?property rdfs:label ?label }
 }"""
+)
+
+# Every link into an entity, for a person to run in the query page.
+LINKS = (
+    PROLOGUE
+    + """
+
+SELECT ?link ?property WHERE {
+  # @values
+  ?link ?property ?entity .
+  FILTER (?property NOT IN ({unlinked}))
+}""".replace("{unlinked}", _UNLINKED)
 )
 
 
@@ -81,9 +135,23 @@ def is_iri(value: str) -> bool:
     return True
 
 
-def describe_query(iri: str) -> str:
-    """The CONSTRUCT that describes ``iri``; the IRI is bound as a term, never spliced as text."""
-    return bind(DESCRIBE, {"entity": ox.NamedNode(iri)})
+def describe_query(iri: str, *, page: int = 1, links: int) -> str:
+    """The CONSTRUCT that describes ``iri`` with page ``page`` of the links into it, ``links`` a
+    page; the IRI is bound as a term, never spliced as text."""
+    query = DESCRIBE.replace("{limit}", str(links)).replace("{offset}", str((page - 1) * links))
+    return bind(query, {"entity": ox.NamedNode(iri)})
+
+
+def links_query(iri: str) -> str:
+    """The SELECT that lists every link into ``iri``, over all pages."""
+    return bind(LINKS, {"entity": ox.NamedNode(iri)})
+
+
+def link_counts_query(iri: str) -> str:
+    """The SELECT that counts the links into ``iri`` by property, with the properties' labels;
+    the properties of :data:`UNLINKED` are among them (leaving them out in the query cost a
+    third more: 118 against 76 ms for the author role's 90,000 links at 30,000 resources)."""
+    return bind(LINK_COUNTS, {"entity": ox.NamedNode(iri)})
 
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -136,14 +204,18 @@ class Description:
         """The label the graph gives ``term``, preferring English."""
         if isinstance(term, ox.Literal):
             return term.value
-        labels = [v for v in self.outgoing(term).get(RDFS_LABEL, []) if isinstance(v, ox.Literal)]
-        if not labels:
-            return None
-        english = [v for v in labels if (v.language or "").startswith("en")]
-        return sorted(v.value for v in english or labels)[0]
+        return preferred_label(
+            [v for v in self.outgoing(term).get(RDFS_LABEL, []) if isinstance(v, ox.Literal)]
+        )
 
     def types(self, subject: Subject | None = None) -> list[ox.NamedNode]:
         return [t for t in self.outgoing(subject).get(RDF_TYPE, []) if isinstance(t, ox.NamedNode)]
+
+
+def preferred_label(labels: list[ox.Literal]) -> str | None:
+    """The label to show of several, preferring English."""
+    english = [v for v in labels if (v.language or "").startswith("en")]
+    return sorted(v.value for v in english or labels)[0] if labels else None
 
 
 def read_description(iri: str, ntriples: bytes, *, truncated: bool = False) -> Description:

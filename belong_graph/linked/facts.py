@@ -4,11 +4,13 @@ the graph has them), the links into it, and a resource's credits in their printe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from belong_graph.linked.describe import RDF_TYPE, RDFS_LABEL, Description, Subject, Term
+from belong_graph.linked.paging import LinkCount
 from belong_graph.namespaces import BEL, PREFIXES, compact_iri
 
 PROV = PREFIXES["prov"]
@@ -47,6 +49,7 @@ class Fact:
     label: str
     name: str  # compact IRI, such as dcterms:title
     values: tuple[Value, ...]
+    total: int = 0  # links into the entity by this property over all pages, where they are paged
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,21 @@ def property_facts(description: Description, subject: Subject | None = None) -> 
     return sorted(facts, key=lambda f: f.label.lower())
 
 
-def backlink_facts(description: Description) -> list[Fact]:
-    """Every property that links into the entity, with what links, by label."""
+def backlink_facts(description: Description, counts: Sequence[LinkCount] = ()) -> list[Fact]:
+    """Every property that links into the entity, with what links, by label; given the
+    ``counts`` of paged links, every counted property with its number over all pages, including
+    those that link nowhere on this page."""
+    totals = {count.property: count for count in counts}
     facts = []
     for predicate, subjects in description.incoming().items():
         values = tuple(sorted((_value(description, s) for s in subjects), key=_order))
-        facts.append(_fact(description, predicate, values))
+        count = totals.pop(predicate.value, None)
+        fact = _fact(description, predicate, values)
+        facts.append(replace(fact, total=count.links) if count else fact)
+    facts.extend(
+        Fact(c.property, c.label or humanise(c.property), compact_iri(c.property), (), c.links)
+        for c in totals.values()
+    )
     return sorted(facts, key=lambda f: f.label.lower())
 
 

@@ -3,6 +3,7 @@ alignments to the vocabularies it extends, read from the ontology's named graphs
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -32,13 +33,16 @@ ALIGNMENTS = (
 ONTOLOGY_TRIPLES = """CONSTRUCT { ?s ?p ?o }
 WHERE {
   # @values
-  GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), ?graphs))
+  GRAPH ?g { ?s ?p ?o }
 }"""
 
 
-def ontology_query(graph_prefix: str) -> str:
-    """Every triple of the named graphs the ontology files were loaded into."""
-    return bind(ONTOLOGY_TRIPLES, {"graphs": ox.Literal(graph_prefix)})
+def ontology_query(graphs: Iterable[str], graph_prefix: str) -> str:
+    """Every triple of the named graphs the ontology files were loaded into: those of
+    ``graphs`` (the store's) under ``graph_prefix``, named, so that only theirs are read (a
+    filter on every graph's name read the whole store: 3 s at 30,000 resources)."""
+    ontology = [ox.NamedNode(g) for g in graphs if g.startswith(graph_prefix)]
+    return bind(ONTOLOGY_TRIPLES, {"g": ontology})
 
 
 @dataclass(frozen=True)

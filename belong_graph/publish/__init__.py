@@ -1,2 +1,3 @@
 """What belong-graph publishes for harvesters: gzipped dumps, the dataset description and its
-statistics, the sitemap, written at build time beside the store; and OAI-PMH records."""
+statistics, the sitemaps and the OAI-PMH item list, written at build time beside the store; and
+OAI-PMH records, read for the records a response shows."""

@@ -7,28 +7,28 @@ cultivating-contact``); its datestamp is the day its description last changed (s
 :mod:`belong_graph.changes`), so harvests can be incremental. Deleted items stay in the ledger
 for good: ``deletedRecord`` is ``persistent``.
 
-Resumption tokens are stateless: a token carries the list request (verb, metadataPrefix, from,
-until, set), the cursor of the next page and a fingerprint of the complete list (identifiers and
-datestamps). When the list has changed since the token was issued, the token is refused with
-``badResumptionToken`` and the harvest starts again.
+The items, their datestamps and sets come from the list the build wrote
+(:mod:`belong_graph.publish.oai_index`): a response reads the page or the item it shows from
+there, and the store only for those records' metadata.
+
+Resumption tokens are stateless (:mod:`belong_graph.publish.oai_requests`). When the item list
+has changed since a token was issued, the token is refused with ``badResumptionToken`` and the
+harvest starts again.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from belong_graph.errors import OaiError
 from belong_graph.namespaces import DC, PREFIXES
-from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Item, Library
+from belong_graph.publish.oai_index import Item, Selection
+from belong_graph.publish.oai_records import FORMATS, OAI_DC, XSI, Library, Metadata
+from belong_graph.publish.oai_requests import ListRequest, check_selection, decoded, encoded
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -47,8 +47,8 @@ CONVENTIONAL = {
 for _prefix, _namespace in CONVENTIONAL.items():
     ET.register_namespace(_prefix, _namespace)  # the conventional prefixes in what we write
 
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+PLACE_TEXT = "metadata"
+PLACE = f"<!--{PLACE_TEXT}-->".encode()  # where a written document goes in a response
 
 
 @dataclass(frozen=True)
@@ -93,19 +93,6 @@ class Repository:
         return self.base_iri + "id/" + identifier.removeprefix(prefix)
 
 
-@dataclass(frozen=True)
-class ListRequest:
-    """What a list request selects, and where its next page starts."""
-
-    verb: str
-    prefix: str
-    start: str | None = None  # from
-    until: str | None = None
-    set_spec: str | None = None
-    cursor: int = 0
-    fingerprint: str = ""
-
-
 def respond(
     arguments: Mapping[str, Sequence[str]], repository: Repository, library: Library, now: datetime
 ) -> bytes:
@@ -115,16 +102,26 @@ def respond(
     ET.SubElement(root, f"{{{OAI}}}responseDate").text = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     request = ET.SubElement(root, f"{{{OAI}}}request")
     request.text = repository.base_url
+    written: list[bytes] = []
     try:
         verb, values = _checked(arguments)
         for name, value in values.items():
             request.set(name, value)
-        root.append(HANDLERS[verb](values, repository, library))
+        root.append(HANDLERS[verb](values, repository, library, written))
     except OaiError as error:
         if error.code in ("badVerb", "badArgument"):
             request.attrib.clear()  # the protocol wants the bare base URL then
         ET.SubElement(root, f"{{{OAI}}}error", code=error.code).text = error.message
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    return _spliced(ET.tostring(root, encoding="utf-8", xml_declaration=True), written)
+
+
+def _spliced(document: bytes, written: Sequence[bytes]) -> bytes:
+    """``document`` with the ``written`` metadata, in order, where each ``<!--metadata-->``
+    comment holds its place. (ElementTree escapes every ``<`` in text and attributes, so no
+    other part of the document can read as such a comment.)"""
+    parts = document.split(PLACE)
+    assert len(parts) == len(written) + 1
+    return b"".join(part + text for part, text in zip(parts, [*written, b""], strict=True))
 
 
 def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
@@ -149,30 +146,8 @@ def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str
         missing = sorted(verb.required - set(values))
         if missing:
             raise OaiError("badArgument", f"{verbs[0]} needs {', '.join(missing)}.")
-    _check_selection(values)
+    check_selection(values)
     return verbs[0], {"verb": verbs[0], **values}
-
-
-def _check_selection(values: Mapping[str, str]) -> None:
-    for name in ("from", "until"):
-        if name in values and not _is_day(values[name]):
-            raise OaiError(
-                "badArgument", f"{name} must be a day, YYYY-MM-DD (this repository's granularity)."
-            )
-    if "from" in values and "until" in values and values["from"] > values["until"]:
-        raise OaiError("badArgument", "from must not be later than until.")
-    if "set" in values and not SET_SPEC.fullmatch(values["set"]):
-        raise OaiError("badArgument", f"{values['set']!r} is not a setSpec.")
-
-
-def _is_day(text: str) -> bool:
-    if not DAY.fullmatch(text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _element(tag: str, parent: ET.Element | None = None, text: str | None = None) -> ET.Element:
@@ -185,11 +160,12 @@ def _element(tag: str, parent: ET.Element | None = None, text: str | None = None
     return element
 
 
-def identify(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
-    items = library.items()
-    earliest = min((i.datestamp for i in items if i.datestamp), default=repository.built[:10])
+def identify(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
+    earliest = library.index.earliest() or repository.built[:10]
     answer = _element("Identify")
-    _element("repositoryName", answer, library.name())
+    _element("repositoryName", answer, library.index.summary("name"))
     _element("baseURL", answer, repository.base_url)
     _element("protocolVersion", answer, "2.0")
     _element("adminEmail", answer, repository.admin_email)
@@ -200,7 +176,7 @@ def identify(values: Mapping[str, str], repository: Repository, library: Library
     description = _element("description", answer)
     scheme = ET.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier")
     scheme.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATIONS[OAI_IDENTIFIER])
-    sample = next((i.iri for i in items if not i.deleted), repository.base_iri + "id/resource/x")
+    sample = library.index.first_live() or repository.base_iri + "id/resource/x"
     for tag, text in (
         ("scheme", "oai"),
         ("repositoryIdentifier", repository.host),
@@ -212,7 +188,7 @@ def identify(values: Mapping[str, str], repository: Repository, library: Library
 
 
 def list_metadata_formats(
-    values: Mapping[str, str], repository: Repository, library: Library
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
 ) -> ET.Element:
     if "identifier" in values and _item(values["identifier"], repository, library).deleted:
         raise OaiError("noMetadataFormats", "The item was deleted: it has no metadata now.")
@@ -225,31 +201,36 @@ def list_metadata_formats(
     return answer
 
 
-def list_sets(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def list_sets(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     if "resumptionToken" in values:
         raise OaiError("badResumptionToken", "The list of sets comes whole; it has no tokens.")
     answer = _element("ListSets")
-    for oai_set in library.sets():
+    for oai_set in library.index.sets():
         entry = _element("set", answer)
         _element("setSpec", entry, oai_set.spec)
         _element("setName", entry, oai_set.name)
     return answer
 
 
-def get_record(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def get_record(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     prefix = _format(values["metadataPrefix"])
     item = _item(values["identifier"], repository, library)
+    metadata = {} if item.deleted else library.metadata(prefix, [item.iri])
     answer = _element("GetRecord")
-    answer.append(
-        _record(item, repository, {} if item.deleted else library.metadata(prefix, [item.iri]))
-    )
+    answer.append(_record(item, repository, metadata, written))
     return answer
 
 
-def list_items(values: Mapping[str, str], repository: Repository, library: Library) -> ET.Element:
+def list_items(
+    values: Mapping[str, str], repository: Repository, library: Library, written: list[bytes]
+) -> ET.Element:
     """ListIdentifiers and ListRecords: one page of the selected items, and a token for more."""
     request = (
-        _decoded(values["verb"], values["resumptionToken"])
+        decoded(values["verb"], values["resumptionToken"])
         if "resumptionToken" in values
         else ListRequest(
             values["verb"],
@@ -260,17 +241,16 @@ def list_items(values: Mapping[str, str], repository: Repository, library: Libra
         )
     )
     _format(request.prefix)
-    selected = [item for item in library.items() if _selects(request, item)]
-    fingerprint = _fingerprint(selected)
-    if request.fingerprint and (
-        request.fingerprint != fingerprint or request.cursor >= len(selected)
-    ):
+    selection = Selection(request.start, request.until, request.set_spec)
+    size = library.index.count(selection)
+    fingerprint = library.index.summary("fingerprint")
+    if request.fingerprint and (request.fingerprint != fingerprint or request.cursor >= size):
         raise OaiError(
             "badResumptionToken", "The list changed since this token was issued: start again."
         )
-    if not selected:
+    if not size:
         raise OaiError("noRecordsMatch", "No item matches this selection.")
-    page = selected[request.cursor : request.cursor + repository.page_size]
+    page = library.index.page(selection, request.cursor, repository.page_size)
     answer = _element(request.verb)
     if request.verb == "ListIdentifiers":
         for item in page:
@@ -279,14 +259,14 @@ def list_items(values: Mapping[str, str], repository: Repository, library: Libra
         live = [item.iri for item in page if not item.deleted]
         metadata = library.metadata(request.prefix, live) if live else {}
         for item in page:
-            answer.append(_record(item, repository, metadata))
+            answer.append(_record(item, repository, metadata, written))
     following = request.cursor + len(page)
-    if request.cursor or following < len(selected):
+    if request.cursor or following < size:
         token = _element("resumptionToken", answer)
-        token.set("completeListSize", str(len(selected)))
+        token.set("completeListSize", str(size))
         token.set("cursor", str(request.cursor))
-        if following < len(selected):
-            token.text = _encoded(replace(request, cursor=following, fingerprint=fingerprint))
+        if following < size:
+            token.text = encoded(replace(request, cursor=following, fingerprint=fingerprint))
     return answer
 
 
@@ -299,19 +279,10 @@ def _format(prefix: str) -> str:
 
 def _item(identifier: str, repository: Repository, library: Library) -> Item:
     iri = repository.iri(identifier)
-    for item in library.items():
-        if item.iri == iri:
-            return item
-    raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository.")
-
-
-def _selects(request: ListRequest, item: Item) -> bool:
-    if request.start and item.datestamp < request.start:
-        return False
-    if request.until and item.datestamp > request.until:
-        return False
-    spec = request.set_spec
-    return not spec or any(s == spec or s.startswith(spec + ":") for s in item.sets)
+    item = None if iri is None else library.index.item(iri)
+    if item is None:
+        raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository.")
+    return item
 
 
 def _header(item: Item, repository: Repository) -> ET.Element:
@@ -325,59 +296,25 @@ def _header(item: Item, repository: Repository) -> ET.Element:
     return header
 
 
-def _record(item: Item, repository: Repository, metadata: Mapping[str, ET.Element]) -> ET.Element:
+def _record(
+    item: Item, repository: Repository, metadata: Mapping[str, Metadata], written: list[bytes]
+) -> ET.Element:
+    """The record of ``item``: its header and its metadata, an element, or a document written
+    already (added to ``written``; a comment holds its place)."""
     record = _element("record")
     record.append(_header(item, repository))
     if not item.deleted:
-        _element("metadata", record).append(metadata[item.iri])
+        found = metadata[item.iri]
+        holder = _element("metadata", record)
+        if isinstance(found, bytes):
+            written.append(found)
+            holder.append(ET.Comment(PLACE_TEXT))
+        else:
+            holder.append(found)
     return record
 
 
-def _fingerprint(items: Sequence[Item]) -> str:
-    digest = hashlib.sha256()
-    for item in items:
-        digest.update(f"{item.iri}\t{item.datestamp}\t{item.deleted}\n".encode())
-    return digest.hexdigest()[:16]
-
-
-def _encoded(request: ListRequest) -> str:
-    fields = [request.prefix, request.start, request.until, request.set_spec, request.cursor]
-    text = json.dumps([*fields, request.fingerprint], separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-_TOKEN_LENGTH = 512  # far longer than any token given here, too short to nest JSON past limits
-
-
-def _decoded(verb: str, token: str) -> ListRequest:
-    """The list request a token carries; badResumptionToken if it is not one of ours."""
-    refused = OaiError("badResumptionToken", "This resumption token is not one this server gave.")
-    if len(token) > _TOKEN_LENGTH:
-        raise refused
-    try:
-        fields = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise refused from None
-    if not isinstance(fields, list) or len(fields) != 6:
-        raise refused
-    prefix, start, until, set_spec, cursor, fingerprint = fields
-    texts = (start, until, set_spec)
-    if prefix not in {f.prefix for f in FORMATS} or not isinstance(fingerprint, str):
-        raise refused
-    if not fingerprint:
-        raise refused
-    if not all(v is None or isinstance(v, str) for v in texts):
-        raise refused
-    if not isinstance(cursor, int) or cursor <= 0:
-        raise refused
-    try:
-        _check_selection({k: v for k, v in zip(("from", "until", "set"), texts, strict=True) if v})
-    except OaiError:
-        raise refused from None
-    return ListRequest(verb, prefix, start, until, set_spec, cursor, fingerprint)
-
-
-HANDLERS: dict[str, Callable[[Mapping[str, str], Repository, Library], ET.Element]] = {
+HANDLERS: dict[str, Callable[[Mapping[str, str], Repository, Library, list[bytes]], ET.Element]] = {
     "Identify": identify,
     "ListMetadataFormats": list_metadata_formats,
     "ListSets": list_sets,

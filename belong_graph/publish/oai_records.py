@@ -1,31 +1,37 @@
-"""What the OAI-PMH provider disseminates, read from the graph by SPARQL: the items (the
-resources of the Belong Network Library, and the deleted ones the change ledger remembers) with
-their datestamps and sets, the set hierarchy, and each record's metadata as Dublin Core
-(``oai_dc``) or as RDF/XML (``rdf``).
+"""What the OAI-PMH provider disseminates of each record, read from the graph by SPARQL for the
+records a response holds (one, or a page): its metadata as Dublin Core (``oai_dc``) or as
+RDF/XML (``rdf``). The items themselves, with their datestamps and sets, come from the list the
+build wrote (:mod:`belong_graph.publish.oai_index`).
 
-Queries go through a :data:`Sparql` function (the web app passes one that runs them in the
-query pool); IRIs are bound into them as Oxigraph terms (:mod:`belong_graph.sparql.bind`), never
-from request strings.
+Queries go through a :data:`Sparql` and a :data:`Construct` function (the web app passes ones
+that run them in the query pool); IRIs are bound into them as Oxigraph terms
+(:mod:`belong_graph.sparql.bind`), never from request strings. A page's descriptions come from
+one CONSTRUCT, split by record here.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from belong_graph.namespaces import DC, PREFIXES, PROLOGUE, RDF
+from belong_graph.namespaces import DC, PREFIXES, PROLOGUE, PROV, RDF, RDFS
+from belong_graph.publish.oai_index import OaiIndex
 from belong_graph.sparql.bind import bind
 from belong_graph.sparql.results import Results
 
 Sparql = Callable[[str], Results]  # a SELECT query -> its rows
+Construct = Callable[[str], Iterable[ox.Triple]]  # a CONSTRUCT query -> its triples
+Metadata = ET.Element | bytes  # a record's metadata: an element, or an XML document written
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SET_ROOTS = {"type": "resource-types", "theme": "themes"}  # setSpec root -> concept scheme
+QUALIFIED_ATTRIBUTION = ox.NamedNode(str(PROV.qualifiedAttribution))
+LABEL = ox.NamedNode(str(RDFS.label))
 
 
 @dataclass(frozen=True)
@@ -40,56 +46,6 @@ FORMATS = (
     MetadataFormat("rdf", "http://www.openarchives.org/OAI/2.0/rdf.xsd", str(RDF)),
 )
 
-
-@dataclass(frozen=True)
-class Item:
-    """One item of the repository: a library resource, or a deleted one."""
-
-    iri: str
-    datestamp: str  # YYYY-MM-DD
-    sets: tuple[str, ...]
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class OaiSet:
-    spec: str
-    name: str
-
-
-ITEMS = """
-SELECT ?item ?modified ?set ?deleted WHERE {
-  # @values
-  {
-    ?item dcterms:isPartOf ?library .
-    OPTIONAL { ?item dcterms:modified ?modified }
-    OPTIONAL {
-      { ?item dcterms:type/skos:broader* ?concept . ?concept skos:inScheme ?types .
-        BIND ("type:" AS ?root) }
-      UNION
-      { ?item dcterms:subject ?concept . ?concept skos:inScheme ?themes . BIND ("theme:" AS ?root) }
-      ?concept skos:notation ?notation .
-      BIND (CONCAT(?root, STR(?notation)) AS ?set)
-    }
-  } UNION {
-    ?item prov:invalidatedAtTime ?gone ; dcterms:modified ?modified .
-    BIND (true AS ?deleted)
-  }
-  FILTER (!BOUND(?deleted) || STRSTARTS(STR(?item), ?resources))
-}"""
-
-SETS = """
-SELECT ?root ?scheme ?schemeLabel ?notation ?label WHERE {
-  # @values
-  ?scheme skos:prefLabel ?schemeLabel .
-  OPTIONAL { ?concept skos:inScheme ?scheme ; skos:notation ?notation ; skos:prefLabel ?label }
-}"""
-
-COLLECTION = """
-SELECT ?title WHERE {
-  # @values
-  ?library dcterms:title ?title
-}"""
 
 DUBLIN_CORE = """
 SELECT ?record ?field ?value ?position WHERE {
@@ -135,7 +91,7 @@ SELECT ?record ?field ?value ?position WHERE {
 }"""
 
 DESCRIPTION = """
-SELECT DISTINCT ?record ?s ?p ?o WHERE {
+CONSTRUCT { ?s ?p ?o } WHERE {
   # @values
   {
     # @values
@@ -172,69 +128,25 @@ DC_ORDER = [
 
 
 class Library:
-    """The library as an OAI-PMH repository sees it."""
+    """The library as an OAI-PMH repository sees it: its items from the list the build wrote
+    (:mod:`belong_graph.publish.oai_index`), and the metadata of the records asked for, read
+    from the store by SPARQL."""
 
-    def __init__(self, sparql: Sparql, *, base_iri: str) -> None:
-        self._sparql = sparql
-        self._base_iri = base_iri
+    def __init__(self, index: OaiIndex, select: Sparql, construct: Construct) -> None:
+        self.index = index
+        self._select = select
+        self._construct = construct
 
-    def _id(self, path: str) -> ox.NamedNode:
-        return ox.NamedNode(self._base_iri + "id/" + path)
-
-    def _rows(
-        self, query: str, **values: ox.NamedNode | ox.Literal | list[ox.NamedNode]
-    ) -> Results:
-        """Rows of ``query`` with ``values`` bound (a list: any of them)."""
-        return self._sparql(PROLOGUE + bind(query, values))
-
-    def _each(self, query: str, records: Sequence[str]) -> Results:
-        """Rows of ``query`` for every IRI in ``records`` (bound to ``?record``)."""
-        return self._rows(query, record=[ox.NamedNode(iri) for iri in records])
-
-    def name(self) -> str:
-        titles = self._rows(COLLECTION, library=self._id("collection/belong-network-library"))
-        return titles.rows[0]["title"].value if titles else "Belong Network Library"
-
-    def items(self) -> list[Item]:
-        """Every item, sorted by IRI, each with its datestamp and the sets it belongs to."""
-        rows = self._rows(
-            ITEMS,
-            library=self._id("collection/belong-network-library"),
-            types=self._id("scheme/resource-types"),
-            themes=self._id("scheme/themes"),
-            resources=ox.Literal(self._base_iri + "id/resource/"),
-        )
-        dates: dict[str, str] = {}
-        sets: dict[str, set[str]] = defaultdict(set)
-        deleted: set[str] = set()
-        for row in rows:
-            iri = row["item"].value
-            modified = row.get("modified")
-            dates[iri] = modified.value if modified is not None else dates.get(iri, "")
-            if "set" in row:
-                sets[iri].add(row["set"].value)
-            if "deleted" in row:
-                deleted.add(iri)
-        return [
-            Item(iri, dates[iri], tuple(sorted(sets[iri])), iri in deleted) for iri in sorted(dates)
-        ]
-
-    def sets(self) -> list[OaiSet]:
-        """The set hierarchy: a root per concept scheme, a set per concept under it."""
-        found: dict[str, str] = {}
-        for root, scheme in SET_ROOTS.items():
-            for row in self._rows(SETS, scheme=self._id("scheme/" + scheme)):
-                found[root] = row["schemeLabel"].value
-                if "notation" in row:
-                    found[f"{root}:{row['notation'].value}"] = row["label"].value
-        return [OaiSet(spec, name) for spec, name in sorted(found.items())]
+    def _query(self, query: str, records: Sequence[str]) -> str:
+        """``query`` with every IRI in ``records`` bound to ``?record``."""
+        return PROLOGUE + bind(query, {"record": [ox.NamedNode(iri) for iri in records]})
 
     def dublin_core(self, records: Sequence[str]) -> dict[str, ET.Element]:
         """An ``oai_dc:dc`` element for each record."""
         values: dict[str, dict[str, list[tuple[float, str]]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        for row in self._each(DUBLIN_CORE, records):
+        for row in self._select(self._query(DUBLIN_CORE, records)):
             position = float(row["position"].value) if "position" in row else 0.0
             entry = (position, row["value"].value)
             field = values[row["record"].value][row["field"].value]
@@ -252,22 +164,64 @@ class Library:
             elements[iri] = dc
         return elements
 
-    def rdf(self, records: Sequence[str]) -> dict[str, ET.Element]:
-        """An ``rdf:RDF`` element for each record: its description as Oxigraph writes RDF/XML."""
-        triples: dict[str, list[ox.Triple]] = defaultdict(list)
-        for row in self._each(DESCRIPTION, records):
-            subject, predicate = row["s"], row["p"]
-            assert isinstance(subject, ox.NamedNode | ox.BlankNode)
-            assert isinstance(predicate, ox.NamedNode)
-            triples[row["record"].value].append(ox.Triple(subject, predicate, row["o"]))
-        elements = {}
+    def rdf(self, records: Sequence[str]) -> dict[str, bytes]:
+        """An ``rdf:RDF`` document for each record (without an XML declaration): its
+        description as Oxigraph writes RDF/XML."""
+        found = Found.of(self._construct(self._query(DESCRIPTION, records)))
+        documents = {}
         for iri in records:
-            record = ox.NamedNode(iri)
-            ordered = sorted(triples[iri], key=lambda t: (t.subject != record, str(t)))
-            written = ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
-            assert written is not None
-            elements[iri] = ET.fromstring(written)
-        return elements
+            written = ox.serialize(
+                found.description(ox.NamedNode(iri)),
+                format=ox.RdfFormat.RDF_XML,
+                prefixes=PREFIXES,
+            )
+            assert written is not None and written.startswith(XML_DECLARATION)
+            documents[iri] = written.removeprefix(XML_DECLARATION).lstrip()
+        return documents
 
-    def metadata(self, prefix: str, records: Sequence[str]) -> dict[str, ET.Element]:
+    def metadata(self, prefix: str, records: Sequence[str]) -> Mapping[str, Metadata]:
         return self.dublin_core(records) if prefix == "oai_dc" else self.rdf(records)
+
+
+Subject = ox.NamedNode | ox.BlankNode
+
+
+@dataclass(frozen=True)
+class Found:
+    """The triples a page's :data:`DESCRIPTION` found, by subject, and the labels among them."""
+
+    about: dict[Subject, list[ox.Triple]]
+    labels: dict[Subject, list[ox.Triple]]
+
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> Found:
+        about: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        labels: dict[Subject, list[ox.Triple]] = defaultdict(list)
+        for triple in triples:
+            subject: Subject = triple.subject  # type: ignore[assignment]
+            about[subject].append(triple)
+            if triple.predicate == LABEL:
+                labels[subject].append(triple)
+        return cls(about, labels)
+
+    def description(self, record: ox.NamedNode) -> list[ox.Triple]:
+        """What :data:`DESCRIPTION` finds for ``record``: its own triples; its credit nodes' and
+        blank nodes' triples; the labels of the other IRIs that it and its credits name (of
+        another record of the same page too, only the label). The record's triples come first,
+        then each node's together, in the order the query found them."""
+        own = self.about.get(record, [])
+        credits: dict[Subject, None] = {}
+        nodes: dict[Subject, None] = {}
+        for t in own:
+            if t.predicate == QUALIFIED_ATTRIBUTION and isinstance(t.object, Subject):
+                credits[t.object] = nodes[t.object] = None
+            elif isinstance(t.object, ox.BlankNode):
+                nodes[t.object] = None
+        near = [t for node in nodes for t in self.about.get(node, [])]
+        named = dict.fromkeys(
+            t.object
+            for t in (*own, *(t for t in near if t.subject in credits))
+            if isinstance(t.object, ox.NamedNode) and t.object != record and t.object not in credits
+        )
+        labels = [t for node in named for t in self.labels.get(node, [])]
+        return [*own, *near, *labels]

@@ -10,13 +10,9 @@ from pathlib import Path
 from belong_graph.linksets import LinkReport, link_report, read_report, save_report
 from belong_graph.phases import phase
 from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
-from belong_graph.publish.statistics import (
-    Entity,
-    Statistics,
-    count,
-    read_entities,
-    save_entities,
-)
+from belong_graph.publish.oai_index import INDEX_FILE, write_index
+from belong_graph.publish.sitemap import write_sitemaps
+from belong_graph.publish.statistics import Statistics, count
 from belong_graph.store import DatasetVersion, OxigraphStore
 
 DATASET_SLUG = "dataset/belong-network-library"
@@ -33,16 +29,25 @@ def dataset_iri(base_iri: str) -> str:
 
 
 def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
-    """Write the dumps, statistics, linksets and entity list of ``store`` into its build
-    folder."""
+    """Write the dumps, statistics, linksets, sitemaps and OAI-PMH item list of ``store`` into
+    its build folder."""
     with ThreadPoolExecutor(max_workers=2) as executor:
         counted = executor.submit(count, store, uri_space(base_iri))  # first: counts the triples
         write_dumps(store, directory, executor)  # the N-Triples and Turtle dumps need that count
         statistics, entities = counted.result()
     statistics.save(directory)
-    save_entities(entities, directory)
+    dataset = dataset_iri(base_iri)
+    with phase("sitemaps"):
+        write_sitemaps(
+            directory,
+            [e for e in entities if e.iri != dataset],
+            base_iri=base_iri,
+            built=store.version.built,
+        )
     with phase("linksets"):
         save_report(link_report(store, base_iri=base_iri), directory)
+    with phase("OAI-PMH index"):
+        write_index(store, directory / INDEX_FILE, base_iri=base_iri)
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,3 @@ class Publication:
 
     def dump_path(self, dump: Dump) -> Path:
         return dump_path(self.directory, dump)
-
-    def entities(self) -> tuple[Entity, ...]:
-        """Every entity with its last change, read from the build folder when asked."""
-        return read_entities(self.directory)

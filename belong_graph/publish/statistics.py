@@ -22,7 +22,6 @@ from belong_graph.sparql.results import Term, select
 from belong_graph.store import OxigraphStore
 
 STATISTICS_FILE = "statistics.json"
-ENTITIES_FILE = "entities.tsv"
 EXAMPLE_CLASSES = (  # one example resource of each, the first by IRI
     DCTERMS.BibliographicResource,
     FOAF.Person,
@@ -116,22 +115,6 @@ def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entit
         vocabularies=tuple(sorted({_namespace(p.iri) for p in (*classes, *properties)})),
     )
     return statistics, entities
-
-
-def save_entities(entities: tuple[Entity, ...], directory: Path) -> None:
-    lines = (f"{e.iri}\t{e.modified or ''}\n" for e in entities)
-    (directory / ENTITIES_FILE).write_text("".join(lines), encoding="utf-8")
-
-
-def read_entities(directory: Path) -> tuple[Entity, ...]:
-    path = directory / ENTITIES_FILE
-    if not path.exists():
-        raise StoreMissing(
-            f"The store at {directory} was built without its entity list: run `belong-graph build`."
-        )
-    with path.open(encoding="utf-8") as lines:
-        rows = (line.rstrip("\n").split("\t") for line in lines)
-        return tuple(Entity(iri, modified or None) for iri, modified in rows)
 
 
 def _entities(store: OxigraphStore, subjects: list[Term], uri_space: str) -> tuple[Entity, ...]:

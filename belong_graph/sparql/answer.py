@@ -27,6 +27,9 @@ class Job:
     limit: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    # Whether the answer follows the store's index order (a page cut without ORDER BY), which
+    # differs between a store in memory and on disk: then it runs on workers of one kind only.
+    ordered: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,16 @@ Workers are forked from multiprocessing's fork server, which has the modules the
 already. Each worker opens its own copy of the store (Oxigraph's in-memory store writes to its
 pages as it reads them, so a copy inherited from a parent would soon be copied anyway): in
 memory while another copy fits in the memory budget, else read-only on disk, where the data
-sits in the page cache that all workers share. An idle in-memory worker is always chosen before
+sits in the page cache that all workers share. The budget is counted as PSS (each shared page
+divided among the processes sharing it) summed over the server and every process under it, with
+room kept for what the rest of the server may still come to hold (``reserved``: the answer
+cache and the web process's working memory); a copy's size is what the last in-memory worker's
+took, or before one has, the store's own estimate. An idle in-memory worker is always chosen before
 an on-disk one, and of those the one that ran last, whose caches still hold the store's hot part
-(on 2 cores this took a faceted listing from 12.4 ms to 8.8 ms). Workers that need no network
+(on 2 cores this took a faceted listing from 12.4 ms to 8.8 ms). A job whose answer follows the
+store's index order (``Job.ordered``: pages cut without ORDER BY) runs only on workers of the
+first worker's kind, as the in-memory and on-disk stores order their indexes differently and
+every page must come from the same order. Workers that need no network
 (no SERVICE allow-list) are shut in a network namespace of their own, so even a query that
 slipped past the guard could not open a connection.
 """
@@ -22,7 +29,6 @@ import itertools
 import logging
 import multiprocessing
 import os
-import queue
 import signal
 import threading
 import time
@@ -60,7 +66,7 @@ class _Worker:
     process: BaseProcess
     connection: Connection
     in_memory: bool
-    resident: int = 0  # bytes, once the store is open
+    copy: int = 0  # bytes of PSS its copy of the store took, once open in memory
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -73,8 +79,9 @@ class _Worker:
 class QueryPool:
     """Runs jobs in ``size`` worker processes, with at most ``queue_limit`` jobs waiting.
 
-    Workers hold the store in memory while the pool's processes stay within ``memory_budget``
-    bytes (0: no budget); the first always does, the others read the on-disk store past it.
+    Workers hold the store in memory while the server's processes, with ``reserved`` bytes
+    more, stay within ``memory_budget`` bytes of PSS (0: no budget); past it they read the
+    on-disk store.
     """
 
     source: StoreSource
@@ -82,10 +89,11 @@ class QueryPool:
     queue_limit: int
     isolate_network: bool = True
     memory_budget: int = 0
-    _idle: queue.PriorityQueue[tuple[bool, int, _Worker]] = field(
-        default_factory=queue.PriorityQueue, init=False
-    )
+    reserved: int = 0
+    _idle: list[tuple[bool, int, _Worker]] = field(default_factory=list, init=False)
+    _freed: threading.Condition = field(default_factory=threading.Condition, init=False)
     _order: itertools.count[int] = field(default_factory=itertools.count, init=False)
+    _ordered_in_memory: bool | None = field(default=None, init=False)  # the first worker's kind
     _waiting: int = field(default=0, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _workers: set[_Worker] = field(default_factory=set, init=False)
@@ -104,7 +112,7 @@ class QueryPool:
         ``spent`` is told the seconds a worker gave the job, however it ended (time waiting in
         the queue is not counted)."""
         deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline, timeout)
+        worker = self._acquire(deadline, timeout, ordered=job.ordered)
         started = time.monotonic()
         healthy = False
         try:
@@ -138,7 +146,7 @@ class QueryPool:
         for worker in workers:
             worker.kill()
 
-    def _acquire(self, deadline: float, timeout: float) -> _Worker:
+    def _acquire(self, deadline: float, timeout: float, *, ordered: bool = False) -> _Worker:
         self.start()
         with self._lock:
             if self._waiting >= self.queue_limit:
@@ -147,16 +155,29 @@ class QueryPool:
                 )
             self._waiting += 1
         try:
-            return self._idle.get(timeout=max(deadline - time.monotonic(), 0))[2]
-        except queue.Empty:
-            raise QueryTimeout(
-                f"No query worker was free within the {timeout:g} s limit, so the query was not "
-                "run; try again soon.",
-                retry_after=ServerBusy.retry_after,
-            ) from None
+            with self._freed:
+                while (chosen := self._choose(ordered)) is None:
+                    if not self._freed.wait(max(deadline - time.monotonic(), 0)):
+                        raise QueryTimeout(
+                            f"No query worker was free within the {timeout:g} s limit, so the "
+                            "query was not run; try again soon.",
+                            retry_after=ServerBusy.retry_after,
+                        )
+                self._idle.remove(chosen)
+                return chosen[2]
         finally:
             with self._lock:
                 self._waiting -= 1
+
+    def _choose(self, ordered: bool) -> tuple[bool, int, _Worker] | None:
+        """The idle worker to run a job on (with ``_freed`` held): in memory first, then the
+        last to finish; for an ordered job, only one of the first worker's kind."""
+        idle = [
+            entry
+            for entry in self._idle
+            if not ordered or entry[2].in_memory == self._ordered_in_memory
+        ]
+        return min(idle, key=lambda entry: entry[:2]) if idle else None
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         if healthy and worker.process.is_alive():
@@ -170,7 +191,9 @@ class QueryPool:
 
     def _make_idle(self, worker: _Worker) -> None:
         """In-memory workers first, then the last one to finish (last in, first out)."""
-        self._idle.put((not worker.in_memory, -next(self._order), worker))
+        with self._freed:
+            self._idle.append((not worker.in_memory, -next(self._order), worker))
+            self._freed.notify_all()
 
     def start(self) -> None:
         """Start the workers now rather than on the first query (in the background, one after
@@ -188,16 +211,18 @@ class QueryPool:
 
     def _add_workers(self) -> None:
         for _ in range(self.size):
-            self._add_worker(self._another_fits_in_memory())
+            in_memory = self._another_fits_in_memory()
+            if self._ordered_in_memory is None:
+                self._ordered_in_memory = in_memory
+            self._add_worker(in_memory)
 
     def _another_fits_in_memory(self) -> bool:
-        with self._lock:
-            workers = list(self._workers)
-        in_memory = [w.resident for w in workers if w.in_memory]
-        if not self.memory_budget or not in_memory:
+        if not self.memory_budget:
             return True
-        used = _resident_bytes(os.getpid()) + sum(w.resident for w in workers)
-        return used + max(in_memory) <= self.memory_budget
+        with self._lock:
+            copies = [w.copy for w in self._workers if w.in_memory]
+        copy = max(copies) if copies else self.source.memory_estimate()
+        return server_bytes() + self.reserved + copy <= self.memory_budget
 
     def _add_worker(self, in_memory: bool) -> None:
         context = _worker_context()
@@ -214,7 +239,7 @@ class QueryPool:
         try:
             if not parent.poll(_READY_SECONDS):
                 raise TimeoutError(f"it did not open the store in {_READY_SECONDS:g} s")
-            _, worker.resident = parent.recv()
+            _, worker.copy = parent.recv()
         except (EOFError, OSError) as error:  # TimeoutError is an OSError
             log.error("a query worker failed (%s); trying again in %g s", error, _RETRY_SECONDS)
             worker.kill()
@@ -243,10 +268,38 @@ def _worker_context() -> ForkServerContext:
     return context
 
 
-def _resident_bytes(pid: int) -> int:
-    """The resident memory of a process, from Linux's /proc."""
-    with open(f"/proc/{pid}/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def server_bytes() -> int:
+    """The PSS of this process and every process under it, in bytes."""
+    return sum(_pss_bytes(pid) for pid in _descendants(os.getpid()))
+
+
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process under it, from Linux's /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):  # a process that ended meanwhile
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending.extend(children.get(pid, []))
+    return found
+
+
+def _pss_bytes(pid: int) -> int:
+    """A process's proportional set size (0 once it has ended), from Linux's /proc."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _worker_main(
@@ -255,8 +308,9 @@ def _worker_main(
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the fork server
     if isolate_network:
         _leave_the_network()
+    before = _pss_bytes(os.getpid())
     store = source.open(in_memory=in_memory)
-    connection.send(("ready", _resident_bytes(os.getpid())))
+    connection.send(("ready", _pss_bytes(os.getpid()) - before if in_memory else 0))
     while True:
         try:
             job = connection.recv()

@@ -25,7 +25,6 @@ from belong_graph.errors import NotAcceptable, NotPublished
 from belong_graph.formats import VOID_FORMATS, Format
 from belong_graph.load import new_graph
 from belong_graph.namespaces import VOID, compact_iri
-from belong_graph.publish import sitemap as sitemaps
 from belong_graph.publish.dataset import (
     DatasetContext,
     Metadata,
@@ -34,7 +33,7 @@ from belong_graph.publish.dataset import (
 )
 from belong_graph.publish.dumps import GZIP
 from belong_graph.publish.publication import Publication
-from belong_graph.publish.sitemap import Location, locations, robots_txt, sitemap_index, urlset
+from belong_graph.publish.sitemap import at_address, read_sitemap, robots_txt
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.negotiation import HTML, check_format_name, negotiate
 from belong_graph.web.state import AppState, state
@@ -159,40 +158,26 @@ def dump(file_name: str) -> Response:
 @blueprint.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every entity page and the dataset page; an index of numbered sitemaps past 50,000."""
-    app = state()
-    version = app.version
-    etag = etag_for(version, "sitemap", addresses().public)
-    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
-        return held
-    pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
-    if len(pages) == 1:
-        body = urlset(pages[0])
-    else:
-        body = sitemap_index(
-            [
-                Location(
-                    served(url_for("dataset.sitemap_page", number=n)),
-                    max(loc.lastmod for loc in found),
-                )
-                for n, found in enumerate(pages, start=1)
-            ]
-        )
-    response = Response(body, mimetype="application/xml")
-    return add_validators(response, version, etag, app.settings.cache_max_age)
+    return _sitemap(None)
 
 
 @blueprint.get("/sitemaps/<int:number>.xml")
 def sitemap_page(number: int) -> Response:
     """One of the numbered sitemaps that the index lists."""
+    return _sitemap(number)
+
+
+def _sitemap(number: int | None) -> Response:
+    """A sitemap the build wrote, with the URLs at the address of this request."""
     app = state()
     version = app.version
-    etag = etag_for(version, "sitemap", addresses().public, number)
+    where = addresses()
+    etag = etag_for(version, "sitemap", where.public, number)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
         return held
-    pages = sitemaps.pages_of(_locations(app), sitemaps.SITEMAP_LIMIT)
-    if not 1 <= number <= len(pages) or len(pages) == 1:
-        raise NotPublished(f"There is no sitemap {number}: see {url_for('dataset.sitemap')}.")
-    response = Response(urlset(pages[number - 1]), mimetype="application/xml")
+    written = read_sitemap(publication(app).directory, number)
+    body = at_address(written, where.base, where.public)
+    response = Response(body, mimetype="application/xml")
     return add_validators(response, version, etag, app.settings.cache_max_age)
 
 
@@ -204,13 +189,6 @@ def robots() -> Response:
     body = robots_txt(served(url_for("dataset.sitemap")))
     response = Response(body, mimetype="text/plain")
     return add_validators(response, version, etag, app.settings.cache_max_age)
-
-
-def _locations(app: AppState) -> list[Location]:
-    facts = context(app)
-    pages = [facts.url(""), facts.url("dataset")]
-    entities = [e for e in facts.publication.entities() if e.iri != str(facts.dataset)]
-    return locations(entities, pages, served=facts.served, built=app.version.built)
 
 
 def _prefers_html() -> bool:

@@ -3,10 +3,12 @@
 ``/id/<kind>/<slug>`` answers 200 by content negotiation (HTML, Turtle, JSON-LD, RDF/XML,
 N-Triples) with ``Content-Location`` naming the document it sent, such as ``/id/person/x.ttl``;
 those documents answer at their own URLs, and ``?format=`` chooses for clients that cannot set
-headers. The ontology answers at ``/ontology`` the same way, and the JSON-LD context at
-``/context.jsonld``. The base IRI is written as the public address in everything served here
-(``public_url``, or the address of the request). The route for entities is ``pages.entity``,
-which calls :func:`dereference` with the views that its page adds.
+headers. An entity with more links into it than one page holds has further pages
+(``?page=2``, see :mod:`belong_graph.linked.paging`). The ontology answers at ``/ontology`` the
+same way, and the JSON-LD context at ``/context.jsonld``. The base IRI is written as the public
+address in everything served here (``public_url``, or the address of the request). The route
+for entities is ``pages.entity``, which calls :func:`dereference` with the views that its page
+adds.
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ from flask import Blueprint, Response, render_template, request
 
 from belong_graph import __version__
 from belong_graph.addresses import ONTOLOGY_IRI, Addresses
+from belong_graph.catalogue import PAGE, page_number
 from belong_graph.errors import NotAcceptable, UnknownEntity
 from belong_graph.formats import HTML, LINKED_DATA_FORMATS, LINKED_RDF_FORMATS, Format, rdf_format
 from belong_graph.linked import facts, jsonld, metadata
-from belong_graph.linked.describe import Description, describe_query, is_iri, read_description
+from belong_graph.linked.describe import (
+    Description,
+    describe_query,
+    is_iri,
+    link_counts_query,
+    links_query,
+    read_description,
+)
 from belong_graph.linked.documents import rdf_document
+from belong_graph.linked.paging import LinkPages, counted_pages, described_pages, shown_links
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
+from belong_graph.sparql.results import read_json
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
@@ -36,42 +48,75 @@ from belong_graph.web.urls import addresses, page_of
 blueprint = Blueprint("linked", __name__)
 
 Sections = tuple[str | None, list[Any]]  # a page's kind and the view sections it adds
+Documents = Callable[[int], str]  # the address of each page of the document served
 
 
 blueprint.add_app_template_filter(page_of, "page_link")
 
 
-def dereference(kind: str, slug: str, sections: Callable[[str, str], Sections]) -> Response:
+def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sections]) -> Response:
     """The entity ``id/<kind>/<slug>``, its page or its RDF, as the request asks."""
     app = state()
     slug, fmt, negotiated = _requested(slug)
+    page = page_number(request.args.get(PAGE, "1"))
     path = f"id/{kind}/{slug}"
     where = addresses()
     iri = where.to_canonical(path)
-    description = describe(app, iri) if is_iri(iri) else None  # from the cache once asked for
-    if description is None or not description.exists:
+    described = describe(app, iri, page) if is_iri(iri) else None  # cached once asked for
+    if described is None or not described[0].exists:
         raise UnknownEntity(
             f"Nothing in the library is called <{where.to_public(iri)}>; "
             f"{where.url('sparql')} can search it."
         )
-    etag = etag_for(app.version, "entity", iri, fmt.name, where.public, __version__)
+    description, pages = described
+    if page > pages.last:
+        raise UnknownEntity(
+            f"<{where.to_public(iri)}> has {pages.total} links into it, {pages.size} a page: "
+            f"there is no page {page}."
+        )
+    documents = _documents(where, path, fmt)
+    etag = etag_for(app.version, "entity", iri, fmt.name, page, where.public, __version__)
     if not_modified(app.version, etag):
-        return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
+        return _finish(Response(status=304), app, etag, where, path, fmt, negotiated, page)
     if fmt is HTML:
-        kind_name, view_sections = sections(kind, slug)
-        body = _entity_page(description, where, path, kind_name or _kind_name(kind), view_sections)
+        kind_name, view_sections = sections(kind, slug, page)
+        body = _entity_page(
+            description, pages, documents, where, path, kind_name or _kind_name(kind), view_sections
+        )
         response = Response(body, mimetype=HTML.media_type)
     else:
-        response = _rdf_response(description.triples, fmt, where, iri)
+        triples = [*description.triples, *pages.triples(documents)]  # pages' are public
+        response = _rdf_response(triples, fmt, where, iri)
     response.headers["Belong-Truncated"] = "true" if description.truncated else "false"
-    return _finish(response, app, etag, where, path, fmt, negotiated)
+    paging = [f'<{documents(n)}>; rel="{rel}"' for rel, n in pages.neighbours().items()]
+    return _finish(response, app, etag, where, path, fmt, negotiated, page, paging)
 
 
-def describe(app: AppState, iri: str) -> Description:
-    """The entity's description, from a query worker (or the answer cache)."""
-    job = Job(describe_query(iri), None, "ntriples", app.settings.result_limit)
+def describe(app: AppState, iri: str, page: int = 1) -> tuple[Description, LinkPages]:
+    """The entity's description with page ``page`` of the links into it, from a query worker
+    (or the answer cache), and where that page stands: the links are counted when more than
+    one page might hold them."""
+    size = app.settings.description_links
+    limit = app.settings.result_limit
+    job = Job(describe_query(iri, page=page, links=size), None, "ntriples", limit, ordered=True)
     answer = cached_answer(app, job, etag_for(app.version, job))
-    return read_description(iri, answer.body, truncated=answer.truncated)
+    description = read_description(iri, answer.body, truncated=answer.truncated)
+    if page == 1 and shown_links(description) < size:
+        return description, described_pages(description, size)
+    counts = Job(link_counts_query(iri), "json", None, limit)
+    rows = read_json(cached_answer(app, counts, etag_for(app.version, counts)).body)
+    return description, counted_pages(page, size, rows)
+
+
+def _documents(where: Addresses, path: str, fmt: Format) -> Documents:
+    """Each page's address: the entity's, for people; the document in ``fmt``'s, for RDF."""
+    document = where.url(path if fmt is HTML else f"{path}.{fmt.extension}")
+    return lambda page: _on_page(document, page)
+
+
+def _on_page(url: str, page: int) -> str:
+    """``url`` for page ``page`` of the links (the first page has no parameter)."""
+    return url + (f"?{PAGE}={page}" if page > 1 else "")
 
 
 def _requested(slug: str) -> tuple[str, Format, bool]:
@@ -103,15 +148,21 @@ def _finish(
     path: str,
     fmt: Format,
     negotiated: bool,
+    page: int = 1,
+    paging: Sequence[str] = (),
 ) -> Response:
-    """Validators, Vary, the document's own URL and links to the other forms."""
+    """Validators, Vary, the document's own URL, and links to the other forms and to the
+    other pages of links (``paging``: RFC 8288 relations first, prev, next, last, as LDP
+    Paging gives them)."""
     if negotiated:
-        response.headers["Content-Location"] = where.url(f"{path}.{fmt.extension}")
-    response.headers["Link"] = ", ".join(
-        f'<{where.url(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
+        response.headers["Content-Location"] = _on_page(where.url(f"{path}.{fmt.extension}"), page)
+    alternates = [
+        f'<{_on_page(where.url(f"{path}.{f.extension}"), page)}>; rel="alternate"; '
+        f'type="{f.media_type}"'
         for f in LINKED_DATA_FORMATS
         if f is not fmt
-    )
+    ]
+    response.headers["Link"] = ", ".join([*alternates, *paging])
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
@@ -128,7 +179,13 @@ def _rdf_response(
 
 
 def _entity_page(
-    description: Description, where: Addresses, path: str, kind: str, sections: list[Any]
+    description: Description,
+    pages: LinkPages,
+    documents: Documents,
+    where: Addresses,
+    path: str,
+    kind: str,
+    sections: list[Any],
 ) -> str:
     public = where.to_public(description.iri)
     return render_template(
@@ -139,12 +196,19 @@ def _entity_page(
         sections=sections,
         types=facts.type_values(description),
         properties=facts.property_facts(description),
-        backlinks=facts.backlink_facts(description),
+        backlinks=facts.backlink_facts(description, pages.counts if pages.paged else ()),
+        links=pages,
+        links_query=links_query(description.iri),
+        pages={rel: documents(number) for rel, number in pages.neighbours().items()},
+        canonical=documents(pages.page),
         schema_org=metadata.schema_org(description, where),
         meta_tags=metadata.citation_tags(description, where)
         if path.startswith("id/resource/")
         else [],
-        alternates=[(f, where.url(f"{path}.{f.extension}")) for f in LINKED_RDF_FORMATS],
+        alternates=[
+            (f, _on_page(where.url(f"{path}.{f.extension}"), pages.page))
+            for f in LINKED_RDF_FORMATS
+        ],
     )
 
 
@@ -173,7 +237,7 @@ def _ontology(fmt: Format, *, negotiated: bool) -> Response:
     if not_modified(app.version, etag):
         return _finish(Response(status=304), app, etag, where, "ontology", fmt, negotiated)
     job = Job(
-        ontology_query(app.settings.graph_iri("ontology/")),
+        ontology_query(app.version.graphs, app.settings.graph_iri("ontology/")),
         None,
         "ntriples",
         app.settings.result_limit,

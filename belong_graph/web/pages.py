@@ -69,12 +69,15 @@ def entity(kind: str, slug: str) -> Response:
     return linked.dereference(kind, slug, _view_sections)
 
 
-def _view_sections(kind: str, slug: str) -> linked.Sections:
-    """The kind's name and the sections its page adds from the views, if the kind has views."""
+def _view_sections(kind: str, slug: str, page: int) -> linked.Sections:
+    """The kind's name and the sections its page adds from the views, if the kind has views;
+    the further pages of links into an entity add none (each view pages its own answer)."""
     if kind not in ENTITY_VIEWS:
         return None, []
-    app = state()
     title, views = ENTITY_VIEWS[kind]
+    if page > 1:
+        return title, []
+    app = state()
     sections = []
     for name, parameter in views:
         view = view_named(app, name)
