@@ -52,10 +52,15 @@ def sources(settings: Settings) -> list[SourceFile]:
     ]
 
 
+def parse(settings: Settings) -> ParsedData:
+    """Parse the ontology and the data, each file into its own named graph."""
+    with phase("parse"):
+        return parse_files(sources(settings), base_iri=settings.base_iri)
+
+
 def check(settings: Settings, *, validate_data: bool = True) -> CheckedData:
     """Parse the ontology and the data and validate them against the shapes."""
-    with phase("parse"):
-        data = parse_files(sources(settings), base_iri=settings.base_iri)
+    data = parse(settings)
     if not validate_data:
         return CheckedData(data, ValidationReport(()))
     shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
@@ -81,8 +86,7 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
     """Validate, then write a new store to disk and make it current, atomically."""
     with phase("build"), without_gc(), _helpers() as helpers:
         report = helpers.submit(validation_report, settings) if validate_data else None
-        with phase("parse"):
-            data = parse_files(sources(settings), base_iri=settings.base_iri)
+        data = parse(settings)
         store = OxigraphStore(data.store, _derive(data, settings))
         staging = _new_folder(settings)
         try:

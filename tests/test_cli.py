@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +93,22 @@ def test_a_failed_build_leaves_the_previous_store_serving(tmp_path: Path) -> Non
     store = open_current(settings)
     assert store.version == version
     assert {row["name"].value for row in store.query(FUNDERS)} >= {"Nuffield Foundation"}
+
+
+def test_a_verbose_build_logs_the_time_of_each_phase(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="belong_graph")  # and put back after the test
+    env = {"BELONG_STORE_DIR": str(tmp_path / "store")}
+    result = CliRunner().invoke(main, ["build", "-v"], env=env)
+    assert result.exit_code == 0, result.output
+    logged = [r.getMessage() for r in caplog.records if r.name == "belong_graph.build"]
+    phases = [message.split(":")[0] for message in logged]
+    for name in ("parse", "rules", "change dates", "snapshot", "network views", "publish"):
+        assert name in phases
+    assert phases[-1] == "build"
+    assert all(re.fullmatch(r"[^:]+(: [^:]+)?: \d+\.\d\d s \(CPU \d+\.\d\d s\)", m) for m in logged)
+    assert not any(p.startswith("rule ") for p in phases)  # each rule's time is for -vv
 
 
 def test_build_with_another_base_iri_mints_iris_under_it(tmp_path: Path) -> None:

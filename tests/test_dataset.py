@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -290,6 +291,25 @@ def test_property_partitions_match_the_store(client: FlaskClient, description: G
         for p in description.objects(DATASET, VOID.propertyPartition)
     }
     assert stated == expected
+
+
+@pytest.mark.parametrize("twice", [False, True])
+def test_property_partitions_count_a_triple_in_two_graphs_once(twice: bool) -> None:
+    """Where no triple is in two graphs the build counts the quads by predicate, which is the
+    same; where one is, it counts the distinct triples."""
+    store = ox.Store()
+    named, title = ox.NamedNode(BASE + "id/x"), ox.NamedNode(str(DCTERMS.title))
+    graphs = [ox.NamedNode(BASE + "graph/a"), ox.NamedNode(BASE + "graph/b")]
+    store.add(ox.Quad(named, title, ox.Literal("X"), graphs[0]))
+    store.add(ox.Quad(named, title, ox.Literal("X" if twice else "Y"), graphs[1]))
+    version = DatasetVersion(digest="d", built="2026-01-01T00:00:00+00:00", quads=len(store))
+    statistics, entities = count(OxigraphStore(store, version), BASE + "id/")
+    assert (statistics.triples, statistics.quads) == ((1, 2) if twice else (2, 2))
+    assert [(p.iri, p.count) for p in statistics.properties] == [
+        (str(DCTERMS.title), statistics.triples)
+    ]
+    assert [e.iri for e in entities] == [BASE + "id/x"]
+    assert statistics.distinct_subjects == 1
 
 
 def test_examples_are_entities_and_vocabularies_are_used(

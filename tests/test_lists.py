@@ -195,6 +195,35 @@ def test_a_numbering_rule_numbers_each_predicates_rows_from_one(tmp_path: Path) 
     }
 
 
+def test_a_rule_keeps_the_blank_nodes_it_names_and_makes_its_own_per_row(
+    tmp_path: Path,
+) -> None:
+    """A CONSTRUCT's triples go into the store as N-Triples, which renames blank nodes: a blank
+    node of the data that a rule names must still be that node, and the rule's own ``[]`` one
+    new node per row."""
+    (tmp_path / "10-credit.rq").write_text(
+        "CONSTRUCT { ?work <http://x/involves> ?agent ; <http://x/seen> true . "
+        "[] <http://x/pairOf> ?work } WHERE { ?work <http://x/creator> ?agent }"
+    )
+    store = ox.Store()
+    agent, creator = ox.BlankNode(), ox.NamedNode("http://x/creator")
+    store.add(ox.Quad(agent, ox.NamedNode("http://x/name"), ox.Literal("Someone")))
+    for work in ("a", "b"):
+        store.add(ox.Quad(ox.NamedNode(f"http://x/{work}"), creator, agent))
+    apply_rules(store, tmp_path, into="http://x/derived")
+    involved = {
+        q.object for q in store.quads_for_pattern(None, ox.NamedNode("http://x/involves"), None)
+    }
+    assert involved == {agent}
+    pairs = {
+        q.subject for q in store.quads_for_pattern(None, ox.NamedNode("http://x/pairOf"), None)
+    }
+    assert len(pairs) == 2 and all(isinstance(p, ox.BlankNode) for p in pairs)
+    seen = list(store.quads_for_pattern(None, ox.NamedNode("http://x/seen"), None))
+    assert {q.subject.value for q in seen} == {"http://x/a", "http://x/b"}
+    assert {q.graph_name for q in seen} == {ox.NamedNode("http://x/derived")}
+
+
 def test_a_rule_that_neither_constructs_nor_numbers_is_refused(tmp_path: Path) -> None:
     (tmp_path / "10-wrong.rq").write_text("SELECT ?s WHERE { ?s ?p ?o }")
     store = ox.Store()
