@@ -108,25 +108,27 @@ def path_json(path: Path) -> dict[str, Any]:
 def graphml(graph: Network) -> bytes:
     """GraphML: each attribute a key of its type, lists joined by '|', what is unknown left out.
     Written here, as NetworkX writes it, in a tenth of the time (5,000 nodes and 25,000 edges:
-    1.2-1.8 s)."""
-    parts = [GRAPHML_HEAD]
+    1.2-1.8 s), element by element as UTF-8 into one buffer (the whole document as text first
+    took four times its size in memory, which the web process then kept)."""
+    out = io.BytesIO()
+
+    def write(text: str) -> None:
+        out.write(text.encode())
+
+    write(GRAPHML_HEAD)
     for element, keys in (("node", NODE_KEYS), ("edge", EDGE_KEYS)):
-        parts += (
-            f'<key id="{name}" for="{element}" attr.name="{name}" attr.type="{kind}"/>\n'
-            for name, kind in keys.items()
+        for name, kind in keys.items():
+            write(f'<key id="{name}" for="{element}" attr.name="{name}" attr.type="{kind}"/>\n')
+    write('<graph edgedefault="directed">\n')
+    for node in graph:
+        write(f"<node id={quoteattr(node)}>{_data(node_json(graph, node), NODE_KEYS)}</node>\n")
+    for u, v, k in graph.edges(keys=True):
+        write(
+            f"<edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(k)}>"
+            f"{_data(edge_json(graph, u, v, k), EDGE_KEYS)}</edge>\n"
         )
-    parts.append('<graph edgedefault="directed">\n')
-    parts += (
-        f"<node id={quoteattr(node)}>{_data(node_json(graph, node), NODE_KEYS)}</node>\n"
-        for node in graph
-    )
-    parts += (
-        f"<edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(k)}>"
-        f"{_data(edge_json(graph, u, v, k), EDGE_KEYS)}</edge>\n"
-        for u, v, k in graph.edges(keys=True)
-    )
-    parts.append("</graph></graphml>\n")
-    return "".join(parts).encode()
+    write("</graph></graphml>\n")
+    return out.getvalue()
 
 
 def _data(values: dict[str, Any], keys: dict[str, str]) -> str:
