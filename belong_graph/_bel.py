@@ -49,6 +49,8 @@ class BEL(DefinedNamespace):
     launches: URIRef
     ledBy: URIRef
     lookupKey: URIRef
+    networkLinksPage: URIRef
+    networkNodesPage: URIRef
     partnershipOf: URIRef
     pilotArea: URIRef
     positionByInitiative: URIRef

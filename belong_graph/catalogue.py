@@ -24,7 +24,11 @@ A paged view is cut to its page by ``LIMIT`` and ``OFFSET``, appended at its end
 ``# @page`` line: the end of a sub-select that picks the page's rows, so that labels and the
 rest are fetched for that page only. A list the build numbers (see :mod:`belong_graph.derive`)
 is paged at its ``# @positions`` line instead, where the page's positions are bound to
-``?position``: the page is then looked up, not sorted.
+``?position``: the page is then looked up, not sorted. A view whose rows come in groups of any
+size (a node's links) is paged at its ``# @packed`` lines, where the page's number is bound to
+``?page``: the build packed the groups into numbered pages of about ``pagination`` rows, and a
+page holds its groups whole, so it has a next page while it has rows (the page after the last is
+empty).
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ VISUALISATIONS = ("table", "bar", "line", "network")
 PAGE = "page"
 PAGE_PLACE = re.compile(r"^([ \t]*)#[ \t]*@page\b.*$", re.MULTILINE)  # where LIMIT and OFFSET go
 POSITIONS_PLACE = re.compile(r"^([ \t]*)#[ \t]*@positions\b.*$", re.MULTILINE)
+PACKED_PLACE = re.compile(r"^([ \t]*)#[ \t]*@packed\b.*$", re.MULTILINE)
+PAGE_PLACES = (PAGE_PLACE, POSITIONS_PLACE, PACKED_PLACE)
 
 
 @dataclass(frozen=True)
@@ -151,9 +157,26 @@ class CannedQuery:
     def page_number(self, values: Mapping[str, str]) -> int:
         return page_number(values.get(PAGE, "1"))
 
+    @property
+    def packed(self) -> bool:
+        """Whether the build packed its pages (``# @packed``): a page has all its rows."""
+        return PACKED_PLACE.search(self.sparql) is not None
+
+    @property
+    def page_rows(self) -> int | None:
+        """How many rows of a page's answer the page shows (None: all); the rest is the
+        look-ahead that tells whether there is a next page."""
+        return None if self.packed else self.pagination
+
+    def has_next(self, rows: int) -> bool:
+        """Whether a page whose answer has ``rows`` rows has a next page."""
+        if not self.pagination:
+            return False
+        return rows > 0 if self.packed else rows > self.pagination
+
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
-        a next page)."""
+        a next page, unless the page is packed)."""
         sparql = binding.bind(self.sparql, terms)
         if not self.pagination:
             return sparql
@@ -161,9 +184,11 @@ class CannedQuery:
         cut = f"LIMIT {self.pagination + 1} OFFSET {first}"
         numbers = [position(n) for n in range(first + 1, first + self.pagination + 2)]
         positions = binding.values_block("position", numbers)
-        if not (PAGE_PLACE.search(sparql) or POSITIONS_PLACE.search(sparql)):
+        packed = binding.values_block("page", position(page))
+        if not any(place.search(sparql) for place in PAGE_PLACES):
             return f"{sparql}\n{cut}\n"
         sparql = PAGE_PLACE.sub(lambda place: place.group(1) + cut, sparql)
+        sparql = PACKED_PLACE.sub(lambda place: place.group(1) + packed, sparql)
         return POSITIONS_PLACE.sub(lambda place: place.group(1) + positions, sparql)
 
 
@@ -255,10 +280,10 @@ def _check_query(path: Path, view: CannedQuery) -> None:
         )
     if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
-    if not view.pagination and (
-        PAGE_PLACE.search(view.sparql) or POSITIONS_PLACE.search(view.sparql)
-    ):
-        raise CatalogueError(f"{path}: '# @page' and '# @positions' need '#+ pagination: N'.")
+    if not view.pagination and any(place.search(view.sparql) for place in PAGE_PLACES):
+        raise CatalogueError(
+            f"{path}: '# @page', '# @positions' and '# @packed' need '#+ pagination: N'."
+        )
     examples = {p.name: p.example or p.default or "" for p in view.parameters}
     try:
         bound = view.query_for(view.bind({k: v for k, v in examples.items() if v}, "http://x/"))

@@ -7,7 +7,11 @@ A rule is a CONSTRUCT, whose triples are added, or a SELECT of ``?subject`` and 
 in an order, whose rows are numbered: each row adds ``?subject ?predicate n``, n counting that
 predicate's rows from 1. The numbers are positions in a list the views page through (the
 library newest first, say), so that a page is looked up by its positions instead of sorting the
-whole library at every request. They are written as ``xsd:decimal``, a type no curated statement
+whole library at every request. A SELECT that also gives ``?rows`` and ``?capacity`` packs its
+rows into pages instead: n is the page of the row, each predicate's rows filling pages in order
+while their ``?rows`` add up to at most ``?capacity`` (a row of more has a page of its own), so
+that a view whose rows come in groups of any size (a node's links) looks a page up by its one
+number. They are written as ``xsd:decimal``, a type no curated statement
 uses: Oxigraph finds a triple by its object first, and a small ``xsd:integer`` is the object of
 a great many statements (credit positions, counts), so a page of integer positions took 90 ms
 to find at 30,000 synthetic resources and a page of decimal ones 1 ms.
@@ -24,8 +28,10 @@ import pyoxigraph as ox
 from belong_graph.errors import QueryError
 from belong_graph.namespaces import XSD
 from belong_graph.phases import phase
+from belong_graph.store import QueryResult
 
 NUMBERED = ("subject", "predicate")  # the columns of a numbering rule
+PACKED = (*NUMBERED, "rows", "capacity")  # the columns of a packing rule
 POSITION_TYPE = ox.NamedNode(str(XSD.decimal))
 
 
@@ -39,42 +45,32 @@ def apply_rules(store: ox.Store, rules_dir: Path, *, into: str) -> int:
     before = len(store)
     for path in rule_files(rules_dir):
         with phase(f"rule {path.stem}", level=logging.DEBUG):
-            _apply(store, path, graph)
+            try:
+                answer = store.query(path.read_text(), use_default_graph_as_union=True)
+            except SyntaxError as error:
+                raise QueryError(f"{path}: the rule does not parse: {error}") from None
+            if isinstance(answer, ox.QueryTriples):
+                _add(store, answer, graph)
+            else:
+                triples = _derived(path, answer)
+                store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     return len(store) - before
 
 
-def _apply(store: ox.Store, rule: Path, graph: ox.NamedNode) -> None:
-    """Add what ``rule`` derives to ``graph``."""
-    try:
-        answer = store.query(rule.read_text(), use_default_graph_as_union=True)
-    except SyntaxError as error:
-        raise QueryError(f"{rule}: the rule does not parse: {error}") from None
-    if isinstance(answer, ox.QueryTriples):
-        derived = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
-        assert derived is not None  # bytes when given no output file
-        _add(store, derived, graph)
-    elif isinstance(answer, ox.QuerySolutions) and tuple(answer.variables) == tuple(
-        ox.Variable(name) for name in NUMBERED
-    ):
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _numbered(answer))
-    else:
-        raise QueryError(
-            f"{rule}: a rule must be a CONSTRUCT, or a SELECT ?subject ?predicate in order"
-        )
-
-
-def _add(store: ox.Store, ntriples: bytes, graph: ox.NamedNode) -> None:
-    """Add N-Triples to ``graph``: loaded as text, which makes no Python object of each triple
-    (a fifth of the rules' time), except the triples that name a blank node, as loading renames
-    blank nodes and these must stay the nodes they are."""
+def _add(store: ox.Store, constructed: ox.QueryTriples, graph: ox.NamedNode) -> None:
+    """Add a CONSTRUCT's triples to ``graph``, passed on as N-Triples: loaded as text, which
+    makes no Python object of each triple (a fifth of the rules' time), except the triples that
+    name a blank node, as loading renames blank nodes and these must stay the nodes they are."""
+    ntriples = constructed.serialize(format=ox.RdfFormat.N_TRIPLES)
+    assert ntriples is not None  # bytes when given no output file
     lines = ntriples.splitlines(keepends=True)
-    blank = b"".join(line for line in lines if b"_:" in line)
     store.load(
         b"".join(line for line in lines if b"_:" not in line),
         format=ox.RdfFormat.N_TRIPLES,
         to_graph=graph,
         lenient=True,  # written by Oxigraph: nothing to check
     )
+    blank = b"".join(line for line in lines if b"_:" in line)
     triples = ox.parse(blank, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
@@ -84,14 +80,58 @@ def position(number: int) -> ox.Literal:
     return ox.Literal(str(number), datatype=POSITION_TYPE)
 
 
+def _derived(path: Path, answer: QueryResult) -> list[ox.Triple]:
+    """The triples a numbering or packing rule's answer adds."""
+    if isinstance(answer, ox.QuerySolutions):
+        columns = tuple(variable.value for variable in answer.variables)
+        if columns == NUMBERED:
+            return _numbered(answer)
+        if columns == PACKED:
+            return _packed(answer)
+    raise QueryError(
+        f"{path}: a rule must be a CONSTRUCT, or a SELECT ?subject ?predicate (?rows ?capacity) "
+        "in order"
+    )
+
+
 def _numbered(rows: ox.QuerySolutions) -> list[ox.Triple]:
     """``?subject ?predicate n`` for each row, n counting each predicate's rows from 1."""
     counts: Counter[ox.NamedNode] = Counter()
     triples = []
     for row in rows:
-        subject, predicate = row["subject"], row["predicate"]
-        if not isinstance(predicate, ox.NamedNode) or isinstance(subject, ox.Literal | None):
-            raise QueryError("a numbering rule's ?predicate must be an IRI and ?subject a node")
+        subject, predicate = _ends(row)
         counts[predicate] += 1
         triples.append(ox.Triple(subject, predicate, position(counts[predicate])))
     return triples
+
+
+def _packed(rows: ox.QuerySolutions) -> list[ox.Triple]:
+    """``?subject ?predicate n`` for each row, n the page it is packed into: each predicate's
+    rows fill pages in order while their ``?rows`` add up to at most ``?capacity``."""
+    pages: dict[ox.NamedNode, tuple[int, int]] = {}  # predicate: its last page, rows in it
+    triples = []
+    for row in rows:
+        subject, predicate = _ends(row)
+        size, capacity = (_number(row, name) for name in ("rows", "capacity"))
+        page, filled = pages.get(predicate, (1, 0))
+        if filled and filled + size > capacity:
+            page, filled = page + 1, 0
+        pages[predicate] = (page, filled + size)
+        triples.append(ox.Triple(subject, predicate, position(page)))
+    return triples
+
+
+def _ends(row: ox.QuerySolution) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]:
+    subject, predicate = row["subject"], row["predicate"]
+    if not isinstance(predicate, ox.NamedNode) or not isinstance(
+        subject, ox.NamedNode | ox.BlankNode
+    ):
+        raise QueryError("a numbering rule's ?predicate must be an IRI and ?subject a node")
+    return subject, predicate
+
+
+def _number(row: ox.QuerySolution, name: str) -> int:
+    value = row[name]
+    if not isinstance(value, ox.Literal) or not value.value.isdigit():
+        raise QueryError(f"a packing rule's ?{name} must be a whole number")
+    return int(value.value)

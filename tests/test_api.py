@@ -294,6 +294,19 @@ def test_kent_and_nuffield_are_one_step_apart(client: FlaskClient) -> None:
     ]
 
 
+def test_belong_and_iff_research_meet_at_dluhc_in_two_steps(client: FlaskClient) -> None:
+    """They share no initiative (seed 000: Beyond Us and Them's findings were shared with DLUHC;
+    seed 003: DLUHC commissioned IFF Research's evaluation of the Integration Area Programme),
+    so the chain goes through DLUHC, once, with one piece of work on each side."""
+    document = view(
+        client, "connection", organisation="organisation/belong", other="organisation/iff-research"
+    )
+    assert [
+        (i["hops"], i["via"]["label"], i["middle"]["id"], i["then"]["label"])
+        for i in document["items"]
+    ] == [(2, "Beyond Us and Them", BASE + "organisation/dluhc", "Integration Area Programme")]
+
+
 def test_organisations_roll_up_their_units(client: FlaskClient) -> None:
     rows = {i["organisation"]["label"]: i for i in view(client, "organisations")["items"]}
     belong = rows["Belong - The Cohesion and Integration Network"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
 import json
 import re
 import shutil
@@ -18,6 +19,7 @@ import pytest
 from flask import Flask
 from rdflib import Graph
 
+from belong_graph.build import build_in_memory
 from belong_graph.catalogue import read_query
 from belong_graph.derive import apply_rules
 from belong_graph.errors import CatalogueError, QueryError
@@ -289,3 +291,102 @@ def test_an_entity_page_links_the_rest_of_a_paged_section(paged_app: Flask) -> N
     assert url == "/api/views/initiatives?initiative=project%2Fbeyond-us-and-them&page=2"
     second = json.loads(client.get(url).data)
     assert len(second["items"]) == 1 and second["next"] is None
+
+
+def test_a_packing_rule_fills_pages_in_order_and_gives_a_big_group_its_own(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "10-pack.rq").write_text(
+        "SELECT ?subject ?predicate ?rows ?capacity WHERE { ?subject <http://x/size> ?rows "
+        "BIND (<http://x/page> AS ?predicate) BIND (5 AS ?capacity) } ORDER BY ?subject"
+    )
+    store = ox.Store()
+    sizes = {"a": 2, "b": 3, "c": 1, "d": 7, "e": 4, "f": 1}
+    integer = ox.NamedNode(str(XSD.integer))
+    for name, size in sizes.items():
+        subject, size_of = ox.NamedNode(f"http://x/{name}"), ox.NamedNode("http://x/size")
+        store.add(ox.Quad(subject, size_of, ox.Literal(str(size), datatype=integer)))
+    apply_rules(store, tmp_path, into="http://x/derived")
+    pages = {
+        q.subject.value.removeprefix("http://x/"): int(q.object.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode("http://x/page"), None)
+    }
+    assert pages == {"a": 1, "b": 1, "c": 2, "d": 3, "e": 4, "f": 4}
+
+
+def test_a_packed_page_is_looked_up_by_its_number_and_shows_all_its_rows(
+    tmp_path: Path,
+) -> None:
+    view = read_query(
+        view_file(tmp_path, "SELECT ?s WHERE {\n  # @packed\n  ?s <http://x/page> ?page\n}\n")
+    )
+    query = view.query_for({}, page=2)
+    assert re.search(r'VALUES \?page \{ "2"\^\^<[^>]+#decimal> \}', query)
+    assert "LIMIT" not in query and view.page_rows is None
+    assert view.has_next(1) and view.has_next(12) and not view.has_next(0)
+
+
+@pytest.fixture(scope="module")
+def packed_library(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+    """The real library built with the network's pages packed to :data:`PAGE` rows."""
+    rules = tmp_path_factory.mktemp("packed") / "rules"
+    shutil.copytree(PROJECT_ROOT / "rules", rules)
+    for rule in rules.glob("*.rq"):
+        capacity = f"BIND ({PAGE} AS ?capacity)"
+        rule.write_text(re.sub(r"BIND \(\d+ AS \?capacity\)", capacity, rule.read_text()))
+    return build_in_memory(Settings.load({"rules_dir": rules}))
+
+
+def rows_of(library: OxigraphStore, query: str) -> list[dict[str, str]]:
+    return [{name: str(term) for name, term in row.items()} for row in select(library, query)]
+
+
+@pytest.mark.parametrize("name", ["network-nodes", "partnership-network"])
+def test_the_network_s_pages_follow_on_and_hold_its_whole_answer(
+    packed_library: OxigraphStore, name: str
+) -> None:
+    """Page 2 begins where page 1 ends, and the pages, followed until one says there is no
+    next, give the view's whole answer in its order (what the build reads to make the network):
+    a page never splits a node's links, never has more than a page of them unless one node
+    has, and the page after the last is empty."""
+    view = read_query(PROJECT_ROOT / "queries" / f"{name}.rq")
+    whole = rows_of(packed_library, view.sparql)
+    pages = [rows_of(packed_library, view.query_for({}, 1))]
+    while view.has_next(len(pages[-1])):
+        pages.append(rows_of(packed_library, view.query_for({}, len(pages) + 1)))
+    assert len(pages) > 3 and pages[-1] == []
+    assert [row for page in pages for row in page] == whole
+    key = "node" if name == "network-nodes" else "source"
+    for page in pages:
+        groups = {row[key] for row in page}
+        assert len(page) <= PAGE or len(groups) == 1, len(page)
+    for before, after in itertools.pairwise(pages[:-1]):
+        assert before[-1][key] < after[0][key]  # so no node's links are split between pages
+
+
+@pytest.mark.parametrize(
+    ("name", "look_up"),
+    [
+        ("network-nodes", "bel:networkNodesPage ?page ;"),
+        ("partnership-network", "bel:networkLinksPage ?page ;"),
+    ],
+)
+def test_every_node_and_every_link_is_on_a_page(
+    library: OxigraphStore, name: str, look_up: str
+) -> None:
+    """The view without its pages' look-up finds nothing more: the build gave a page to every
+    node, and to every node a link starts from."""
+    view = read_query(PROJECT_ROOT / "queries" / f"{name}.rq")
+    assert look_up in view.sparql
+    unpaged = view.sparql.replace(look_up, "")
+    assert rows_of(library, view.sparql) == rows_of(library, unpaged)
+    assert len(rows_of(library, view.sparql)) > 50
+
+
+def test_the_network_views_link_their_next_page_while_it_has_rows(client: Any) -> None:
+    """The real library's network fits in one page: it links the next, which is empty and
+    links none."""
+    first = json.loads(client.get("/api/views/partnership-network").data)
+    assert first["items"] and first["next"].endswith("page=2")
+    second = json.loads(client.get("/api/views/partnership-network?page=2").data)
+    assert second["items"] == [] and second["next"] is None

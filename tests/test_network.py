@@ -512,7 +512,19 @@ def test_an_external_identifier_finds_its_entity_in_the_network(client: FlaskCli
 def test_a_network_answer_is_cut_to_the_most_nodes_asked_or_not(
     large_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The cut keeps the links between the 100 nodes of highest degree (then by name), as the
+    build ranked them, and the nodes those links join."""
+    client = large_app.test_client()
+    uncut = get_json(client, "/api/network")
+    assert uncut["limited"] is False
     monkeypatch.setattr(network_request, "MAX_LIMIT", 100)
-    whole = get_json(large_app.test_client(), "/api/network")
+    whole = get_json(client, "/api/network")
     assert whole["limit"] == 100 and whole["limited"] is True
     assert 0 < whole["shown"]["nodes"] <= 100 < whole["total"]["nodes"]
+    ranked = sorted(uncut["nodes"], key=lambda node: (-node["degree"], node["label"], node["id"]))
+    best = {node["id"] for node in ranked[:100]}
+    kept = [e for e in uncut["edges"] if e["source"] in best and e["target"] in best]
+    assert [e["id"] for e in whole["edges"]] == [e["id"] for e in kept]
+    assert {n["id"] for n in whole["nodes"]} == {
+        e[end] for e in kept for end in ("source", "target")
+    }

@@ -25,6 +25,8 @@ MACHINERY = frozenset(
         BEL.positionOldestFirst,
         BEL.positionByTitle,
         BEL.positionMostActiveFirst,
+        BEL.networkNodesPage,
+        BEL.networkLinksPage,
         BEL.searchText,
         BEL.lookupKey,
     )

@@ -151,23 +151,17 @@ class Scope:
         ).fetchone()
         return int(count)
 
-    def best_connected(self, limit: int, keep: str | None, *, by_degree: bool) -> list[str]:
+    def best_connected(self, limit: int, keep: str | None) -> list[str]:
         """The ``limit`` nodes with the most neighbours over the edges in scope (then with the
-        highest degree in the whole network, then by name; ``keep`` first). ``by_degree``: the
-        scope is the whole network, whose degrees are stored."""
-        if by_degree:
-            rows = self._connection.execute(
-                "SELECT id FROM nodes ORDER BY degree DESC, label, id LIMIT ?", (limit,)
-            )
-        else:
-            rows = self._query(
-                "SELECT n.id FROM (SELECT node, COUNT(DISTINCT other) AS links FROM (SELECT "
-                "source AS node, target AS other FROM chosen UNION ALL SELECT target, source "
-                "FROM chosen) GROUP BY node) JOIN nodes n ON n.id = node "
-                "ORDER BY n.id != ?, links DESC, n.degree DESC, n.label, n.id LIMIT ?",
-                keep or "",
-                limit,
-            )
+        highest degree in the whole network, then by name; ``keep`` first)."""
+        rows = self._query(
+            "SELECT n.id FROM (SELECT node, COUNT(DISTINCT other) AS links FROM (SELECT "
+            "source AS node, target AS other FROM chosen UNION ALL SELECT target, source "
+            "FROM chosen) GROUP BY node) JOIN nodes n ON n.id = node "
+            "ORDER BY n.id != ?, links DESC, n.degree DESC, n.label, n.id LIMIT ?",
+            keep or "",
+            limit,
+        )
         return [node for (node,) in rows]
 
     def edge_rows(self, columns: str) -> list[tuple[Any, ...]]:

@@ -3,10 +3,12 @@ the server reads it back: SQLite from the standard library, opened read-only, so
 of the whole library lives in the web process.
 
 The file holds the nodes with their measures in the whole network (degree, betweenness,
-community), the edges (indexed by source and by target), each node's themes, and a summary:
-the totals, the roles and the measures document (:func:`export.measures_json`). A request
-reads the part it asks for (:mod:`belong_graph.network.selection` says which, in SQL) into a
-small :data:`Network`, which :mod:`export` and :mod:`words` turn into answers.
+community), the edges (indexed by source and by target, and by their rank: the place, by
+degree, of the less connected of their ends, so that the whole network cut to its N
+best-connected nodes is the edges of rank N or less), each node's themes, and a summary: the
+totals, the roles and the measures document (:func:`export.measures_json`). A request reads the
+part it asks for (:mod:`belong_graph.network.selection` says which, in SQL) into a small
+:data:`Network`, which :mod:`export` and :mod:`words` turn into answers.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ CREATE TABLE themes (theme TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (theme
 CREATE TABLE edges (
     source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, relation TEXT NOT NULL,
     role TEXT NOT NULL, roleName TEXT NOT NULL, start INTEGER, "end" INTEGER, record TEXT,
-    note TEXT
+    note TEXT, rank INTEGER NOT NULL
 );
 CREATE TABLE summary (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -53,6 +55,7 @@ CREATE INDEX nodes_by_label ON nodes (label_key);
 CREATE INDEX nodes_by_short ON nodes (short_key);
 CREATE INDEX edges_by_source ON edges (source, target);
 CREATE INDEX edges_by_target ON edges (target, source);
+CREATE INDEX edges_by_rank ON edges (rank);
 """  # made once the rows are in: faster than keeping them up to date row by row
 NODE_COLUMNS = "id, label, short, type, kinds, themes, year, degree, betweenness, community"
 EDGE_COLUMNS = (
@@ -64,6 +67,7 @@ EDGE_FIELDS = ("relation", "role", "roleName", "start", "end", "record", "note")
 def write(path: Path, graph: Network, measures: Measures) -> None:
     """Write ``graph`` with its ``measures`` to a new file at ``path``."""
     export.with_measures(graph, measures)
+    ranks = _ranks(graph)
     with closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
         connection.executemany(
@@ -78,9 +82,9 @@ def write(path: Path, graph: Network, measures: Measures) -> None:
             ((theme, node) for node, data in graph.nodes(data=True) for theme in data["themes"]),
         )
         connection.executemany(
-            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (u, v, k, *(data[name] for name in EDGE_FIELDS))
+                (u, v, k, *(data[name] for name in EDGE_FIELDS), max(ranks[u], ranks[v]))
                 for u, v, k, data in sorted(graph.edges(keys=True, data=True), key=_edge_key)
             ),
         )
@@ -101,6 +105,14 @@ def write(path: Path, graph: Network, measures: Measures) -> None:
 
 def _edge_key(edge: tuple[str, str, str, dict[str, Any]]) -> tuple[str, str, str]:
     return edge[:3]
+
+
+def _ranks(graph: Network) -> dict[str, int]:
+    """Each node's place from 1 by degree (most first), then name and IRI: the order in which the
+    whole network is cut to its best-connected nodes."""
+    data = graph.nodes
+    ranked = sorted(graph, key=lambda node: (-data[node]["degree"], data[node]["label"], node))
+    return {node: place for place, node in enumerate(ranked, 1)}
 
 
 def _node_row(ordinal: int, node: str, data: dict[str, Any]) -> tuple[Any, ...]:
@@ -201,20 +213,23 @@ class NetworkReader:
     ) -> tuple[Network, int]:
         """The network ``chosen`` keeps, or ``entity``'s neighbourhood in it to ``depth``, cut to
         the ``limit`` best-connected nodes; and how many nodes it had before the cut."""
-        whole = entity is None and not chosen.active
+        if entity is None and not chosen.active:  # the whole network, by the edges' ranks
+            count = self.summary.nodes
+            cut = count if limit is None else min(limit, count)
+            edges = self._connection.execute(
+                f"SELECT {EDGE_COLUMNS} FROM edges e WHERE e.rank <= ? ORDER BY e.rowid", (cut,)
+            )
+            return self._graph(edges.fetchall()), count
         ego = entity is not None
         scope = Scope(
             self._connection,
             kept_edges(chosen),
-            materialize=bool(chosen.theme) or (chosen.active and not ego),
+            materialize=bool(chosen.theme) or not ego,
             indexed=ego,
         )
-        if entity is not None:
-            count = scope.near(entity, depth)
-        else:
-            count = self.summary.nodes if whole else scope.node_count()
+        count = scope.near(entity, depth) if entity is not None else scope.node_count()
         if limit is not None and count > limit:
-            scope.keep_nodes(scope.best_connected(limit, entity, by_degree=whole))
+            scope.keep_nodes(scope.best_connected(limit, entity))
         return self._graph(scope.edge_rows(EDGE_COLUMNS)), count
 
     def paths(
@@ -233,7 +248,8 @@ class NetworkReader:
         return explained, network.with_edges(part, walked)
 
     def _graph(self, edges: Sequence[Sequence[Any]]) -> Network:
-        """The small network of ``edges`` (rows of EDGE_COLUMNS) and their ends."""
+        """The small network of ``edges`` (rows of EDGE_COLUMNS) and their ends (added all at
+        once: a node or an edge at a time took twice as long)."""
         graph: Network = nx.MultiDiGraph()
         ends = json.dumps(sorted({row[0] for row in edges} | {row[1] for row in edges}))
         rows = self._connection.execute(
@@ -241,14 +257,17 @@ class NetworkReader:
             "ORDER BY ordinal",
             (ends,),
         )
-        for node, label, short, kind, kinds, themes, year, degree, betweenness, community in rows:
-            graph.add_node(
-                node, label=label, short=short, type=kind, kinds=json.loads(kinds),
-                themes=json.loads(themes), year=year, degree=degree, betweenness=betweenness,
-                community=community,
-            )  # fmt: skip
-        for source, target, key, *values in edges:
-            graph.add_edge(source, target, key=key, **dict(zip(EDGE_FIELDS, values, strict=True)))
+        graph.add_nodes_from(
+            (node, {"label": label, "short": short, "type": kind, "kinds": json.loads(kinds),
+                    "themes": json.loads(themes), "year": year, "degree": degree,
+                    "betweenness": betweenness, "community": community})
+            for node, label, short, kind, kinds, themes, year, degree, betweenness, community
+            in rows
+        )  # fmt: skip
+        graph.add_edges_from(
+            (source, target, key, dict(zip(EDGE_FIELDS, values, strict=True)))  # type: ignore[misc]  # keyed: not in the stubs
+            for source, target, key, *values in edges
+        )
         return graph
 
     def _one(self, sql: str, *parameters: Any) -> Any:

@@ -94,7 +94,7 @@ def _view_response(
 ) -> Response:
     """The answer in ``fmt``; a paged view drops its look-ahead row and links the next page."""
     page = view_page(view, values)
-    more = bool(view.pagination) and answer.count > (view.pagination or 0)
+    more = view.has_next(answer.count)
     next_url = _page_url(view, values, page + 1) if more else None
     if fmt is JSON:
         body = {

@@ -106,8 +106,8 @@ def _network(current: NetworkReader, part: Network, fmt: Format, about: dict[str
         "total": {"nodes": current.summary.nodes, "edges": current.summary.edges},
         "shown": {"nodes": part.number_of_nodes(), "edges": part.number_of_edges()},
         **export.network_json(part, page_of),
-    }
-    return Response(json.dumps(body, indent=1), mimetype=fmt.media_type)
+    }  # compact: indented, the JSON encoder is Python's own, 7 times slower (0.7 s at 30,000)
+    return Response(json.dumps(body, separators=(",", ":")), mimetype=fmt.media_type)
 
 
 @blueprint.get("/api/network", defaults={"extension": None})

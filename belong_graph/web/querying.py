@@ -46,13 +46,13 @@ def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> V
     job = view_job(app, view, values, "json")
     answer = cached_answer(app, job, etag_for(app.version, job, "json"))
     results = read_json(answer.body)
-    more = bool(view.pagination) and len(results) > (view.pagination or 0)
+    more = view.has_next(len(results))
     return ViewItems(page_items(view, results), view_page(view, values), more, answer.truncated)
 
 
 def page_items(view: CannedQuery, results: Results) -> list[dict[str, Any]]:
     """The items of a page of ``view``'s results, without the look-ahead row."""
-    return [row_item(row, results.variables) for row in results.rows[: view.pagination or None]]
+    return [row_item(row, results.variables) for row in results.rows[: view.page_rows]]
 
 
 def view_job(app: AppState, view: CannedQuery, values: Mapping[str, str], fmt: str) -> Job:
