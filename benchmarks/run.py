@@ -422,10 +422,10 @@ def write_report(
             "stopped.",
             "",
             f"Memory at {scaled['resources']:,} resources, RSS of each process (MiB; the server, multiprocessing's resource tracker and fork "
-            f"server, then the two query workers): {', '.join(map(str, scaled['memory']['each']))}. The first "
-            "worker holds the store in memory; a second in-memory copy would not fit in the 1 GiB budget, "
-            "so the second worker reads the on-disk store, whose pages the operating system caches for "
-            "both. Sequential requests are answered by the in-memory worker, which is chosen whenever it is idle.",
+            f"server, then the two query workers): {', '.join(map(str, scaled['memory']['each']))}. A query "
+            "worker holds the store in memory while a copy fits in the 1 GiB budget beside the rest of the "
+            "server, and reads the on-disk store otherwise (whose pages the operating system caches for every "
+            "worker); an idle in-memory worker is chosen first.",
         ]
     builds = compared["builds"]
     lines += [
