@@ -41,7 +41,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from run import HERE, JSON_RESULTS, TURTLE, Server, belong_server, generate, request, timed_build
+from run import (
+    HERE,
+    JSON_RESULTS,
+    TURTLE,
+    Server,
+    belong_server,
+    generate,
+    request,
+    size_arguments,
+    timed_build,
+)
 from sections import write_section
 
 from belong_graph.catalogue import CannedQuery, Parameter, load_catalogue
@@ -585,10 +595,7 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--resources", type=int, default=3000)
-    parser.add_argument("--large", type=int, default=30000, help="0 to skip the large run")
-    parser.add_argument("--seed", type=int, default=42)
+    parser = size_arguments(__doc__, port=18400)
     parser.add_argument("--entities", type=int, default=20, help="distinct URLs per route, at most")
     parser.add_argument("--timeout", type=float, default=35.0, help="client timeout, seconds")
     parser.add_argument("--route-seconds", type=float, default=60.0)
@@ -596,16 +603,18 @@ def main() -> None:
     parser.add_argument("--warm-runs", type=int, default=10)
     parser.add_argument("--budget", type=float, default=30.0, help="minutes per size")
     parser.add_argument("--explorer-wait", type=float, default=600.0, help="seconds, at most")
-    parser.add_argument("--port", type=int, default=18400)
-    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     sizes = []
+    report = ""
     with tempfile.TemporaryDirectory(prefix="belong-routes-") as folder:
         for resources in (args.resources, args.large):
             if resources:
                 sizes.append(run_size(resources, args, Path(folder)))
-                write_section(args.output, "routes", write_report(sizes, args))
-    print(write_report(sizes, args))
+                report = write_report(sizes, args)
+                write_section(
+                    args.output, "routes", report
+                )  # after each size: a stopped run keeps what it measured
+    print(report)
 
 
 if __name__ == "__main__":

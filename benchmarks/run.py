@@ -442,16 +442,22 @@ def write_report(
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def size_arguments(description: str, port: int) -> argparse.ArgumentParser:
+    """The options both benchmarks take: the two sizes, the seed, the first port, the report."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--resources", type=int, default=3000)
     parser.add_argument("--large", type=int, default=30000, help="0 to skip the large run")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    return parser
+
+
+def main() -> None:
+    parser = size_arguments(__doc__, port=18300)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--port", type=int, default=18300)
-    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="belong-bench-") as folder:
         work = Path(folder)

@@ -3,6 +3,7 @@ with the store, atomically) and read back by the server."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,8 @@ from belong_graph.linksets import LinkReport, link_report, read_report, save_rep
 from belong_graph.phases import phase
 from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
 from belong_graph.publish.oai_index import INDEX_FILE, write_index
-from belong_graph.publish.sitemap import write_sitemaps
-from belong_graph.publish.statistics import Statistics, count
+from belong_graph.publish.sitemap import SITEMAP_LIMIT, write_sitemaps
+from belong_graph.publish.statistics import Entity, Statistics, count
 from belong_graph.store import DatasetVersion, OxigraphStore
 
 DATASET_SLUG = "dataset/belong-network-library"
@@ -36,18 +37,26 @@ def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
         write_dumps(store, directory, executor)  # the N-Triples and Turtle dumps need that count
         statistics, entities = counted.result()
     statistics.save(directory)
-    dataset = dataset_iri(base_iri)
     with phase("sitemaps"):
-        write_sitemaps(
-            directory,
-            [e for e in entities if e.iri != dataset],
-            base_iri=base_iri,
-            built=store.version.built,
-        )
+        write_entity_sitemaps(directory, entities, base_iri=base_iri, built=store.version.built)
     with phase("linksets"):
         save_report(link_report(store, base_iri=base_iri), directory)
     with phase("OAI-PMH index"):
         write_index(store, directory / INDEX_FILE, base_iri=base_iri)
+
+
+def write_entity_sitemaps(
+    directory: Path,
+    entities: Sequence[Entity],
+    *,
+    base_iri: str,
+    built: str,
+    limit: int = SITEMAP_LIMIT,
+) -> None:
+    """Write the sitemaps of ``entities`` but the dataset itself, whose page is ``/dataset``."""
+    dataset = dataset_iri(base_iri)
+    kept = [entity for entity in entities if entity.iri != dataset]
+    write_sitemaps(directory, kept, base_iri=base_iri, built=built, limit=limit)
 
 
 @dataclass(frozen=True)

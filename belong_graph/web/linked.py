@@ -114,6 +114,11 @@ def _documents(where: Addresses, path: str, fmt: Format) -> Documents:
     return lambda page: _on_page(document, page)
 
 
+def _file(where: Addresses, path: str, fmt: Format, page: int) -> str:
+    """The address of page ``page`` of the document in ``fmt`` (``/id/person/x.ttl``)."""
+    return _on_page(where.url(f"{path}.{fmt.extension}"), page)
+
+
 def _on_page(url: str, page: int) -> str:
     """``url`` for page ``page`` of the links (the first page has no parameter)."""
     return url + (f"?{PAGE}={page}" if page > 1 else "")
@@ -155,10 +160,9 @@ def _finish(
     other pages of links (``paging``: RFC 8288 relations first, prev, next, last, as LDP
     Paging gives them)."""
     if negotiated:
-        response.headers["Content-Location"] = _on_page(where.url(f"{path}.{fmt.extension}"), page)
+        response.headers["Content-Location"] = _file(where, path, fmt, page)
     alternates = [
-        f'<{_on_page(where.url(f"{path}.{f.extension}"), page)}>; rel="alternate"; '
-        f'type="{f.media_type}"'
+        f'<{_file(where, path, f, page)}>; rel="alternate"; type="{f.media_type}"'
         for f in LINKED_DATA_FORMATS
         if f is not fmt
     ]
@@ -205,10 +209,7 @@ def _entity_page(
         meta_tags=metadata.citation_tags(description, where)
         if path.startswith("id/resource/")
         else [],
-        alternates=[
-            (f, _on_page(where.url(f"{path}.{f.extension}"), pages.page))
-            for f in LINKED_RDF_FORMATS
-        ],
+        alternates=[(f, _file(where, path, f, pages.page)) for f in LINKED_RDF_FORMATS],
     )
 
 
