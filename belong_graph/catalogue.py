@@ -29,12 +29,18 @@ size (a node's links) is paged at its ``# @packed`` lines, where the page's numb
 ``?page``: the build packed the groups into numbered pages of about ``pagination`` rows, and a
 page holds its groups whole, so it has a next page while it has rows (the page after the last is
 empty).
+
+A view with a ``keyword`` parameter may mark, first in the branch that checks the keyword, a
+``# @search`` line: where the server binds ``?resource`` to the candidates the build's search
+index finds for the keyword (:mod:`belong_graph.publish.search_index`), when it can tell them.
+The branch keeps its own check of each candidate, and without candidates the line stays a
+comment and the branch reads every resource, so the answer is the same either way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +64,8 @@ PAGE_PLACE = re.compile(r"^([ \t]*)#[ \t]*@page\b.*$", re.MULTILINE)  # where LI
 POSITIONS_PLACE = re.compile(r"^([ \t]*)#[ \t]*@positions\b.*$", re.MULTILINE)
 PACKED_PLACE = re.compile(r"^([ \t]*)#[ \t]*@packed\b.*$", re.MULTILINE)
 PAGE_PLACES = (PAGE_PLACE, POSITIONS_PLACE, PACKED_PLACE)
+SEARCH_PLACE = re.compile(r"^([ \t]*)#[ \t]*@search\b.*$", re.MULTILINE)  # the keyword's candidates
+KEYWORD = "keyword"
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,11 @@ class CannedQuery:
             return False
         return rows > 0 if self.packed else rows > self.pagination
 
+    @property
+    def searches(self) -> bool:
+        """Whether the view takes the search index's candidates for its keyword (``# @search``)."""
+        return SEARCH_PLACE.search(self.sparql) is not None
+
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
         a next page, unless the page is packed)."""
@@ -190,6 +203,12 @@ class CannedQuery:
         sparql = PAGE_PLACE.sub(lambda place: place.group(1) + cut, sparql)
         sparql = PACKED_PLACE.sub(lambda place: place.group(1) + packed, sparql)
         return POSITIONS_PLACE.sub(lambda place: place.group(1) + positions, sparql)
+
+
+def with_candidates(query: str, candidates: Collection[ox.NamedNode]) -> str:
+    """``query`` with ``candidates`` bound to ``?resource`` at its ``# @search`` lines."""
+    block = binding.values_block("resource", candidates)
+    return SEARCH_PLACE.sub(lambda place: place.group(1) + block, query)
 
 
 def load_catalogue(directory: Path) -> tuple[CannedQuery, ...]:
@@ -284,10 +303,13 @@ def _check_query(path: Path, view: CannedQuery) -> None:
         raise CatalogueError(
             f"{path}: '# @page', '# @positions' and '# @packed' need '#+ pagination: N'."
         )
+    if view.searches and KEYWORD not in {p.name for p in view.parameters}:
+        raise CatalogueError(f"{path}: '# @search' needs a '{KEYWORD}' parameter.")
     examples = {p.name: p.example or p.default or "" for p in view.parameters}
     try:
         bound = view.query_for(view.bind({k: v for k, v in examples.items() if v}, "http://x/"))
-        for query in (view.sparql, bound):
+        searched = with_candidates(bound, [ox.NamedNode("http://x/id/resource/example")])
+        for query in (view.sparql, bound, searched):
             ox.Store().query(query)  # parses it; an empty store answers at once
     except (SyntaxError, ParameterError) as error:
         raise CatalogueError(f"{path}: the query does not parse: {error}") from None

@@ -24,9 +24,9 @@ from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.errors import problem_types
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import (
-    cached_answer,
     page_items,
     scheme_concepts,
+    view_answer,
     view_job,
     view_named,
     view_page,
@@ -76,7 +76,7 @@ def answer_view(name: str) -> Response:
     etag = etag_for(app.version, job, fmt.media_type)  # items and SPARQL JSON share a name
     if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
         return held
-    answer = cached_answer(app, job, etag)
+    answer = view_answer(app, view, values, job, etag)
     response = _view_response(view, values, answer, fmt)
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 

@@ -4,16 +4,18 @@ OAI-PMH, the explorer) all ask here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
 from flask import request
 
-from belong_graph.catalogue import CannedQuery
+from belong_graph.catalogue import KEYWORD, CannedQuery, with_candidates
 from belong_graph.errors import ParameterError, UnknownView
 from belong_graph.namespaces import PROLOGUE
+from belong_graph.publish.search_index import INDEX_FILE, SearchIndex
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.bind import bind
 from belong_graph.sparql.results import Results, read_json, row_item
@@ -44,7 +46,7 @@ class ViewItems:
 def view_items(app: AppState, view: CannedQuery, values: Mapping[str, str]) -> ViewItems:
     """Run ``view`` with ``values`` (through the cache) and read its answer as items."""
     job = view_job(app, view, values, "json")
-    answer = cached_answer(app, job, etag_for(app.version, job, "json"))
+    answer = view_answer(app, view, values, job, etag_for(app.version, job, "json"))
     results = read_json(answer.body)
     more = view.has_next(len(results))
     return ViewItems(page_items(view, results), view_page(view, values), more, answer.truncated)
@@ -93,11 +95,36 @@ def view_page(view: CannedQuery, values: Mapping[str, str]) -> int:
     return view.page_number(values) if view.pagination else 1
 
 
-def cached_answer(app: AppState, job: Job, etag: str) -> Answer:
-    """The answer from the cache, or from a query worker."""
+def view_answer(
+    app: AppState, view: CannedQuery, values: Mapping[str, str], job: Job, etag: str
+) -> Answer:
+    """The answer to ``view``'s ``job`` from the cache, or from a query worker given the search
+    index's candidates for its keyword. The ETag is the job's without them: they follow from
+    the keyword and the build, which the dataset version in the ETag names."""
+    return cached_answer(app, job, etag, partial(searched, app, view, values))
+
+
+def searched(app: AppState, view: CannedQuery, values: Mapping[str, str], job: Job) -> Job:
+    """``job`` with the candidates the build's search index finds for the view's keyword
+    bound at its ``# @search`` lines, where the index can tell them; else ``job`` itself."""
+    keyword = view.bind(values, app.settings.base_iri).get(KEYWORD) if view.searches else None
+    if keyword is None:
+        return job
+    with SearchIndex(app.pool.source.directory / INDEX_FILE) as index:
+        found = index.candidates(keyword.value)
+    if found is None:
+        return job
+    return replace(job, query=with_candidates(job.query, [ox.NamedNode(iri) for iri in found]))
+
+
+def cached_answer(
+    app: AppState, job: Job, etag: str, prepare: Callable[[Job], Job] = lambda job: job
+) -> Answer:
+    """The answer from the cache, or from a query worker, which runs ``prepare(job)``: the work
+    only a query that runs needs is left out of a cached answer."""
     answer = app.cache.get(etag)
     if answer is None:
-        answer = run_query(app, job, app.settings.query_timeout)
+        answer = run_query(app, prepare(job), app.settings.query_timeout)
         app.cache.put(etag, answer)
     return answer
 
