@@ -53,10 +53,13 @@ INDEXES = """
 CREATE INDEX nodes_by_degree ON nodes (degree DESC, label, id);
 CREATE INDEX nodes_by_label ON nodes (label_key);
 CREATE INDEX nodes_by_short ON nodes (short_key);
+CREATE INDEX nodes_types ON nodes (id, type);
 CREATE INDEX edges_by_source ON edges (source, target);
 CREATE INDEX edges_by_target ON edges (target, source);
 CREATE INDEX edges_by_rank ON edges (rank);
-"""  # made once the rows are in: faster than keeping them up to date row by row
+"""  # made once the rows are in: faster than keeping them up to date row by row. nodes_types
+# covers a filter's look-up of each edge's ends (the explorer's overview at 30,000 synthetic
+# resources: 375 to 250 ms)
 NODE_COLUMNS = "id, label, short, type, kinds, themes, year, degree, betweenness, community"
 EDGE_COLUMNS = (
     'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, e.note'
