@@ -1,11 +1,12 @@
 """The partnership explorer in a real browser, on the real library: the network is drawn with the
 seed documents' partners, search focuses a node, the lookup offers names as one types, two
-organisations' paths are highlighted and explained, neighbours expand, and the drawing exports as
-PNG and SVG."""
+organisations' paths are highlighted and explained, neighbours expand, the drawing exports as
+PNG and SVG, and axe-core finds nothing against WCAG 2.2 A and AA, with a lookup's list open."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -21,6 +22,8 @@ KENT = ID + "organisation/university-of-kent"
 DLUHC = ID + "organisation/dluhc"
 BEYOND = ID + "project/beyond-us-and-them"
 NUFFIELD = ID + "organisation/nuffield-foundation"
+AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"  # npm, make install
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NAMES = "() => window.belongExplorer.cy.nodes().map((n) => n.data('name'))"
 IDS = "() => window.belongExplorer.cy.nodes().map((n) => n.id())"
 ON_PATH = "(group) => window.belongExplorer.cy.$(group + '.on-path').map((e) => e.id())"
@@ -97,6 +100,25 @@ def test_the_lookup_offers_names_as_one_types(page: Page, live_server: LiveServe
     assert KENT in page.evaluate(IDS)  # its neighbourhood was fetched and drawn
     field.fill("U")
     expect(listbox).to_be_hidden()
+
+
+def violations(page: Page) -> list[str]:
+    """What axe-core finds against WCAG 2.2 A and AA on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("(tags) => axe.run(document, { runOnly: tags })", WCAG)["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
+
+
+def test_the_explorer_passes_axe_with_its_lookup_open(page: Page, live_server: LiveServer) -> None:
+    open_explorer(page, live_server)
+    assert violations(page) == []
+    field = page.get_by_role("combobox", name="From", exact=True)
+    field.press_sequentially("univ")
+    listbox = page.get_by_role("listbox", name="Organisations that match, from")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    field.press("ArrowDown")
+    expect(listbox.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    assert violations(page) == []
 
 
 def test_paths_between_two_organisations_are_highlighted_and_explained(
