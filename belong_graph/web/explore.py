@@ -203,13 +203,20 @@ def _parameter(
     return parameter
 
 
+def _limit(things: str, most: int, default: int, example: int) -> dict[str, Any]:
+    """The ``limit`` of an answer of at most ``most`` ``things``, ``default`` when not given."""
+    schema = {"type": "integer", "minimum": 1, "maximum": most, "default": default}
+    return _parameter("limit", f"At most this many {things}.", schema, example)
+
+
+TYPE_PARAMETER = _parameter(
+    "type",
+    "Only nodes of these types (repeat or comma-separate).",
+    {"type": "string"},
+    "organisation,funder,initiative",
+)
 SELECTION_PARAMETERS = [
-    _parameter(
-        "type",
-        "Only nodes of these types (repeat or comma-separate).",
-        {"type": "string"},
-        "organisation,funder,initiative",
-    ),
+    TYPE_PARAMETER,
     _parameter(
         "role",
         "Only links in these roles (repeat or comma-separate).",
@@ -266,12 +273,7 @@ def network_paths() -> dict[str, Any]:
             required=True,
         ),
     ]
-    most = _parameter(
-        "limit",
-        "At most this many paths.",
-        {"type": "integer", "minimum": 1, "maximum": MOST_PATHS, "default": MAX_PATHS},
-        3,
-    )
+    most = _limit("paths", MOST_PATHS, MAX_PATHS, 3)
     text = _parameter(
         "text",
         f"At least {SHORTEST_TEXT} characters of a name, ignoring case.",
@@ -279,12 +281,7 @@ def network_paths() -> dict[str, Any]:
         "nuff",
         required=True,
     )
-    most_names = _parameter(
-        "limit",
-        "At most this many names.",
-        {"type": "integer", "minimum": 1, "maximum": MOST_NAMES, "default": NAMES},
-        5,
-    )
+    most_names = _limit("names", MOST_NAMES, NAMES, 5)
     network_answer = "Nodes and typed, labelled edges"
     json_only = (JSON,)
     return {
@@ -307,7 +304,7 @@ def network_paths() -> dict[str, Any]:
         "/api/network/names": _get(
             "networkNames",
             "Nodes by name, as one types",
-            [text, SELECTION_PARAMETERS[0], most_names],
+            [text, TYPE_PARAMETER, most_names],
             "The nodes whose names or shorter names begin with the text, best connected first, "
             "then those whose names hold it further on",
             json_only,
