@@ -1,10 +1,13 @@
 """The partnership explorer in a real browser, on the real library: the network is drawn with the
-seed documents' partners, search focuses a node, two organisations' paths are highlighted and
-explained, neighbours expand, and the drawing exports as PNG and SVG."""
+seed documents' partners, search focuses a node, the lookup offers names as one types, two
+organisations' paths are highlighted and explained, neighbours expand, the drawing exports as
+PNG and SVG, and axe-core finds nothing against WCAG 2.2 A and AA, with a lookup's list open."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -19,7 +22,10 @@ KENT = ID + "organisation/university-of-kent"
 DLUHC = ID + "organisation/dluhc"
 BEYOND = ID + "project/beyond-us-and-them"
 NUFFIELD = ID + "organisation/nuffield-foundation"
+AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"  # npm, make install
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NAMES = "() => window.belongExplorer.cy.nodes().map((n) => n.data('name'))"
+IDS = "() => window.belongExplorer.cy.nodes().map((n) => n.id())"
 ON_PATH = "(group) => window.belongExplorer.cy.$(group + '.on-path').map((e) => e.id())"
 
 
@@ -64,14 +70,74 @@ def test_search_focuses_a_node(page: Page, live_server: LiveServer) -> None:
     )
 
 
+def test_the_lookup_offers_names_as_one_types(page: Page, live_server: LiveServer) -> None:
+    """Part of a name brings the names that match from the server; choosing one, by mouse or by
+    keyboard, focuses the network on it, and draws it first when it was not drawn."""
+    open_explorer(page, live_server, "?focus=organisation/nuffield-foundation")
+    assert set(page.evaluate(IDS)) == {NUFFIELD, BEYOND}
+    field = page.get_by_role("combobox", name="Find an organisation, project, person or resource")
+    field.fill("")
+    with page.expect_response(lambda answer: "/api/network/names?text=beyond" in answer.url):
+        field.press_sequentially("beyond")
+    listbox = page.get_by_role("listbox", name="Names that match")
+    expect(listbox.get_by_role("option").first).to_have_text("Beyond Us and Them (initiative)")
+    expect(field).to_have_attribute("aria-expanded", "true")
+    listbox.get_by_role("option").first.click()
+    expect(page.locator("#details-heading")).to_have_text("Beyond Us and Them")
+    assert page.evaluate("() => window.belongExplorer.focused") == BEYOND
+    expect(field).to_have_value("Beyond Us and Them")
+    expect(field).to_have_attribute("aria-expanded", "false")
+    field.fill("")
+    field.press_sequentially("KENT")  # held further on in the name, in any case
+    expect(page.get_by_role("option", name="University of Kent (organisation)")).to_be_visible()
+    field.press("ArrowDown")
+    expect(field).to_have_attribute("aria-activedescendant", "focus-option-0")
+    expect(page.locator("#focus-option-0")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#focus-option-0")).to_have_text("University of Kent (organisation)")
+    field.press("Enter")
+    expect(page.locator("#details-heading")).to_have_text("University of Kent")
+    assert page.evaluate("() => window.belongExplorer.focused") == KENT
+    assert KENT in page.evaluate(IDS)  # its neighbourhood was fetched and drawn
+    field.fill("U")
+    expect(listbox).to_be_hidden()
+
+
+def violations(page: Page) -> list[str]:
+    """What axe-core finds against WCAG 2.2 A and AA on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("(tags) => axe.run(document, { runOnly: tags })", WCAG)["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
+
+
+def test_the_explorer_passes_axe_with_its_lookup_open(page: Page, live_server: LiveServer) -> None:
+    open_explorer(page, live_server)
+    assert violations(page) == []
+    field = page.get_by_role("combobox", name="From", exact=True)
+    field.press_sequentially("univ")
+    listbox = page.get_by_role("listbox", name="Organisations that match, from")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    field.press("ArrowDown")
+    expect(listbox.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    assert violations(page) == []
+
+
 def test_paths_between_two_organisations_are_highlighted_and_explained(
     page: Page, live_server: LiveServer
 ) -> None:
     open_explorer(page, live_server)
-    page.get_by_label("From", exact=True).select_option(label="University of Kent")
-    page.get_by_label("to", exact=True).select_option(
-        label="Ministry of Housing, Communities and Local Government"
-    )
+    start = page.get_by_role("combobox", name="From", exact=True)
+    start.press_sequentially("univ")
+    page.get_by_role("option", name="University of Kent (organisation)").click()
+    goal = page.get_by_role("combobox", name="to", exact=True)
+    goal.press_sequentially("housing")  # held further on in the name
+    choices = page.get_by_role("listbox", name="Organisations that match, to").get_by_role("option")
+    expect(choices.first).to_be_visible()
+    assert {"organisation", "unit", "funder"} >= {
+        text.rsplit("(", 1)[1].rstrip(")") for text in choices.all_inner_texts()
+    }  # only organisations are offered
+    page.get_by_role(
+        "option", name="Ministry of Housing, Communities and Local Government (funder)"
+    ).click()
     page.get_by_role("button", name="Show the paths").click()
     explanation = page.locator("#path-explanation")
     expect(explanation).to_contain_text(
@@ -81,7 +147,8 @@ def test_paths_between_two_organisations_are_highlighted_and_explained(
     expect(explanation.locator("ol.path-steps li")).to_have_count(2)
     assert set(page.evaluate(ON_PATH, "node")) == {KENT, BEYOND, DLUHC}
     assert len(page.evaluate(ON_PATH, "edge")) == 2
-    assert "from=" in page.url and "to=" in page.url  # the highlighted paths can be shared
+    assert f"from={quote(KENT, safe='')}" in page.url  # the highlighted paths can be shared
+    assert f"to={quote(DLUHC, safe='')}" in page.url
 
 
 def test_neighbours_expand_from_a_focused_entity(page: Page, live_server: LiveServer) -> None:

@@ -287,10 +287,19 @@ def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
     assert row in html
     assert '<label for="from">From</label>' in html
     assert 'id="measure-organisations"' in html
+    assert '<input id="focus" name="focus" value="" autocomplete="off">' in html
+    assert "<datalist" not in html  # names are looked up as one types (/api/network/names)
+    assert 'data-names="/api/network/names"' in html
+    assert '<select id="from"' not in html  # the ends are typed (or looked up): no list
     paths = client.get(f"/explore?from={KENT}&to={DLUHC}").get_data(as_text=True)
     assert (
         "University of Kent was a research partner in Beyond Us and Them, whose findings" in paths
     )
+    assert '<input id="from" name="from" value="University of Kent" autocomplete="off">' in paths
+    named = client.get("/explore?from=university+of+kent&to=Spirit+of+2012").get_data(as_text=True)
+    assert "University of Kent was a research partner in Beyond Us and Them" in named
+    unknown_end = client.get("/explore?from=Nobody+at+all&to=belong").get_data(as_text=True)
+    assert "nothing in the partnership network is called &#39;Nobody at all&#39;" in unknown_end
     focused = client.get("/explore?focus=Nuffield+Foundation").get_data(as_text=True)
     assert "Nuffield Foundation and everything within 1 step" in focused
     assert (
@@ -300,6 +309,31 @@ def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
     unknown = client.get("/explore?focus=Nobody+at+all")
     assert unknown.status_code == 200
     assert "nothing in the partnership network is called" in unknown.get_data(as_text=True)
+
+
+def test_names_are_looked_up_as_one_types(client: FlaskClient) -> None:
+    """The explorer's lookup: names that begin with the text (name or shorter name, any case),
+    best connected first, then names that hold it further on."""
+    nuffield = get_json(client, "/api/network/names", text="NUFF")["names"]
+    assert nuffield[0] == {
+        "id": NUFFIELD,
+        "label": "Nuffield Foundation",
+        "type": "funder",
+        "page": "http://localhost/id/organisation/nuffield-foundation",
+    }
+    held = [n["label"] for n in get_json(client, "/api/network/names", text="kent")["names"]]
+    assert "University of Kent" in held
+    be = [
+        n["label"] for n in get_json(client, "/api/network/names", text="be", limit="50")["names"]
+    ]
+    assert {"Beyond Us and Them", "Belong - The Cohesion and Integration Network"} <= set(be)
+    beginning = [label.casefold().startswith("be") for label in be]
+    assert beginning == sorted(beginning, reverse=True)  # those that begin with it come first
+    assert not all(beginning)  # and then those that hold it, such as "Beyond ... Them"
+    assert len(get_json(client, "/api/network/names", text="be", limit="1")["names"]) == 1
+    short = problem(client.get("/api/network/names?text=b"), 400, "Network error")
+    assert short["parameter"] == "text"
+    assert get_json(client, "/api/network/names", text="zqxj")["names"] == []
 
 
 def test_entity_pages_link_into_the_explorer(client: FlaskClient) -> None:
@@ -495,7 +529,12 @@ def test_the_network_api_is_in_the_openapi_document(client: FlaskClient) -> None
     ego = document["paths"]["/api/network/ego"]["get"]
     assert {p["name"] for p in ego["parameters"]} >= {"entity", "depth", "role", "theme"}
     assert "application/graphml+xml" in ego["responses"]["200"]["content"]
-    assert {"/api/network", "/api/network/paths", "/api/network/measures"} <= set(document["paths"])
+    assert {
+        "/api/network",
+        "/api/network/paths",
+        "/api/network/measures",
+        "/api/network/names",
+    } <= set(document["paths"])
 
 
 def test_an_external_identifier_finds_its_entity_in_the_network(client: FlaskClient) -> None:

@@ -42,7 +42,7 @@ def kept_edges(chosen: NetworkFilter) -> Kept:
     ends = ENDS if chosen.types else ""
     edges = f"SELECT e.rowid AS id, e.source, e.target FROM edges e {ends}"
     if not chosen.theme:
-        return Kept(f"kept AS ({edges} WHERE {condition})", values)
+        return Kept(f"kept AS NOT MATERIALIZED ({edges} WHERE {condition})", values)
     tables = (
         "on_theme AS (SELECT node FROM themes WHERE theme = ?), "
         f"themed AS MATERIALIZED ({edges} WHERE e.source IN on_theme AND {condition} "
@@ -110,7 +110,7 @@ class Scope:
             if indexed:
                 connection.execute("CREATE INDEX temp.kept_by_source ON kept_rows (source)")
                 connection.execute("CREATE INDEX temp.kept_by_target ON kept_rows (target)")
-            self._kept = Kept("kept AS (SELECT id, source, target FROM kept_rows)", ())
+            self._kept = Kept("kept AS NOT MATERIALIZED (SELECT * FROM kept_rows)", ())
 
     def keep_nodes(self, nodes: Iterable[str]) -> None:
         """From now on, only the edges between ``nodes``."""
@@ -126,9 +126,9 @@ class Scope:
         for step in range(depth):
             self._connection.execute(
                 f"WITH {self._kept.tables} INSERT OR IGNORE INTO within "
-                "SELECT node, ? FROM (SELECT k.target AS node FROM within w JOIN kept k "
+                "SELECT node, ? FROM (SELECT k.target AS node FROM within w CROSS JOIN kept k "
                 "ON k.source = w.node WHERE w.depth = ? UNION SELECT k.source FROM within w "
-                "JOIN kept k ON k.target = w.node WHERE w.depth = ?)",
+                "CROSS JOIN kept k ON k.target = w.node WHERE w.depth = ?)",
                 (*self._kept.parameters, step + 1, step, step),
             )
         (count,) = self._connection.execute("SELECT COUNT(*) FROM within").fetchone()

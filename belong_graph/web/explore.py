@@ -36,6 +36,8 @@ from belong_graph.web.network_request import (
     Args,
     close_served,
     entity_node,
+    node_types,
+    number,
     paths_json,
     selection,
     served,
@@ -54,6 +56,9 @@ FILTERS = ("type", "role", "start", "end", "undated", "theme")
 PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
 NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
 EXTENSIONS = ", ".join(f.extension for f in NETWORK_FORMATS)  # as in /api/network.graphml
+SHORTEST_TEXT = 2  # characters: a lookup by name needs at least these
+NAMES = 10  # names a lookup answers when no limit is given
+MOST_NAMES = 50
 
 
 @blueprint.record_once
@@ -159,6 +164,27 @@ def measures() -> Response:
     return _conditional(JSON, make, ())
 
 
+@blueprint.get("/api/network/names")
+def names() -> Response:
+    """The nodes whose names begin with a text (or hold it), for a lookup as one types."""
+
+    def make(current: NetworkReader, args: Args) -> Response:
+        text = args.get("text", "").strip()
+        if len(text) < SHORTEST_TEXT:
+            raise NetworkError(
+                f"Parameter 'text': give at least {SHORTEST_TEXT} characters of a name.",
+                parameter="text",
+            )
+        limit = number(args, "limit", NAMES, 1, MOST_NAMES)
+        found = [
+            {"id": node, "label": label, "type": kind, "page": page_of(node)}
+            for node, label, kind in current.matching(text, limit, node_types(args))
+        ]
+        return Response(json.dumps({"text": text, "names": found}), mimetype=JSON.media_type)
+
+    return _conditional(JSON, make, ("text", "type", "limit"))
+
+
 def _parameter(
     name: str,
     description: str,
@@ -177,13 +203,20 @@ def _parameter(
     return parameter
 
 
+def _limit(things: str, most: int, default: int, example: int) -> dict[str, Any]:
+    """The ``limit`` of an answer of at most ``most`` ``things``, ``default`` when not given."""
+    schema = {"type": "integer", "minimum": 1, "maximum": most, "default": default}
+    return _parameter("limit", f"At most this many {things}.", schema, example)
+
+
+TYPE_PARAMETER = _parameter(
+    "type",
+    "Only nodes of these types (repeat or comma-separate).",
+    {"type": "string"},
+    "organisation,funder,initiative",
+)
 SELECTION_PARAMETERS = [
-    _parameter(
-        "type",
-        "Only nodes of these types (repeat or comma-separate).",
-        {"type": "string"},
-        "organisation,funder,initiative",
-    ),
+    TYPE_PARAMETER,
     _parameter(
         "role",
         "Only links in these roles (repeat or comma-separate).",
@@ -240,12 +273,15 @@ def network_paths() -> dict[str, Any]:
             required=True,
         ),
     ]
-    most = _parameter(
-        "limit",
-        "At most this many paths.",
-        {"type": "integer", "minimum": 1, "maximum": MOST_PATHS, "default": MAX_PATHS},
-        3,
+    most = _limit("paths", MOST_PATHS, MAX_PATHS, 3)
+    text = _parameter(
+        "text",
+        f"At least {SHORTEST_TEXT} characters of a name, ignoring case.",
+        {"type": "string", "minLength": SHORTEST_TEXT},
+        "nuff",
+        required=True,
     )
+    most_names = _limit("names", MOST_NAMES, NAMES, 5)
     network_answer = "Nodes and typed, labelled edges"
     json_only = (JSON,)
     return {
@@ -263,6 +299,14 @@ def network_paths() -> dict[str, Any]:
             "The shortest chains between two entities, in words",
             [*ends, *SELECTION_PARAMETERS, most],
             "The paths, each step in words, with the nodes and edges they walk",
+            json_only,
+        ),
+        "/api/network/names": _get(
+            "networkNames",
+            "Nodes by name, as one types",
+            [text, TYPE_PARAMETER, most_names],
+            "The nodes whose names or shorter names begin with the text, best connected first, "
+            "then those whose names hold it further on",
             json_only,
         ),
         "/api/network/measures": _get(
@@ -324,11 +368,14 @@ def explore() -> Response:
     if about["limited"] and not asked:
         args["limit"] = str(OVERVIEW_LIMIT)
         part, about = selection(current, args)
-    found = None
-    if request.args.get("from") and request.args.get("to"):
-        found = paths_json(current, MultiDict([*filters.items(multi=True),
-                                              ("from", request.args["from"]),
-                                              ("to", request.args["to"])]))  # fmt: skip
+    found, path_problem = None, None
+    ends = {end: request.args.get(end, "").strip() for end in ("from", "to")}
+    if all(ends.values()):
+        try:
+            found = paths_json(current, MultiDict([*filters.items(multi=True), *ends.items()]))
+            ends = {end: found[end]["label"] for end in ends}
+        except UnknownEntity as error:
+            path_problem = error.message
     endpoint = "explore.ego" if about.get("entity") else "explore.whole"
     query = list(args.items(multi=True))
     page = render_template(
@@ -347,12 +394,13 @@ def explore() -> Response:
         filter_args=list(filters.items(multi=True)),
         rows=_rows(part),
         table_rows=TABLE_ROWS,
-        organisations=current.organisations(),
+        ends=ends,
+        end_names=url_for("explore.names", type=",".join(network.AGENTS)),
         found=found,
+        path_problem=path_problem,
         roles=current.summary.roles,
         types=network.TYPES,
         themes=_themes(),
-        names=current.names(),
         measures=export.with_pages(current.summary.measures, page_of),
         total=current.summary.nodes,
         shown=part.number_of_nodes(),

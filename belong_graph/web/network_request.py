@@ -74,8 +74,8 @@ def number(args: Args, name: str, default: int, low: int, high: int) -> int:
     return int(value)
 
 
-def chosen_filter(app: AppState, current: NetworkReader, args: Args) -> network.NetworkFilter:
-    """The filters ``args`` choose, each value checked."""
+def node_types(args: Args) -> list[str]:
+    """The types of node ``args`` name (``type``), each checked."""
     types = listed(args, "type")
     for value in types:
         if value not in network.TYPES:
@@ -83,6 +83,12 @@ def chosen_filter(app: AppState, current: NetworkReader, args: Args) -> network.
                 f"Parameter 'type': {value!r} is not a type; use {', '.join(network.TYPES)}.",
                 parameter="type",
             )
+    return types
+
+
+def chosen_filter(app: AppState, current: NetworkReader, args: Args) -> network.NetworkFilter:
+    """The filters ``args`` choose, each value checked."""
+    types = node_types(args)
     roles = listed(args, "role")
     known = current.summary.roles
     for value in roles:

@@ -103,8 +103,8 @@
     box.dataset.state = "ready";
   }
 
-  async function fetchJson(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+  async function fetchJson(url, signal) {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, signal: signal });
     if (!response.ok) throw new Error((await response.text()).trim());
     return response.json();
   }
@@ -163,12 +163,10 @@
   }
 
   function chooseEnd(which, id) {
-    const select = document.getElementById(which);
-    if (![...select.options].some((o) => o.value === id)) {
-      select.append(new Option(cy.getElementById(id).data("name"), id));
-    }
-    select.value = id;
-    select.focus();
+    const field = document.getElementById(which);
+    field.value = cy.getElementById(id).data("name");
+    field.dataset.chosen = id;
+    field.focus();
   }
 
   async function expandNode(id) {
@@ -207,9 +205,7 @@
     return true;
   }
 
-  async function search(event) {
-    event.preventDefault();
-    const query = document.getElementById("focus").value;
+  async function show(query) {
     let node = find(query);
     if (node.empty()) {
       try {
@@ -222,6 +218,109 @@
       }
     }
     focus(node.id());
+  }
+
+  // The lookup: as the reader types, the names that begin with (or hold) the text, asked of the
+  // server (the form's data-names) and offered in a list under the field: the ARIA combobox
+  // pattern. Without JavaScript the field takes a typed name, which the server finds.
+  const SHORTEST = 2; // characters before asking
+  const WAIT = 200; // ms after the last key
+
+  function lookup(field, name, chosen) {
+    const listbox = text("ul", null, { id: field.id + "-options", role: "listbox", "aria-label": name, class: "explore-options" });
+    const status = text("span", null, { id: field.id + "-status", class: "visually-hidden", "aria-live": "polite" });
+    listbox.hidden = true;
+    field.after(listbox, status);
+    for (const [key, value] of Object.entries({ role: "combobox", "aria-autocomplete": "list",
+      "aria-expanded": "false", "aria-controls": listbox.id, "aria-describedby": status.id })) {
+      field.setAttribute(key, value);
+    }
+    let waiting = null;
+    let asking = null;
+    let active = -1;
+
+    function close() {
+      listbox.hidden = true;
+      listbox.replaceChildren();
+      active = -1;
+      field.setAttribute("aria-expanded", "false");
+      field.removeAttribute("aria-activedescendant");
+    }
+
+    function mark(index) {
+      const options = [...listbox.children];
+      active = index;
+      options.forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+      field.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    }
+
+    function choose(option) {
+      field.value = option.dataset.label;
+      field.dataset.chosen = option.dataset.id;
+      close();
+      chosen(option.dataset.id);
+    }
+
+    function offer(doc) {
+      close();
+      doc.names.forEach((found, i) => {
+        const option = text("li", found.label, { id: field.id + "-option-" + i, role: "option", "aria-selected": "false" });
+        option.dataset.id = found.id;
+        option.dataset.label = found.label;
+        option.append(text("span", " (" + found.type + ")", { class: "kind" }));
+        option.addEventListener("mousedown", (event) => event.preventDefault()); // the field keeps focus
+        option.addEventListener("click", () => choose(option));
+        listbox.append(option);
+      });
+      const count = doc.names.length;
+      status.textContent = count ? count + " name" + (count > 1 ? "s" : "") + " found: use the arrow keys to choose one"
+        : "No name found";
+      if (count) {
+        listbox.hidden = false;
+        field.setAttribute("aria-expanded", "true");
+      }
+    }
+
+    function ask() {
+      clearTimeout(waiting);
+      delete field.dataset.chosen;
+      if (asking) asking.abort();
+      const typed = field.value.trim();
+      if (typed.length < SHORTEST) {
+        close();
+        return;
+      }
+      waiting = setTimeout(async () => {
+        asking = new AbortController();
+        const url = field.form.dataset.names + (field.form.dataset.names.includes("?") ? "&" : "?")
+          + new URLSearchParams({ text: typed });
+        try {
+          const doc = await fetchJson(url, asking.signal);
+          if (field.value.trim() === typed) offer(doc);
+        } catch (error) {
+          if (error.name !== "AbortError") close();
+        }
+      }, WAIT);
+    }
+
+    field.addEventListener("input", ask);
+    field.addEventListener("blur", close);
+    field.addEventListener("keydown", (event) => {
+      const options = [...listbox.children];
+      if (event.key === "ArrowDown" && options.length) mark((active + 1) % options.length);
+      else if (event.key === "ArrowUp" && options.length) mark((active + options.length - 1) % options.length);
+      else if (event.key === "Enter" && active >= 0) choose(options[active]);
+      else if (event.key === "Escape" && !listbox.hidden) close();
+      else return;
+      event.preventDefault();
+    });
+    return close;
+  }
+
+  // What a field names: the node chosen in its list, or what was typed.
+  function named(field) {
+    return field.dataset.chosen || field.value.trim();
   }
 
   function renderPaths(doc) {
@@ -310,16 +409,24 @@
     if (event.target === cy) cy.elements().removeClass("faded on-path labelled");
   });
   box.addEventListener("keydown", keys);
-  document.getElementById("search").addEventListener("submit", search);
+  const field = document.getElementById("focus");
+  const closeFocus = lookup(field, "Names that match", show);
+  document.getElementById("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    closeFocus();
+    show(named(field));
+  });
+  const ends = ["from", "to"].map((which) => document.getElementById(which));
+  const closeEnds = ends.map((end) => lookup(end, "Organisations that match, " + end.id, () => {}));
   document.getElementById("paths").addEventListener("submit", (event) => {
-    const from = document.getElementById("from").value;
-    const to = document.getElementById("to").value;
+    const [from, to] = ends.map(named);
     if (!from || !to) return;
     event.preventDefault();
-    showPaths(from, to).then(() => {
+    closeEnds.forEach((close) => close());
+    showPaths(from, to).then((doc) => {
       const url = new URL(window.location.href);
-      url.searchParams.set("from", from);
-      url.searchParams.set("to", to);
+      url.searchParams.set("from", doc.from.id);
+      url.searchParams.set("to", doc.to.id);
       history.replaceState(null, "", url);
     }, (error) => explanation.replaceChildren(text("p", error.message)));
   });
