@@ -91,6 +91,16 @@ def values_block(name: str, value: Bindable | Collection[Bindable]) -> str:
     return f"VALUES ?{name} {{ {' '.join(term(t) for t in terms)} }}"
 
 
+def values_rows(names: Collection[str], rows: Collection[Collection[Bindable]]) -> str:
+    """``VALUES (?name ...) { (...) ... }``: each row gives the terms of ``names``, in order."""
+    for name in names:
+        if not _VARIABLE.fullmatch(name):
+            raise ValueError(f"{name!r} is not a variable name that can be bound.")
+    variables = " ".join(f"?{name}" for name in names)
+    written = " ".join(f"({' '.join(term(t) for t in row)})" for row in rows)
+    return f"VALUES ({variables}) {{ {written} }}"
+
+
 def term(value: Bindable) -> str:
     """``value`` as SPARQL text: an IRI in brackets, or a literal with its language or type."""
     if isinstance(value, ox.NamedNode):
