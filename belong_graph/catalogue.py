@@ -30,11 +30,17 @@ size (a node's links) is paged at its ``# @packed`` lines, where the page's numb
 page holds its groups whole, so it has a next page while it has rows (the page after the last is
 empty).
 
-A view with a ``keyword`` parameter may mark, first in the branch that checks the keyword, a
-``# @search`` line: where the server binds ``?resource`` to the candidates the build's search
-index finds for the keyword (:mod:`belong_graph.publish.search_index`), when it can tell them.
-The branch keeps its own check of each candidate, and without candidates the line stays a
-comment and the branch reads every resource, so the answer is the same either way.
+A paged view whose filters the build's catalogue index knows
+(:mod:`belong_graph.publish.catalogue_index`) may mark ``# @matches`` lines, first in the
+sub-select that finds the filtered resources and in each branch of it: there the server binds
+``?resource`` to the first resources of the chosen order that pass every filter given, as many
+as the page and the look-ahead row need. The sub-select still checks every filter, orders and
+cuts the page, so its answer is the one it gives alone. A view counting the filtered resources
+may mark ``# @counts`` on the line before the group that counts them (``{ SELECT ?counted
+(COUNT(...) AS ?resources) ... }``): the server writes in place of that group the index's counts
+as ``VALUES (?counted ?resources)``, and the rest of the view adds labels. Where the index cannot
+answer (no filter, one it does not know, a build without the index) the lines stay comments,
+and the view is plain SPARQL, as it is for anyone who runs it on the endpoint.
 """
 
 from __future__ import annotations
@@ -64,8 +70,12 @@ PAGE_PLACE = re.compile(r"^([ \t]*)#[ \t]*@page\b.*$", re.MULTILINE)  # where LI
 POSITIONS_PLACE = re.compile(r"^([ \t]*)#[ \t]*@positions\b.*$", re.MULTILINE)
 PACKED_PLACE = re.compile(r"^([ \t]*)#[ \t]*@packed\b.*$", re.MULTILINE)
 PAGE_PLACES = (PAGE_PLACE, POSITIONS_PLACE, PACKED_PLACE)
-SEARCH_PLACE = re.compile(r"^([ \t]*)#[ \t]*@search\b.*$", re.MULTILINE)  # the keyword's candidates
-KEYWORD = "keyword"
+MATCHES_PLACE = re.compile(r"^([ \t]*)#[ \t]*@matches\b.*$", re.MULTILINE)  # the filters' first
+COUNTS_PLACE = re.compile(r"^([ \t]*)#[ \t]*@counts\b.*$\n", re.MULTILINE)  # before the counting
+_GROUP_PARTS = re.compile(  # what can hold a brace that is not one: comments, strings, IRIs
+    r"""#[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|[{}]"""
+)
+COUNTED = ("counted", "resources")
 
 
 @dataclass(frozen=True)
@@ -183,9 +193,14 @@ class CannedQuery:
         return rows > 0 if self.packed else rows > self.pagination
 
     @property
-    def searches(self) -> bool:
-        """Whether the view takes the search index's candidates for its keyword (``# @search``)."""
-        return SEARCH_PLACE.search(self.sparql) is not None
+    def matches(self) -> bool:
+        """Whether the view takes the index's first filtered resources (``# @matches``)."""
+        return MATCHES_PLACE.search(self.sparql) is not None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the view takes the index's counts of the filtered resources (``# @counts``)."""
+        return COUNTS_PLACE.search(self.sparql) is not None
 
     def query_for(self, terms: Mapping[str, ox.NamedNode | ox.Literal], page: int = 1) -> str:
         """The query with ``terms`` bound, cut to ``page`` (one row more, to tell if there is
@@ -205,10 +220,31 @@ class CannedQuery:
         return POSITIONS_PLACE.sub(lambda place: place.group(1) + positions, sparql)
 
 
-def with_candidates(query: str, candidates: Collection[ox.NamedNode]) -> str:
-    """``query`` with ``candidates`` bound to ``?resource`` at its ``# @search`` lines."""
-    block = binding.values_block("resource", candidates)
-    return SEARCH_PLACE.sub(lambda place: place.group(1) + block, query)
+def with_matches(query: str, resources: Collection[ox.NamedNode]) -> str:
+    """``query`` with ``resources`` bound to ``?resource`` at its ``# @matches`` lines."""
+    block = binding.values_block("resource", resources)
+    return MATCHES_PLACE.sub(lambda place: place.group(1) + block, query)
+
+
+def with_counts(query: str, counts: Collection[tuple[ox.NamedNode | ox.Literal, int]]) -> str:
+    """``query`` with the group after its ``# @counts`` line replaced by ``counts``, bound as
+    ``VALUES (?counted ?resources)``."""
+    place = COUNTS_PLACE.search(query)
+    if place is None:
+        return query
+    numbers = [(counted, ox.Literal(str(n), datatype=XSD_INTEGER)) for counted, n in counts]
+    block = binding.values_rows(COUNTED, numbers)
+    return query[: place.start()] + place.group(1) + block + query[_group_end(query, place.end()) :]
+
+
+def _group_end(query: str, start: int) -> int:
+    """Where the group that opens first after ``start`` in ``query`` ends (after its brace)."""
+    depth = 0
+    for part in _GROUP_PARTS.finditer(query, start):
+        depth += {"{": 1, "}": -1}.get(part.group(), 0)
+        if depth == 0 and part.group() == "}":
+            return part.end()
+    raise CatalogueError("'# @counts' must come before a group in braces.")
 
 
 def load_catalogue(directory: Path) -> tuple[CannedQuery, ...]:
@@ -303,13 +339,14 @@ def _check_query(path: Path, view: CannedQuery) -> None:
         raise CatalogueError(
             f"{path}: '# @page', '# @positions' and '# @packed' need '#+ pagination: N'."
         )
-    if view.searches and KEYWORD not in {p.name for p in view.parameters}:
-        raise CatalogueError(f"{path}: '# @search' needs a '{KEYWORD}' parameter.")
+    if view.matches and not view.pagination:
+        raise CatalogueError(f"{path}: '# @matches' needs '#+ pagination: N'.")
     examples = {p.name: p.example or p.default or "" for p in view.parameters}
     try:
         bound = view.query_for(view.bind({k: v for k, v in examples.items() if v}, "http://x/"))
-        searched = with_candidates(bound, [ox.NamedNode("http://x/id/resource/example")])
-        for query in (view.sparql, bound, searched):
+        example = ox.NamedNode("http://x/id/resource/example")
+        indexed = with_counts(with_matches(bound, [example]), [(example, 1)])
+        for query in (view.sparql, bound, indexed):
             ox.Store().query(query)  # parses it; an empty store answers at once
     except (SyntaxError, ParameterError) as error:
         raise CatalogueError(f"{path}: the query does not parse: {error}") from None

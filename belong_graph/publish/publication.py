@@ -10,7 +10,7 @@ from pathlib import Path
 
 from belong_graph.linksets import LinkReport, link_report, read_report, save_report
 from belong_graph.phases import phase
-from belong_graph.publish import search_index
+from belong_graph.publish import catalogue_index
 from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
 from belong_graph.publish.oai_index import INDEX_FILE, write_index
 from belong_graph.publish.sitemap import SITEMAP_LIMIT, write_sitemaps
@@ -31,7 +31,7 @@ def dataset_iri(base_iri: str) -> str:
 
 
 def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
-    """Write the dumps, statistics, linksets, sitemaps, OAI-PMH item list and search index of
+    """Write the dumps, statistics, linksets, sitemaps, OAI-PMH item list and catalogue index of
     ``store`` into its build folder."""
     with ThreadPoolExecutor(max_workers=2) as executor:
         counted = executor.submit(count, store, uri_space(base_iri))  # first: counts the triples
@@ -44,8 +44,8 @@ def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
         save_report(link_report(store, base_iri=base_iri), directory)
     with phase("OAI-PMH index"):
         write_index(store, directory / INDEX_FILE, base_iri=base_iri)
-    with phase("search index"):
-        search_index.write_index(store, directory / search_index.INDEX_FILE)
+    with phase("catalogue index"):
+        catalogue_index.write_index(store, directory / catalogue_index.INDEX_FILE)
 
 
 def write_entity_sitemaps(

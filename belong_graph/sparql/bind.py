@@ -82,13 +82,26 @@ def has_place(query: str) -> bool:
 
 def values_block(name: str, value: Bindable | Collection[Bindable]) -> str:
     """``VALUES ?name { ... }`` for one term or a collection of them."""
-    if not _VARIABLE.fullmatch(name):
-        raise ValueError(f"{name!r} is not a variable name that can be bound.")
+    _check_variable(name)
     if isinstance(value, Bindable) or not isinstance(value, Collection):
         terms = [value]  # a blank node, say, is refused by term()
     else:
         terms = list(value)
     return f"VALUES ?{name} {{ {' '.join(term(t) for t in terms)} }}"
+
+
+def values_rows(names: Collection[str], rows: Collection[Collection[Bindable]]) -> str:
+    """``VALUES (?name ...) { (...) ... }``: each row gives the terms of ``names``, in order."""
+    for name in names:
+        _check_variable(name)
+    variables = " ".join(f"?{name}" for name in names)
+    written = " ".join(f"({' '.join(term(t) for t in row)})" for row in rows)
+    return f"VALUES ({variables}) {{ {written} }}"
+
+
+def _check_variable(name: str) -> None:
+    if not _VARIABLE.fullmatch(name):
+        raise ValueError(f"{name!r} is not a variable name that can be bound.")
 
 
 def term(value: Bindable) -> str:

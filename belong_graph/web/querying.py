@@ -12,10 +12,10 @@ from typing import Any
 import pyoxigraph as ox
 from flask import request
 
-from belong_graph.catalogue import KEYWORD, CannedQuery, with_candidates
+from belong_graph.catalogue import CannedQuery, with_counts, with_matches
 from belong_graph.errors import ParameterError, UnknownView
 from belong_graph.namespaces import PROLOGUE
-from belong_graph.publish.search_index import INDEX_FILE, SearchIndex
+from belong_graph.publish.catalogue_index import INDEX_FILE, CatalogueIndex
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.bind import bind
 from belong_graph.sparql.results import Results, read_json, row_item
@@ -98,23 +98,29 @@ def view_page(view: CannedQuery, values: Mapping[str, str]) -> int:
 def view_answer(
     app: AppState, view: CannedQuery, values: Mapping[str, str], job: Job, etag: str
 ) -> Answer:
-    """The answer to ``view``'s ``job`` from the cache, or from a query worker given the search
-    index's candidates for its keyword. The ETag is the job's without them: they follow from
-    the keyword and the build, which the dataset version in the ETag names."""
-    return cached_answer(app, job, etag, partial(searched, app, view, values))
+    """The answer to ``view``'s ``job`` from the cache, or from a query worker given what the
+    catalogue index answers for its filters. The ETag is the job's without it: that follows
+    from the filters and the build, which the dataset version in the ETag names."""
+    return cached_answer(app, job, etag, partial(indexed, app, view, values))
 
 
-def searched(app: AppState, view: CannedQuery, values: Mapping[str, str], job: Job) -> Job:
-    """``job`` with the candidates the build's search index finds for the view's keyword
-    bound at its ``# @search`` lines, where the index can tell them; else ``job`` itself."""
-    keyword = view.bind(values, app.settings.base_iri).get(KEYWORD) if view.searches else None
-    if keyword is None:
+def indexed(app: AppState, view: CannedQuery, values: Mapping[str, str], job: Job) -> Job:
+    """``job`` with the build's catalogue index's first matches of the view's filters bound at
+    its ``# @matches`` lines and their counts at its ``# @counts`` line, where the index can
+    tell them; else ``job`` itself."""
+    if not (view.matches or view.counts):
         return job
-    with SearchIndex(app.pool.source.directory / INDEX_FILE) as index:
-        found = index.candidates(keyword.value)
-    if found is None:
-        return job
-    return replace(job, query=with_candidates(job.query, [ox.NamedNode(iri) for iri in found]))
+    terms = view.bind(values, app.settings.base_iri)
+    query = job.query
+    with CatalogueIndex(app.pool.source.directory / INDEX_FILE) as index:
+        if view.matches and view.pagination:
+            first = view_page(view, values) * view.pagination + 1  # the page and the look-ahead
+            found = index.matches(terms, first=first)
+            if found is not None:
+                query = with_matches(query, [ox.NamedNode(iri) for iri in found])
+        if view.counts and (counts := index.counts(terms)) is not None:
+            query = with_counts(query, counts)
+    return replace(job, query=query)
 
 
 def cached_answer(

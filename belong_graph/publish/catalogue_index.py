@@ -1,0 +1,224 @@
+"""The catalogue's index, written by the build beside the store (``catalogue.sqlite``), and the
+answers a request takes from it: the resources that pass the filters of the ``resources`` and
+``facets`` views, in order, and their counts per theme, type and year.
+
+A filter the views check in SPARQL costs in proportion to the resources it picks (a keyword, in
+every text it reads: 2.4-6 s at 30,000 synthetic resources on the on-disk store for a word in
+three quarters of them). The build writes here, per library resource, its three positions
+(rules/80-82), the values each filter matches, found by one query per kind of value
+(:data:`KINDS`: each the pattern of the views' filter branch, which a test holds to the views),
+and its search text (``bel:searchText``, rules/75), which a keyword matches as the views'
+``CONTAINS(?text, LCASE(?keyword))`` does. The server binds the first matches of a page at the
+``resources`` view's ``# @matches`` lines and the counts in place of the ``facets`` view's
+counting sub-select (``# @counts``), see :mod:`belong_graph.catalogue`; the view still checks
+every filter of each match, so its answer is the one SPARQL alone gives. A filter the index does
+not know, or a build without the index, leaves the views to SPARQL.
+
+The texts are read row by row, not through a trigram index (FTS5, as the keyword search had):
+a listing reads them in its order until its page is full (0.3 ms for a word in three quarters
+of 30,000 texts, 50 ms for one in none), and counting reads every text (20-70 ms with the
+counting), where the trigram index alone took 50-130 ms to find a common word's texts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import closing
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from belong_graph.namespaces import PROLOGUE, XSD
+from belong_graph.sparql.results import select
+from belong_graph.store import GraphStore
+
+INDEX_FILE = "catalogue.sqlite"
+SCHEMA = """
+CREATE TABLE resources (
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE,
+  newest INTEGER NOT NULL, oldest INTEGER, title INTEGER, text TEXT
+);
+CREATE TABLE facts (kind TEXT NOT NULL, value NOT NULL, resource INTEGER NOT NULL);
+"""
+WRITING = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"  # a new file, in a new build
+INDEXES = """
+CREATE INDEX newest_first ON resources (newest);
+CREATE INDEX oldest_first ON resources (oldest);
+CREATE INDEX by_title ON resources (title);
+CREATE INDEX facts_by_value ON facts (kind, value, resource);
+CREATE TABLE terms (year INTEGER NOT NULL, value TEXT NOT NULL);  -- what the facets count
+INSERT INTO terms SELECT DISTINCT kind = 'year', value FROM facts
+  WHERE kind IN ('theme', 'type', 'year');
+CREATE TABLE counted (resource INTEGER, term INTEGER, PRIMARY KEY (resource, term)) WITHOUT ROWID;
+INSERT OR IGNORE INTO counted SELECT resource, terms.rowid FROM facts
+  JOIN terms ON terms.year = (kind = 'year') AND terms.value = facts.value
+  WHERE kind IN ('theme', 'type', 'year');
+"""
+RESOURCES = """SELECT ?resource ?newest ?oldest ?byTitle ?text WHERE {
+  ?resource bel:positionNewestFirst ?newest .
+  OPTIONAL { ?resource bel:positionOldestFirst ?oldest }
+  OPTIONAL { ?resource bel:positionByTitle ?byTitle }
+  OPTIONAL { ?resource bel:searchText ?text }
+}"""  # a resource twice (two numbers, two texts) breaks the build: the views expect one of each
+KINDS = {  # kind -> the pattern of the views' filter branch that matches a resource to ?value
+    "theme": "?resource dcterms:subject ?value .",
+    "type": "?resource dcterms:type ?value .",
+    "year": "?resource bel:year ?value .",
+    "range": (  # the library's years (rules/73-facet-counts.rq) as numbers, for from and to
+        "?library a dcmitype:Collection ; bel:resourcesPerYear/bel:year ?rangeYear .\n"
+        "?resource bel:year ?rangeYear .\n"
+        "BIND (xsd:integer(STR(?rangeYear)) AS ?value)"
+    ),
+    "author": "?resource dcterms:creator|dcterms:contributor ?value .",
+    "organisation": (
+        "?resource dcterms:creator|dcterms:contributor|dcterms:publisher"
+        "|bel:publishedInPartnershipWith ?value ."
+    ),
+}
+FILTERS = {  # parameter of the views -> the kind whose value it must equal
+    "theme": "theme",
+    "type": "type",
+    "in": "year",
+    "author": "author",
+    "organisation": "organisation",
+}
+RANGE = ("from", "to")  # the parameters bounding the kind "range"
+BOUNDS = {"from": ">=", "to": "<="}
+KEYWORD = "keyword"
+SORT = "sort"
+ORDERS = {"newest": "newest", "oldest": "oldest", "title": "title"}  # sort -> column
+GYEAR = ox.NamedNode(str(XSD.gYear))
+INTEGER = ox.NamedNode(str(XSD.integer))
+Terms = Mapping[str, ox.NamedNode | ox.Literal]
+
+
+def kind_query(kind: str) -> str:
+    """The query of the library resources' values of ``kind``."""
+    return (
+        f"{PROLOGUE}\nSELECT DISTINCT ?resource ?value WHERE {{\n"
+        f"?resource bel:positionNewestFirst ?inTheLibrary .\n{KINDS[kind]}\n}}"
+    )
+
+
+def write_index(store: GraphStore, path: Path) -> None:
+    """Read the library's positions, search texts and filter values from ``store`` into a new
+    index at ``path``."""
+    ids: dict[str, int] = {}
+    resources = []
+    for number, row in enumerate(select(store, PROLOGUE + RESOURCES), start=1):
+        ids[row["resource"].value] = number
+        positions = (_number(row.get(name)) for name in ("newest", "oldest", "byTitle"))
+        text = row.get("text")
+        resources.append((number, row["resource"].value, *positions, text and text.value))
+    with closing(sqlite3.connect(path)) as connection:
+        connection.executescript(WRITING + SCHEMA)
+        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", resources)
+        connection.executemany("INSERT INTO facts VALUES (?, ?, ?)", _facts(store, ids))
+        connection.executescript(INDEXES)
+        connection.commit()
+
+
+def _facts(store: GraphStore, ids: Mapping[str, int]) -> Iterator[tuple[str, object, int]]:
+    """Each (kind, value, resource) of the library: an IRI for a concept, person or
+    organisation, a year's text (of an ``xsd:gYear``, as the views compare years), a number
+    for a year in a range. A value no filter can equal (a literal theme, say) is left out."""
+    for kind in KINDS:
+        for row in select(store, kind_query(kind)):
+            value, resource = row.get("value"), ids[row["resource"].value]
+            if kind == "range":
+                if isinstance(value, ox.Literal):
+                    yield kind, int(value.value), resource
+            elif kind == "year":
+                if isinstance(value, ox.Literal) and value.datatype == GYEAR:
+                    yield kind, value.value, resource
+            elif isinstance(value, ox.NamedNode):
+                yield kind, value.value, resource
+
+
+def _number(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> int | None:
+    return None if term is None else int(term.value)
+
+
+class CatalogueIndex:
+    """The catalogue index of one build; each request opens a read-only connection of its own.
+    A build without one (made before it existed) answers None: the views are left to SPARQL."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection: sqlite3.Connection | None = None
+        if path.exists():
+            uri = path.resolve().as_uri() + "?mode=ro&immutable=1"  # a build never changes
+            self._connection = sqlite3.connect(uri, uri=True)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+    def __enter__(self) -> CatalogueIndex:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def matches(self, terms: Terms, *, first: int) -> list[str] | None:
+        """The first ``first`` resources that pass every filter of ``terms``, in the order its
+        ``sort`` names (as the ``resources`` view lists them). None without a filter, with one
+        the index does not know, or without the index."""
+        found = self._matching(terms)
+        if found is None or self._connection is None:
+            return None
+        where, parameters = found
+        sort = terms.get(SORT)
+        column = ORDERS.get(sort.value if sort is not None else "newest", "newest")
+        rows = self._connection.execute(
+            f"SELECT iri FROM resources WHERE {where} AND oldest IS NOT NULL AND title IS NOT NULL"
+            f" ORDER BY {column} LIMIT ?",
+            (*parameters, first),
+        )
+        return [iri for (iri,) in rows]
+
+    def counts(self, terms: Terms) -> list[tuple[ox.NamedNode | ox.Literal, int]] | None:
+        """How many resources that pass every filter of ``terms`` have each theme, type and
+        year (as the ``facets`` view counts them: a concept that is one resource's theme and
+        another's type counts both). None as for :meth:`matches`."""
+        found = self._matching(terms)
+        if found is None or self._connection is None:
+            return None
+        where, parameters = found
+        rows = self._connection.execute(
+            "SELECT year, value, number FROM terms JOIN (SELECT term, COUNT(*) AS number"
+            f" FROM counted WHERE resource IN (SELECT id FROM resources WHERE {where})"
+            " GROUP BY term) ON terms.rowid = term",
+            parameters,
+        )
+        return [
+            (ox.Literal(value, datatype=GYEAR) if year else ox.NamedNode(value), count)
+            for year, value, count in rows
+        ]
+
+    def _matching(self, terms: Terms) -> tuple[str, list[object]] | None:
+        """The SQL condition on ``resources`` of every filter of ``terms``, with its
+        parameters; None without a filter or with one the index does not know."""
+        conditions: list[tuple[str, list[object]]] = []
+        for name, term in terms.items():
+            if name in FILTERS:
+                facts = "id IN (SELECT resource FROM facts WHERE kind = ? AND value = ?)"
+                conditions.append((facts, [FILTERS[name], term.value]))
+            elif name == KEYWORD:
+                conditions.append(_keyword(term.value.lower()))
+            elif name not in (SORT, *RANGE):
+                return None
+        bounds = [(BOUNDS[name], int(terms[name].value)) for name in RANGE if name in terms]
+        if bounds:
+            tests = " AND ".join(f"value {test} ?" for test, _ in bounds)
+            facts = f"id IN (SELECT resource FROM facts WHERE kind = 'range' AND {tests})"
+            conditions.append((facts, [bound for _, bound in bounds]))
+        if not conditions:
+            return None
+        return " AND ".join(c for c, _ in conditions), [p for _, ps in conditions for p in ps]
+
+
+def _keyword(keyword: str) -> tuple[str, list[object]]:
+    """The condition of a keyword (in lower case, as the views' ``LCASE`` writes it): the
+    resource's text holds it."""
+    return "instr(text, ?) > 0", [keyword]
