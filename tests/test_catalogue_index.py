@@ -298,7 +298,7 @@ def test_matches_and_counts_are_written_at_their_markers() -> None:
     bound = with_matches(query, [ox.NamedNode(RESOURCE + slug) for slug in COHESION])
     values = f"VALUES ?resource {{ <{RESOURCE}{COHESION[0]}> <{RESOURCE}{COHESION[1]}> }}"
     assert "# @matches" not in bound
-    assert bound.count(values) == query.count("# @matches") == 15
+    assert bound.count(values) == query.count("# @matches") == 18
     facets = read_query(PROJECT_ROOT / "queries" / "facets.rq")
     query = facets.query_for(facets.bind({"keyword": "cohesion"}, BASE))
     year = ox.Literal("2022", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))
