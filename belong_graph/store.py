@@ -36,6 +36,7 @@ DISK_FOLDER = "oxigraph"
 # A store loaded in memory takes 1.7 times its N-Quads snapshot (PSS: 1.69 at 3,000 synthetic
 # resources, 1.72 at 30,000; 2.5 for the real library's 1 MB, fixed costs weighing more).
 MEMORY_PER_SNAPSHOT_BYTE = 1.8
+_LINES_A_WRITE = 65536  # snapshot lines joined for each write
 
 
 @dataclass(frozen=True)
@@ -137,23 +138,31 @@ class OxigraphStore:
     @classmethod
     def load_snapshot(cls, directory: Path, version: DatasetVersion) -> OxigraphStore:
         """Load the N-Quads snapshot of ``directory`` into memory (written before the on-disk
-        store, so it can be read while that is still being written)."""
+        store, so it can be read while that is still being written) in the snapshot's order, in
+        one thread: ``bulk_load``'s threads interleave the quads of a subject that
+        :meth:`save_snapshot` put together (a faceted listing at 3,000 synthetic resources took
+        9.1 ms of processor time so, 8.0 ms this way; at 30,000 both load in 18 s, this way in
+        1.0 GB of memory instead of 1.3)."""
         store = ox.Store()
-        store.bulk_load(path=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+        store.load(path=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
         return cls(store, version)
 
     def save_snapshot(self, directory: Path) -> None:
-        """Write the store as N-Quads into ``directory`` (what :meth:`load_snapshot` reads)."""
-        self._store.dump(output=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
-
-    def save_on_disk(self, directory: Path) -> None:
-        """Write the on-disk store from the snapshot, and the version, into ``directory``:
-        then :meth:`open` opens it."""
-        on_disk = ox.Store(str(directory / DISK_FOLDER))
-        on_disk.bulk_load(path=str(directory / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
-        on_disk.flush()
-        del on_disk  # closes the store, so that it can be opened read-only
-        self._version.save(directory)
+        """Write the store as N-Quads into ``directory`` (what :meth:`load_snapshot` reads),
+        its lines sorted: each subject's quads, in whichever graph, follow one another, so a
+        store loaded from the snapshot holds them side by side in memory, and a query that walks
+        a subject's quads (Oxigraph's in-memory store links each term's quads in a list) reads
+        fewer cache lines. A faceted listing at 3,000 synthetic resources took 12.4 ms of
+        processor time on the store dumped in its own order, 9.1 ms on it sorted. At 30,000,
+        sorting the 2.8 million lines adds 2.5 s to the dump's 3.4 s."""
+        dumped = self._store.dump(format=ox.RdfFormat.N_QUADS)
+        assert dumped is not None  # Oxigraph returns bytes when given no output file
+        lines = dumped.splitlines(keepends=True)
+        del dumped  # the lines hold the same bytes
+        lines.sort()
+        with (directory / DATASET_FILE).open("wb") as snapshot:
+            for start in range(0, len(lines), _LINES_A_WRITE):
+                snapshot.write(b"".join(lines[start : start + _LINES_A_WRITE]))
 
     @property
     def version(self) -> DatasetVersion:

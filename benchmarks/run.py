@@ -13,6 +13,7 @@ text repeated (its answer cache) against rdflib-endpoint repeating the same text
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -74,6 +75,7 @@ class Server:
                 status, body = 0, b""
             if status == 200:
                 self.ready_seconds = time.monotonic() - started
+                self.settle()
                 return
             if status:
                 raise RuntimeError(f"{self.name} answered {status}: {body[:200]!r}")
@@ -81,6 +83,19 @@ class Server:
                 raise RuntimeError(f"{self.name} exited while starting")
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not start")
+
+    def settle(self, seconds: float = 60.0) -> None:
+        """Wait until the server's processes are idle (under a tenth of a core for half a
+        second): belong-graph answers once one query worker is up and loads the others' copies
+        after, which would otherwise be timed with the first query."""
+        assert self.process is not None
+        parent = psutil.Process(self.process.pid)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            before = cpu_seconds(parent)
+            time.sleep(0.5)
+            if cpu_seconds(parent) - before < 0.05:
+                return
 
     def memory_mib(self) -> dict[str, float]:
         """The memory of the server's processes: PSS counts a page that n processes share as
@@ -102,6 +117,16 @@ class Server:
         for process in [*parent.children(recursive=True), parent]:
             process.kill()
         self.process.wait(10)
+
+
+def cpu_seconds(parent: psutil.Process) -> float:
+    """The processor time (user and system) of ``parent`` and the processes under it."""
+    total = 0.0
+    for process in [parent, *parent.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 _local = threading.local()
