@@ -53,6 +53,7 @@ class BEL(DefinedNamespace):
     networkNodesPage: URIRef
     partnershipOf: URIRef
     pilotArea: URIRef
+    positionByGovernmentBody: URIRef
     positionByInitiative: URIRef
     positionByTitle: URIRef
     positionMostActiveFirst: URIRef

@@ -69,6 +69,13 @@ SELECT ?initiativeName ?partnerA ?roleA ?partnerB ?roleB WHERE {
   ?memberB rdfs:label ?partnerB .
 }
 ORDER BY ?initiativeName ?partnerA ?partnerB ?roleA ?roleB""",
+    "government-bodies": """
+SELECT ?bodyName ?initiativeName ?role WHERE {
+  ?body a bel:GovernmentBody ; schema:name ?bodyName .
+  ?participation org:member ?body ; org:organization ?initiative ; org:role/skos:prefLabel ?role .
+  ?initiative schema:name ?initiativeName .
+}
+ORDER BY ?bodyName ?initiativeName ?role""",
     "library-resources": """
 SELECT ?title WHERE {
   ?resource dcterms:isPartOf ?library ; dcterms:title ?title .
@@ -139,6 +146,7 @@ def plain(items: list[dict[str, Any]], *columns: str) -> list[tuple[str, ...]]:
         ("organisations", ("organisation", "resources", "initiatives")),
         ("partnerships", ("initiativeName", "partnerA", "roleA", "partnerB", "roleB")),
         ("library-resources", ("title",)),
+        ("government-bodies", ("bodyName", "initiativeName", "role")),
     ],
 )
 def test_a_list_paged_by_position_is_the_list_counted_and_sorted_at_the_request(
