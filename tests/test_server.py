@@ -3,6 +3,7 @@ SPARQLWrapper in every return format, rdflib's SPARQLStore, and raw HTTP for the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -435,3 +436,39 @@ def test_a_worker_that_cannot_open_the_store_is_started_again(
     finally:
         pool.close()
     assert json.loads(answer.body)["boolean"] is True
+
+
+def test_each_freed_worker_goes_to_a_waiting_job_that_can_take_it(
+    built_settings: Settings,
+) -> None:
+    """A freed worker wakes one waiting job, or every one while an ordered job waits: with the
+    in-memory worker and the on-disk one busy, an ordered job and another wait; the on-disk
+    worker freed goes to the other job, not lost on the ordered one, and the in-memory one
+    then goes to the ordered job."""
+    source = StoreSource((built_settings.store_dir / "current").resolve())
+    pool = QueryPool(source, size=2, queue_limit=8, memory_budget=one_copy_budget(source))
+    try:
+        pool.start()
+        deadline = time.monotonic() + 60
+        while len(pool._workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        in_memory = pool._acquire(time.monotonic() + 10, 10, ordered=True)
+        on_disk = pool._acquire(time.monotonic() + 10, 10)
+        taken: dict[bool, object] = {}
+
+        def wait(ordered: bool) -> None:
+            with contextlib.suppress(QueryTimeout):
+                taken[ordered] = pool._acquire(time.monotonic() + 3, 3, ordered=ordered)
+
+        waiting = [threading.Thread(target=wait, args=(ordered,)) for ordered in (True, False)]
+        for thread in waiting:
+            thread.start()
+        while pool._waiting < 2:
+            time.sleep(0.01)
+        pool._release(on_disk, healthy=True)
+        waiting[1].join()
+        pool._release(in_memory, healthy=True)
+        waiting[0].join()
+    finally:
+        pool.close()
+    assert taken == {False: on_disk, True: in_memory}
