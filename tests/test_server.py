@@ -389,18 +389,25 @@ def test_workers_past_the_memory_budget_read_the_store_on_disk(
     assert names == {"Belong - The Cohesion and Integration Network"}
 
 
+def one_in_memory_pool(built_settings: Settings) -> QueryPool:
+    """A started pool of two workers, the first holding the store in memory, the other reading
+    it on disk."""
+    source = StoreSource((built_settings.store_dir / "current").resolve())
+    pool = QueryPool(source, size=2, queue_limit=4, memory_budget=one_copy_budget(source))
+    pool.start()
+    deadline = time.monotonic() + 60
+    while len(pool._workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.memory_workers() == 1
+    return pool
+
+
 def test_ordered_jobs_keep_to_the_first_worker_s_kind(built_settings: Settings) -> None:
     """With one worker in memory and one on disk, a job whose pages follow the store's index
     order waits for the in-memory worker rather than take the idle on-disk one, whose order
     differs; any other job takes whichever is idle."""
-    source = StoreSource((built_settings.store_dir / "current").resolve())
-    pool = QueryPool(source, size=2, queue_limit=4, memory_budget=one_copy_budget(source))
+    pool = one_in_memory_pool(built_settings)
     try:
-        pool.start()
-        deadline = time.monotonic() + 60
-        while len(pool._workers) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pool.memory_workers() == 1
         in_memory = pool._acquire(time.monotonic() + 10, 10, ordered=True)
         assert in_memory.in_memory
         with pytest.raises(QueryTimeout):
@@ -445,13 +452,8 @@ def test_each_freed_worker_goes_to_a_waiting_job_that_can_take_it(
     in-memory worker and the on-disk one busy, an ordered job and another wait; the on-disk
     worker freed goes to the other job, not lost on the ordered one, and the in-memory one
     then goes to the ordered job."""
-    source = StoreSource((built_settings.store_dir / "current").resolve())
-    pool = QueryPool(source, size=2, queue_limit=8, memory_budget=one_copy_budget(source))
+    pool = one_in_memory_pool(built_settings)
     try:
-        pool.start()
-        deadline = time.monotonic() + 60
-        while len(pool._workers) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
         in_memory = pool._acquire(time.monotonic() + 10, 10, ordered=True)
         on_disk = pool._acquire(time.monotonic() + 10, 10)
         taken: dict[bool, object] = {}
