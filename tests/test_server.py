@@ -3,6 +3,7 @@ SPARQLWrapper in every return format, rdflib's SPARQLStore, and raw HTTP for the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -388,18 +389,25 @@ def test_workers_past_the_memory_budget_read_the_store_on_disk(
     assert names == {"Belong - The Cohesion and Integration Network"}
 
 
+def one_in_memory_pool(built_settings: Settings) -> QueryPool:
+    """A started pool of two workers, the first holding the store in memory, the other reading
+    it on disk."""
+    source = StoreSource((built_settings.store_dir / "current").resolve())
+    pool = QueryPool(source, size=2, queue_limit=4, memory_budget=one_copy_budget(source))
+    pool.start()
+    deadline = time.monotonic() + 60
+    while len(pool._workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.memory_workers() == 1
+    return pool
+
+
 def test_ordered_jobs_keep_to_the_first_worker_s_kind(built_settings: Settings) -> None:
     """With one worker in memory and one on disk, a job whose pages follow the store's index
     order waits for the in-memory worker rather than take the idle on-disk one, whose order
     differs; any other job takes whichever is idle."""
-    source = StoreSource((built_settings.store_dir / "current").resolve())
-    pool = QueryPool(source, size=2, queue_limit=4, memory_budget=one_copy_budget(source))
+    pool = one_in_memory_pool(built_settings)
     try:
-        pool.start()
-        deadline = time.monotonic() + 60
-        while len(pool._workers) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pool.memory_workers() == 1
         in_memory = pool._acquire(time.monotonic() + 10, 10, ordered=True)
         assert in_memory.in_memory
         with pytest.raises(QueryTimeout):
@@ -435,3 +443,34 @@ def test_a_worker_that_cannot_open_the_store_is_started_again(
     finally:
         pool.close()
     assert json.loads(answer.body)["boolean"] is True
+
+
+def test_each_freed_worker_goes_to_a_waiting_job_that_can_take_it(
+    built_settings: Settings,
+) -> None:
+    """A freed worker wakes one waiting job, or every one while an ordered job waits: with the
+    in-memory worker and the on-disk one busy, an ordered job and another wait; the on-disk
+    worker freed goes to the other job, not lost on the ordered one, and the in-memory one
+    then goes to the ordered job."""
+    pool = one_in_memory_pool(built_settings)
+    try:
+        in_memory = pool._acquire(time.monotonic() + 10, 10, ordered=True)
+        on_disk = pool._acquire(time.monotonic() + 10, 10)
+        taken: dict[bool, object] = {}
+
+        def wait(ordered: bool) -> None:
+            with contextlib.suppress(QueryTimeout):
+                taken[ordered] = pool._acquire(time.monotonic() + 3, 3, ordered=ordered)
+
+        waiting = [threading.Thread(target=wait, args=(ordered,)) for ordered in (True, False)]
+        for thread in waiting:
+            thread.start()
+        while pool._waiting < 2:
+            time.sleep(0.01)
+        pool._release(on_disk, healthy=True)
+        waiting[1].join()
+        pool._release(in_memory, healthy=True)
+        waiting[0].join()
+    finally:
+        pool.close()
+    assert taken == {False: on_disk, True: in_memory}

@@ -95,6 +95,7 @@ class QueryPool:
     _order: itertools.count[int] = field(default_factory=itertools.count, init=False)
     _ordered_in_memory: bool | None = field(default=None, init=False)  # the first worker's kind
     _waiting: int = field(default=0, init=False)
+    _ordered_waiting: int = field(default=0, init=False)  # of those, ordered jobs
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _workers: set[_Worker] = field(default_factory=set, init=False)
     _started: bool = field(default=False, init=False)
@@ -156,13 +157,18 @@ class QueryPool:
             self._waiting += 1
         try:
             with self._freed:
-                while (chosen := self._choose(ordered)) is None:
-                    if not self._freed.wait(max(deadline - time.monotonic(), 0)):
-                        raise QueryTimeout(
-                            f"No query worker was free within the {timeout:g} s limit, so the "
-                            "query was not run; try again soon.",
-                            retry_after=ServerBusy.retry_after,
-                        )
+                self._ordered_waiting += ordered
+                try:
+                    while (chosen := self._choose(ordered)) is None:
+                        if not self._freed.wait(max(deadline - time.monotonic(), 0)):
+                            self._freed.notify()  # pass on a wake-up that came as time ran out
+                            raise QueryTimeout(
+                                f"No query worker was free within the {timeout:g} s limit, so "
+                                "the query was not run; try again soon.",
+                                retry_after=ServerBusy.retry_after,
+                            )
+                finally:
+                    self._ordered_waiting -= ordered
                 self._idle.remove(chosen)
                 return chosen[2]
         finally:
@@ -190,10 +196,16 @@ class QueryPool:
         replace.start()
 
     def _make_idle(self, worker: _Worker) -> None:
-        """In-memory workers first, then the last one to finish (last in, first out)."""
+        """In-memory workers first, then the last one to finish (last in, first out). One
+        waiting request is woken, as any can take any worker, unless an ordered job waits (it
+        takes only one kind): waking all eight request threads for one worker cost the web
+        process the processor time that the workers were short of."""
         with self._freed:
             self._idle.append((not worker.in_memory, -next(self._order), worker))
-            self._freed.notify_all()
+            if self._ordered_waiting:
+                self._freed.notify_all()
+            else:
+                self._freed.notify()
 
     def start(self) -> None:
         """Start the workers now rather than on the first query (in the background, one after
