@@ -36,7 +36,6 @@ DISK_FOLDER = "oxigraph"
 # A store loaded in memory takes 1.7 times its N-Quads snapshot (PSS: 1.69 at 3,000 synthetic
 # resources, 1.72 at 30,000; 2.5 for the real library's 1 MB, fixed costs weighing more).
 MEMORY_PER_SNAPSHOT_BYTE = 1.8
-_LINES_A_WRITE = 65536  # snapshot lines joined for each write
 
 
 @dataclass(frozen=True)
@@ -161,8 +160,7 @@ class OxigraphStore:
         del dumped  # the lines hold the same bytes
         lines.sort()
         with (directory / DATASET_FILE).open("wb") as snapshot:
-            for start in range(0, len(lines), _LINES_A_WRITE):
-                snapshot.write(b"".join(lines[start : start + _LINES_A_WRITE]))
+            snapshot.writelines(lines)
 
     @property
     def version(self) -> DatasetVersion:

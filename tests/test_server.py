@@ -465,8 +465,10 @@ def test_each_freed_worker_goes_to_a_waiting_job_that_can_take_it(
         waiting = [threading.Thread(target=wait, args=(ordered,)) for ordered in (True, False)]
         for thread in waiting:
             thread.start()
-        while pool._waiting < 2:
+        deadline = time.monotonic() + 10
+        while pool._waiting < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
+        assert pool._waiting == 2
         pool._release(on_disk, healthy=True)
         waiting[1].join()
         pool._release(in_memory, healthy=True)

@@ -87,7 +87,7 @@ RANGE = ("from", "to")  # the parameters bounding the kind "range"
 BOUNDS = {"from": ">=", "to": "<="}
 KEYWORD = "keyword"
 SORT = "sort"
-ORDERS = {"newest": "newest", "oldest": "oldest", "title": "title"}  # sort -> column
+ORDERS = ("newest", "oldest", "title")  # the values of sort, each its column's name
 GYEAR = ox.NamedNode(str(XSD.gYear))
 INTEGER = ox.NamedNode(str(XSD.integer))
 Terms = Mapping[str, ox.NamedNode | ox.Literal]
@@ -169,9 +169,9 @@ class CatalogueIndex:
             return None
         where, parameters = found
         sort = terms.get(SORT)
-        column = ORDERS.get(sort.value if sort is not None else "newest", "newest")
-        rows = self._connection.execute(
-            f"SELECT iri FROM resources WHERE {where} AND oldest IS NOT NULL AND title IS NOT NULL"
+        column = sort.value if sort is not None and sort.value in ORDERS else "newest"
+        rows = self._connection.execute(  # as the view, only resources with the order's position
+            f"SELECT iri FROM resources WHERE {where} AND {column} IS NOT NULL"
             f" ORDER BY {column} LIMIT ?",
             (*parameters, first),
         )
@@ -204,8 +204,8 @@ class CatalogueIndex:
             if name in FILTERS:
                 facts = "id IN (SELECT resource FROM facts WHERE kind = ? AND value = ?)"
                 conditions.append((facts, [FILTERS[name], term.value]))
-            elif name == KEYWORD:
-                conditions.append(_keyword(term.value.lower()))
+            elif name == KEYWORD:  # in lower case, as the views' LCASE writes it
+                conditions.append(("instr(text, ?) > 0", [term.value.lower()]))
             elif name not in (SORT, *RANGE):
                 return None
         bounds = [(BOUNDS[name], int(terms[name].value)) for name in RANGE if name in terms]
@@ -216,9 +216,3 @@ class CatalogueIndex:
         if not conditions:
             return None
         return " AND ".join(c for c, _ in conditions), [p for _, ps in conditions for p in ps]
-
-
-def _keyword(keyword: str) -> tuple[str, list[object]]:
-    """The condition of a keyword (in lower case, as the views' ``LCASE`` writes it): the
-    resource's text holds it."""
-    return "instr(text, ?) > 0", [keyword]
