@@ -50,29 +50,28 @@ def apply_rules(store: ox.Store, rules_dir: Path, *, into: str) -> int:
             except SyntaxError as error:
                 raise QueryError(f"{path}: the rule does not parse: {error}") from None
             if isinstance(answer, ox.QueryTriples):
-                _add(store, answer, graph)
+                ntriples = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+                assert ntriples is not None  # bytes when given no output file
             else:
-                triples = _derived(path, answer)
-                store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+                ntriples = "".join(_derived(path, answer)).encode()
+            _add(store, ntriples.splitlines(keepends=True), graph)
     return len(store) - before
 
 
-def _add(store: ox.Store, constructed: ox.QueryTriples, graph: ox.NamedNode) -> None:
-    """Add a CONSTRUCT's triples to ``graph``, passed on as N-Triples: loaded as text, which
-    makes no Python object of each triple (a fifth of the rules' time), except the triples that
-    name a blank node, as loading renames blank nodes and these must stay the nodes they are."""
-    ntriples = constructed.serialize(format=ox.RdfFormat.N_TRIPLES)
-    assert ntriples is not None  # bytes when given no output file
-    lines = ntriples.splitlines(keepends=True)
+def _add(store: ox.Store, lines: list[bytes], graph: ox.NamedNode) -> None:
+    """Add N-Triples ``lines`` to ``graph``, loaded as text, which makes no Python object of
+    each triple (a fifth of the rules' time), except the lines that name a blank node: loading
+    renames blank nodes, and these must stay the nodes they are, so they are parsed as N-Quads
+    of ``graph`` with their labels kept."""
     store.load(
         b"".join(line for line in lines if b"_:" not in line),
         format=ox.RdfFormat.N_TRIPLES,
         to_graph=graph,
-        lenient=True,  # written by Oxigraph: nothing to check
+        lenient=True,  # written by Oxigraph or by this module: nothing to check
     )
-    blank = b"".join(line for line in lines if b"_:" in line)
-    triples = ox.parse(blank, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    end = f" {graph} .\n".encode()
+    blank = b"".join(line.removesuffix(b" .\n") + end for line in lines if b"_:" in line)
+    store.extend(ox.parse(blank, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
 
 
 def position(number: int) -> ox.Literal:
@@ -80,8 +79,13 @@ def position(number: int) -> ox.Literal:
     return ox.Literal(str(number), datatype=POSITION_TYPE)
 
 
-def _derived(path: Path, answer: QueryResult) -> list[ox.Triple]:
-    """The triples a numbering or packing rule's answer adds."""
+def _statement(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, number: int) -> str:
+    """``subject predicate position(number)`` as an N-Triples line."""
+    return f'{subject} {predicate} "{number}"^^{POSITION_TYPE} .\n'
+
+
+def _derived(path: Path, answer: QueryResult) -> list[str]:
+    """The N-Triples lines a numbering or packing rule's answer adds."""
     if isinstance(answer, ox.QuerySolutions):
         columns = tuple(variable.value for variable in answer.variables)
         if columns == NUMBERED:
@@ -94,22 +98,22 @@ def _derived(path: Path, answer: QueryResult) -> list[ox.Triple]:
     )
 
 
-def _numbered(rows: ox.QuerySolutions) -> list[ox.Triple]:
+def _numbered(rows: ox.QuerySolutions) -> list[str]:
     """``?subject ?predicate n`` for each row, n counting each predicate's rows from 1."""
     counts: Counter[ox.NamedNode] = Counter()
-    triples = []
+    lines = []
     for row in rows:
         subject, predicate = _ends(row)
         counts[predicate] += 1
-        triples.append(ox.Triple(subject, predicate, position(counts[predicate])))
-    return triples
+        lines.append(_statement(subject, predicate, counts[predicate]))
+    return lines
 
 
-def _packed(rows: ox.QuerySolutions) -> list[ox.Triple]:
+def _packed(rows: ox.QuerySolutions) -> list[str]:
     """``?subject ?predicate n`` for each row, n the page it is packed into: each predicate's
     rows fill pages in order while their ``?rows`` add up to at most ``?capacity``."""
     pages: dict[ox.NamedNode, tuple[int, int]] = {}  # predicate: its last page, rows in it
-    triples = []
+    lines = []
     for row in rows:
         subject, predicate = _ends(row)
         size, capacity = (_number(row, name) for name in ("rows", "capacity"))
@@ -117,8 +121,8 @@ def _packed(rows: ox.QuerySolutions) -> list[ox.Triple]:
         if filled and filled + size > capacity:
             page, filled = page + 1, 0
         pages[predicate] = (page, filled + size)
-        triples.append(ox.Triple(subject, predicate, position(page)))
-    return triples
+        lines.append(_statement(subject, predicate, page))
+    return lines
 
 
 def _ends(row: ox.QuerySolution) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]:
