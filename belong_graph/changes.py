@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -76,52 +76,56 @@ class _Index:
 
     def __init__(self, ntriples: str, base_iri: str) -> None:
         triples: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        self.parts: set[str] = set()
         for statement in ntriples.replace("<" + base_iri + "id/", ENTITY).splitlines():
-            line = statement.removesuffix(" .")
+            line = statement[:-2]  # without its " ."
             subject, predicate, value = line.split(" ", 2)
             triples[subject].append((predicate, value, line))
+            if predicate == RDF_TYPE and value in PART_CLASSES:
+                self.parts.add(subject)
         self.triples = dict(triples)
-        self.parts = {
-            subject
-            for subject, triples in self.triples.items()
-            if any(p == RDF_TYPE and o in PART_CLASSES for p, o, _ in triples)
-        }
         self.parts_naming: dict[str, set[str]] = defaultdict(set)
         for part in self.parts:
             for _, value, _ in self.triples[part]:
                 self.parts_naming[value].add(part)
         self._labels: dict[str, list[str]] = {}
-        self._statements: dict[str, tuple[list[str], Counter[str]]] = {}
+        self._statements: dict[str, tuple[list[str], dict[str, int]]] = {}
 
     def describe(self, entity: str) -> list[str]:
         """The canonical lines of ``entity``'s description, sorted."""
         own = self.triples.get(entity, [])
         parts = {o for _, o, _ in own if o in self.parts} | self.parts_naming.get(entity, set())
         parts.discard(entity)
-        lines: list[str] = []
-        naming_itself = 0  # the entity's own labels are not repeated where a triple names it
-        for subject in (entity, *parts):
-            statements, named = self.statements(subject)
-            lines.extend(statements)
-            naming_itself += named.get(entity, 0)
-        lines.sort()
+        cached = self._statements
+        lines, named = cached.get(entity) or self.statements(entity)
+        naming_itself = named.get(entity, 0)  # its labels are not repeated where it is named
+        if parts or naming_itself:
+            lines = lines.copy()
+            for part in parts:
+                statements, named = cached.get(part) or self.statements(part)
+                lines.extend(statements)
+                naming_itself += named.get(entity, 0)
+            lines.sort()  # fast: sorted runs
         if naming_itself:
             for label in self.labels(entity):
                 first = bisect_left(lines, label)
                 del lines[first : first + naming_itself]
         return lines
 
-    def statements(self, subject: str) -> tuple[list[str], Counter[str]]:
+    def statements(self, subject: str) -> tuple[list[str], dict[str, int]]:
         """The canonical lines of ``subject``'s own triples with the labels of every IRI they
-        name, and how often they name each (kept, as a part node is in the description of every
-        entity it names)."""
+        name, sorted, and how often they name each (kept, as a part node is in the description
+        of every entity it names)."""
         if subject not in self._statements:
-            lines, named = [], Counter[str]()
+            lines: list[str] = []
+            named: dict[str, int] = {}
+            labels = self._labels
             for predicate, value, line in self.triples.get(subject, ()):
                 lines.append(f"{subject} {predicate} {self._term(value)}" if "_:" in line else line)
-                if value.startswith("<"):
-                    lines.extend(self.labels(value))
-                    named[value] += 1
+                if value[0] == "<":
+                    lines.extend(labels.get(value) or self.labels(value))
+                    named[value] = named.get(value, 0) + 1
+            lines.sort()
             self._statements[subject] = (lines, named)
         return self._statements[subject]
 
