@@ -16,20 +16,23 @@ from belong_graph.network import graph as network
 from belong_graph.network import stored
 from belong_graph.network.measures import measure
 from belong_graph.phases import phase, without_gc
-from belong_graph.sparql.results import items, read_json
+from belong_graph.sparql.results import items, read_solutions
 from belong_graph.store import GraphStore
 
 VIEWS = ("network-nodes", "partnership-network")  # the nodes, then the edges
 
 
 def view_answers(store: GraphStore, queries_dir: Path) -> list[bytes]:
-    """The whole answer of each of :data:`VIEWS` (unpaged), as SPARQL JSON: Oxigraph writes
-    it without a Python object per row, which the process that reads it makes."""
+    """The whole answer of each of :data:`VIEWS` (unpaged), as SPARQL TSV: Oxigraph writes it
+    without a Python object per row, which the process that reads it makes. TSV, not JSON: at
+    30,000 synthetic resources the two answers are 63 MB instead of 173, and run, written and
+    read back in 10.9 s of processor time instead of 17.8 (Oxigraph parses TSV into terms,
+    where Python parsed JSON term by term)."""
     answers = []
     for name in VIEWS:
         solutions = store.query(read_query(queries_dir / f"{name}.rq").sparql)
         assert isinstance(solutions, ox.QuerySolutions)  # the views are SELECT queries
-        answer = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+        answer = solutions.serialize(format=ox.QueryResultsFormat.TSV)
         assert answer is not None  # bytes when given no output file
         answers.append(answer)
     return answers
@@ -50,4 +53,6 @@ def write_network(directory: Path, answers: list[bytes]) -> None:
 
 def view_rows(answer: bytes) -> list[dict[str, Any]]:
     """Every row of a view's answer, as the API gives its items."""
-    return items(read_json(answer))
+    solutions = ox.parse_query_results(answer, ox.QueryResultsFormat.TSV)
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
+    return items(read_solutions(solutions))
