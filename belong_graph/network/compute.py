@@ -21,7 +21,7 @@ from belong_graph.sparql.results import items, read_solutions
 from belong_graph.store import GraphStore
 
 VIEWS = ("network-nodes", "partnership-network")  # the nodes, then the edges
-ORDER = "ORDER BY"  # each view ends with its order, which :func:`write_network` gives in Python
+ORDER = "ORDER BY"  # each view ends with its order, which :func:`view_items` gives in Python
 
 
 def view_answers(store: GraphStore, queries_dir: Path) -> list[bytes]:
@@ -30,7 +30,7 @@ def view_answers(store: GraphStore, queries_dir: Path) -> list[bytes]:
     TSV, not JSON: at 30,000 synthetic resources the two answers are 63 MB instead of 173, and
     run, written and read back in 10.9 s of processor time instead of 17.8 (Oxigraph parses TSV into
     terms, where Python parsed JSON term by term). Unordered: Oxigraph's sort took 2.1 s of the
-    views' 6.9; :func:`view_rows` sorts them in 0.4 (keeping the order of equal rows)."""
+    views' 6.9; :func:`view_items` sorts them in 0.4 (keeping the order of equal rows)."""
     answers = []
     for name in VIEWS:
         sparql = read_query(queries_dir / f"{name}.rq").sparql
@@ -47,8 +47,7 @@ def write_network(directory: Path, answers: list[bytes]) -> None:
     into that store's build folder, ``directory``."""
     with without_gc():
         with phase("network: read the views' answers"):
-            nodes = view_rows(answers[0], _node_order)
-            edges = view_rows(answers[1], _edge_order)
+            nodes, edges = view_items(answers)
         with phase("network: build and measure"):
             graph = network.build(nodes, edges)
             measures = measure(graph)
@@ -56,7 +55,12 @@ def write_network(directory: Path, answers: list[bytes]) -> None:
             stored.write(directory / stored.NETWORK_FILE, graph, measures)
 
 
-def view_rows(answer: bytes, order: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+def view_items(answers: list[bytes]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The items of the :func:`view_answers` (nodes, then edges), each in its view's order."""
+    return _rows(answers[0], _node_order), _rows(answers[1], _edge_order)
+
+
+def _rows(answer: bytes, order: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
     """Every row of a view's answer, as the API gives its items, in the view's ``order``."""
     solutions = ox.parse_query_results(answer, ox.QueryResultsFormat.TSV)
     assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
