@@ -23,12 +23,14 @@ from flask.testing import FlaskClient
 from belong_graph.build import build_store, current_store_dir
 from belong_graph.catalogue import read_query
 from belong_graph.errors import NotPublished
+from belong_graph.network import compute, measures, stored, words
 from belong_graph.network import graph as network
-from belong_graph.network import measures, stored, words
 from belong_graph.network.measures import measure
 from belong_graph.network.selection import shortest_paths
 from belong_graph.network.stored import NetworkReader
 from belong_graph.settings import Settings
+from belong_graph.sparql.results import items, select
+from belong_graph.store import OxigraphStore
 from belong_graph.synthetic import generate
 from belong_graph.web import network_request
 from tests.conftest import make_app, problem
@@ -567,3 +569,17 @@ def test_a_network_answer_is_cut_to_the_most_nodes_asked_or_not(
     assert {n["id"] for n in whole["nodes"]} == {
         e[end] for e in kept for end in ("source", "target")
     }
+
+
+def test_the_build_reads_each_network_view_whole_and_in_its_order(build_folder: Path) -> None:
+    """The build runs the views unordered and sorts their rows in Python: what it reads is each
+    view's whole answer, item for item, in the view's own ORDER BY."""
+    store = OxigraphStore.open(build_folder)
+    queries = Settings.load().queries_dir
+    expected = tuple(
+        items(select(store, read_query(queries / f"{name}.rq").sparql)) for name in compute.VIEWS
+    )
+    nodes, edges = compute.view_items(compute.view_answers(store, queries))
+    assert (nodes, edges) == expected
+    assert len(nodes) > 50 and len(edges) > 50
+    assert [item["node"]["id"] for item in nodes] == sorted(item["node"]["id"] for item in nodes)
