@@ -298,7 +298,8 @@ def test_property_partitions_count_a_triple_in_two_graphs_once(twice: bool) -> N
     store.add(ox.Quad(named, title, ox.Literal("X"), graphs[0]))
     store.add(ox.Quad(named, title, ox.Literal("X" if twice else "Y"), graphs[1]))
     version = DatasetVersion(digest="d", built="2026-01-01T00:00:00+00:00", quads=len(store))
-    statistics, entities = count(OxigraphStore(store, version), BASE + "id/")
+    counted = OxigraphStore(store, version)
+    statistics, entities = count(counted, BASE + "id/", triples=counted.triples)
     assert (statistics.triples, statistics.quads) == ((1, 2) if twice else (2, 2))
     assert [(p.iri, p.count) for p in statistics.properties] == [
         (str(DCTERMS.title), statistics.triples)
@@ -530,7 +531,7 @@ def test_the_build_splits_a_long_sitemap(
     folder = current_store_dir(settings)
     assert folder is not None
     store = OxigraphStore.open(folder)
-    _, entities = count(store, BASE + "id/")
+    _, entities = count(store, BASE + "id/", triples=store.triples)
     write_entity_sitemaps(folder, entities, base_iri=BASE, built=store.version.built, limit=50)
     for app in make_app(settings):
         split = app.test_client()

@@ -10,16 +10,21 @@ import hashlib
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from belong_graph.formats import DUMP_FORMATS
+from belong_graph.publish.dumps import write_dumps
+from belong_graph.store import DatasetVersion, OxigraphStore
 from tests.conftest import BASE, LiveServer, fetch
 
 pytestmark = pytest.mark.integration
@@ -177,3 +182,47 @@ def test_a_dump_answers_a_conditional_get_with_304(
     since = download.headers["Last-Modified"]
     assert fetch(download.url, {"If-Modified-Since": since})[0] == 304
     assert fetch(download.url, {"If-None-Match": '"another"'})[0] == 200
+
+
+EX = "http://example.org/"
+
+
+def small_dataset() -> list[ox.Quad]:
+    """Quads in the default graph and two named ones, a triple in both named graphs and one in
+    the default graph and a named one, a blank node, a literal with a space and a language."""
+    a, b, node = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b"), ox.BlankNode("n1")
+    p, q = ox.NamedNode(EX + "p"), ox.NamedNode(EX + "q")
+    one, two = ox.NamedNode(EX + "graph/one"), ox.NamedNode(EX + "graph/two")
+    return [
+        ox.Quad(a, p, b),
+        ox.Quad(a, p, b, one),
+        ox.Quad(a, q, ox.Literal("two words", language="en"), one),
+        ox.Quad(a, q, ox.Literal("two words", language="en"), two),
+        ox.Quad(b, q, node, two),
+        ox.Quad(node, p, ox.Literal("1", datatype=ox.NamedNode(EX + "n")), two),
+    ]
+
+
+@pytest.mark.parametrize("repeated", [True, False], ids=["triples-in-two-graphs", "each-once"])
+def test_each_dump_holds_the_quads_or_the_union_s_distinct_triples(
+    tmp_path: Path, repeated: bool
+) -> None:
+    quads = small_dataset() if repeated else small_dataset()[1:3] + small_dataset()[4:]
+    store = ox.Store()
+    store.extend(quads)
+    version = DatasetVersion("d", "2026-01-01T00:00:00+00:00", len(quads))
+    saved = OxigraphStore(store, version)
+    saved.save_snapshot(tmp_path)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        dumps = write_dumps(saved, tmp_path, saved.snapshot_triples(tmp_path), executor)
+    assert [d.format_name for d in dumps] == [f.name for f in DUMP_FORMATS]
+    for dump in dumps:
+        path = tmp_path / "dumps" / dump.file_name
+        assert path.stat().st_size == dump.byte_size
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == dump.sha256
+        assert path.read_bytes()[3:8] == bytes(5)  # no name, no time: the same bytes again
+        read = set(ox.parse(gzip.decompress(path.read_bytes()), format=dump.format.oxigraph))
+        if dump.format.datasets:
+            assert read == set(quads), dump.format_name
+        else:
+            assert {q.triple for q in read} == {q.triple for q in quads}, dump.format_name

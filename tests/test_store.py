@@ -56,3 +56,19 @@ def test_the_build_s_snapshot_is_sorted_and_is_the_n_quads_dump(build_folder: Pa
     assert len(lines) == DatasetVersion.read(build_folder).quads
     with gzip.open(build_folder / "dumps" / "belong-graph.nq.gz") as dump:
         assert dump.read() == snapshot
+
+
+def test_the_snapshot_s_triples_are_the_distinct_triples_of_the_union(tmp_path: Path) -> None:
+    """A triple in two named graphs, and one in the default graph and a named one, count once;
+    a literal with a space and a datatype keeps its whole object."""
+    a, b, p = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b"), ox.NamedNode(EX + "p")
+    other = ox.NamedNode(EX + "graph/other")
+    spaced = ox.Literal("two words", datatype=ox.NamedNode(EX + "n"))
+    store = ox.Store()
+    store.extend([*quads(), ox.Quad(a, p, b, other), ox.Quad(b, p, spaced, other)])
+    saved = OxigraphStore(store, VERSION)
+    saved.save_snapshot(tmp_path)
+    lines = saved.snapshot_triples(tmp_path)
+    assert len(lines) == saved.triples == len(quads()) + 1  # (a p b) was there already
+    read = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    assert {quad.triple for quad in read} == {quad.triple for quad in store}

@@ -33,10 +33,13 @@ def dataset_iri(base_iri: str) -> str:
 def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
     """Write the dumps, statistics, linksets, sitemaps, OAI-PMH item list and catalogue index of
     ``store`` into its build folder."""
+    with phase("distinct triples"):
+        triples = store.snapshot_triples(directory)
     with ThreadPoolExecutor(max_workers=2) as executor:
-        counted = executor.submit(count, store, uri_space(base_iri))  # first: counts the triples
-        write_dumps(store, directory, executor)  # the N-Triples and Turtle dumps need that count
+        counted = executor.submit(count, store, uri_space(base_iri), triples=len(triples))
+        write_dumps(store, directory, triples, executor)
         statistics, entities = counted.result()
+    del triples  # 0.5 GB at 30,000 synthetic resources
     statistics.save(directory)
     with phase("sitemaps"):
         write_entity_sitemaps(directory, entities, base_iri=base_iri, built=store.version.built)

@@ -84,9 +84,11 @@ class Entity:
     modified: str | None
 
 
-def count(store: OxigraphStore, uri_space: str) -> tuple[Statistics, tuple[Entity, ...]]:
-    """The statistics of ``store``, and its entities (IRIs starting with ``uri_space``)."""
-    triples = store.triples
+def count(
+    store: OxigraphStore, uri_space: str, *, triples: int
+) -> tuple[Statistics, tuple[Entity, ...]]:
+    """The statistics of ``store`` (which holds ``triples`` distinct triples), and its entities
+    (IRIs starting with ``uri_space``)."""
     subjects = [row["s"] for row in select(store, SUBJECTS)]
     entities = _entities(store, subjects, uri_space)
     classes = _partitions(
