@@ -93,7 +93,7 @@ def serve(settings: Settings) -> None:
             host=settings.host,
             port=settings.port,
             threads=settings.threads,
-            channel_request_lookahead=1,  # lets a request see that its client went away
+            # no request is read ahead (see web.disconnect for how a client's leaving is seen)
             ident="belong-graph",
         )
     finally:

@@ -20,6 +20,7 @@ from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.bind import bind
 from belong_graph.sparql.results import Results, read_json, row_item
 from belong_graph.web.caching import etag_for
+from belong_graph.web.disconnect import client_gone
 from belong_graph.web.state import AppState
 
 CONCEPTS = (
@@ -140,10 +141,9 @@ def run_query(app: AppState, job: Job, timeout: float) -> Answer:
     query time is spent, charged the worker's time, stopped if the client goes away."""
     client = request.remote_addr or ""
     app.budget.check(client)
-    disconnected = request.environ.get("waitress.client_disconnected", lambda: False)
     return app.pool.run(
         job,
         timeout=timeout,
-        cancelled=disconnected,
+        cancelled=client_gone(request.environ),
         spent=lambda seconds: app.budget.charge(client, seconds),
     )
