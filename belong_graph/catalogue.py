@@ -172,6 +172,16 @@ class CannedQuery:
                 )
         return terms
 
+    def example_values(self) -> dict[str, str]:
+        """Documented examples to try the view with: every required parameter's or, where all
+        are optional, the first one's (all of them at once may well find nothing)."""
+        documented = [(p.name, p.example, p.required) for p in self.parameters if p.example]
+        required = {name: example for name, example, needed in documented if needed}
+        if required or not documented:
+            return required
+        name, example, _ = documented[0]
+        return {name: example}
+
     def page_number(self, values: Mapping[str, str]) -> int:
         return page_number(values.get(PAGE, "1"))
 

@@ -28,6 +28,7 @@ from belong_graph.namespaces import PREFIXES
 from belong_graph.phases import phase
 from belong_graph.sparql.guard import declares_dataset
 from belong_graph.sparql.results import select
+from belong_graph.sparql.syntax import syntax_error_message
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -77,20 +78,6 @@ class GraphStore(Protocol):
     ) -> QueryResult: ...
 
     def dump(self, fmt: Format) -> bytes: ...
-
-
-_POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
-def syntax_error_message(query: str, error: str) -> str:
-    """Oxigraph's parse error, with the offending line of the query and a caret under the spot."""
-    message = f"The query does not parse: {error}"
-    match = _POSITION.search(error)
-    lines = query.splitlines()
-    if match and 0 < int(match.group(1)) <= len(lines):
-        line, column = int(match.group(1)), int(match.group(2))
-        message += f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
-    return message
 
 
 @dataclass(frozen=True)

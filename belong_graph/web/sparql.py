@@ -8,11 +8,13 @@ Description (or, for a browser, the query page). Updates and SERVICE calls are r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes, urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from belong_graph.catalogue import CannedQuery
 from belong_graph.errors import (
     ForbiddenOperation,
     NotAcceptable,
@@ -23,6 +25,7 @@ from belong_graph.errors import (
 from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, SERVICE_DESCRIPTION_FORMATS, Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql.answer import Answer, Job
+from belong_graph.sparql.bind import bind
 from belong_graph.sparql.description import service_description
 from belong_graph.sparql.guard import check_query
 from belong_graph.web.caching import add_validators, etag_for, unchanged
@@ -144,7 +147,7 @@ def query_page(app: AppState, query: str | None) -> Response:
         "prefixes": PREFIXES,
         "query": query,
         "resultLimit": app.settings.result_limit,
-        "examples": [{"name": q.name, "title": q.title, "sparql": q.sparql} for q in app.catalogue],
+        "examples": [_example(view, app.settings.base_iri) for view in app.catalogue],
     }
     page = render_template(
         "sparql.html",
@@ -157,6 +160,23 @@ def query_page(app: AppState, query: str | None) -> Response:
         description_format=SERVICE_DESCRIPTION_FORMATS[0],
     )
     return Response(page, mimetype="text/html")
+
+
+def _example(view: CannedQuery, base_iri: str) -> dict[str, Any]:
+    """A view as an example of the query page: its parameters bound to their documented
+    examples as the views API binds them (not cut to a page)."""
+    filled = view.example_values()
+    sparql = bind(view.sparql, view.bind(filled, base_iri))
+    return {"name": view.name, "title": view.title, "sparql": sparql, "filled": filled}
+
+
+def query_page_url(sparql: str) -> str:
+    """The query page with ``sparql`` in its editor. Every reserved character is encoded, ``;``
+    too, which some readers of URLs (YASGUI's among them) take for a separator."""
+    return url_for("sparql.endpoint") + "?" + urlencode({"query": sparql}, quote_via=quote)
+
+
+blueprint.add_app_template_filter(query_page_url, "query_page")
 
 
 def describe_service(app: AppState, named: str | None) -> Response:

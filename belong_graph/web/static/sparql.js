@@ -1,42 +1,74 @@
 // The query page: YASGUI on this endpoint, with our prefixes, the canned queries as examples,
-// the query kept in the page's URL, downloads in every format, and plain messages for answers
-// that were cut at the row limit or stopped at the time limit.
+// the query kept in the page's URL, downloads in every format, and plain messages for errors,
+// for answers that were cut at the row limit and for queries stopped at the time limit.
+// Nothing runs until the reader presses Run: not a query opened from a link, not an example.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("config").textContent);
   const notice = document.getElementById("notice");
 
+  // The query comes from the server, which read the page's URL whole. YASGUI's own reading of
+  // the URL (populateFromUrl) splits the query at every ";" and runs it at once.
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: config.endpoint, method: "GET" },
     copyEndpointOnNewTab: false,
     endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
     persistenceId: null,
+    populateFromUrl: false,
     yasqe: { value: config.query || config.examples[0].sparql },
   });
   window.belongYasgui = yasgui;
 
   function tab() { return yasgui.getTab(); }
 
+  // A message; its lines after the first (a parse error's line and caret) as they are.
   function show(message) {
-    notice.textContent = message;
+    const [first, ...rest] = message.split("\n");
+    const text = document.createElement("p");
+    text.textContent = first;
+    notice.replaceChildren(text);
+    if (rest.length) {
+      const code = document.createElement("pre");
+      code.textContent = rest.join("\n");
+      notice.appendChild(code);
+    }
     notice.hidden = !message;
   }
 
-  tab().getYasqe().addPrefixes(config.prefixes);
+  function pageUrl(query) {
+    const url = new URL(window.location.href);
+    url.hash = "";
+    url.searchParams.set("query", query);
+    return url.toString();
+  }
+
+  // The page's URL holds the editor's query, so that it can be shared (or bookmarked) as it is.
+  let pending = null;
+  function keepInUrl() {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () {
+      window.history.replaceState(null, "", pageUrl(tab().getQuery()));
+    }, 300);
+  }
+
+  const yasqe = tab().getYasqe();
+  if (!config.query) yasqe.addPrefixes(config.prefixes);  // a query opened stays as it was sent
+  yasqe.config.createShareableLink = () => pageUrl(tab().getQuery());
+  yasqe.on("change", keepInUrl);
 
   document.querySelectorAll("button.example").forEach(function (button) {
     button.addEventListener("click", function () {
       const example = config.examples.find((e) => e.name === button.dataset.name);
       tab().setQuery(example.sparql);
-      tab().query();
+      const filled = Object.entries(example.filled).map(([name, value]) => name + " = " + value);
+      show("“" + example.title + "” is in the editor" +
+           (filled.length ? ", with its documented example: " + filled.join(", ") : "") +
+           ". Press Run (the triangle, or Ctrl+Enter) to run it.");
     });
   });
 
-  yasgui.on("query", function (instance, current) {
+  yasgui.on("query", function () {
     show("");
-    const url = new URL(window.location.href);
-    url.searchParams.set("query", current.getQuery());
-    window.history.replaceState(null, "", url);
   });
 
   // YASGUI announces the response before YASR has read it: look once YASR is done.
@@ -59,7 +91,7 @@
   }
 
   document.querySelectorAll("#downloads a").forEach(function (link) {
-    link.addEventListener("click", function (event) {
+    link.addEventListener("click", function () {
       const url = new URL(config.endpoint, window.location.href);
       url.searchParams.set("query", tab().getQuery());
       url.searchParams.set("format", link.dataset.format);
