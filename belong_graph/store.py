@@ -12,7 +12,6 @@ bound by :mod:`belong_graph.sparql.bind`, never through rdflib's engine.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property

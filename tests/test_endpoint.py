@@ -153,10 +153,37 @@ def test_syntax_error_shows_where(client: FlaskClient) -> None:
         response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
         assert (response.status_code, response.mimetype) == (400, "text/plain")
         text = response.get_data(as_text=True)
-        assert text.startswith("The query does not parse: ")
+        assert text.startswith("The query does not parse at line 2, column 29: expected a term")
         assert "\n  SELECT ?x WHERE { ?x s:name }\n" in text
         assert text.endswith("\n" + " " * 30 + "^\n")  # under the spot where a term is missing
         assert "Accept" in response.vary
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (  # the parser lists every Unicode range a name may hold after 's:'
+            "SELECT ?x WHERE {\n  ?x s:name ?o\n}",
+            "line 2, column 12: the prefix s: is not declared: add PREFIX s: <...> above.",
+        ),
+        (
+            "SELECT ?x WHERE { ?x ?p ?o } LIMT 3",
+            "line 1, column 36: expected HAVING, OFFSET, OPTIONAL or VALUES here.",
+        ),
+        (
+            "SELECT ?x WHERE {?x ?p ?o} GROUP BY ?p",
+            "The SELECT contains a variable that is unbound",
+        ),
+        ('ASK { ?x ?p "open }', "line 1, column 20: a string is not closed."),
+    ],
+)
+def test_syntax_errors_are_in_plain_words(client: FlaskClient, query: str, message: str) -> None:
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    assert (response.status_code, response.mimetype) == (400, "text/plain")
+    text = response.get_data(as_text=True)
+    assert message in text.splitlines()[0]
+    assert "expected one of" not in text and "..=" not in text and "u{" not in text
+    assert text.splitlines()[-1].strip() == "^"
 
 
 @pytest.mark.parametrize(

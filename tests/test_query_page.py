@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import BASE, LiveServer, fetch
+from tests.test_query_links import queries_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -35,15 +37,62 @@ def test_type_a_query_run_it_and_see_the_rows(
     page.screenshot(path=str(tmp_path / "query-page.png"))
 
 
+def run(page: Page) -> None:
+    """Press the editor's Run button."""
+    page.locator(".yasqe_queryButton").click()
+
+
 def test_examples_are_the_canned_queries(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/sparql")
+    sent = queries_sent(page, live_server)
     page.get_by_role("button", name="Funders and what they funded").click()
+    expect(page.locator("#notice")).to_contain_text("Press Run")
+    assert sent == []  # loaded, not run
+    run(page)
     expect(page.locator(".yasr table.dataTable")).to_contain_text("Radical Kindness")
+    assert len(sent) == 1
+
+
+def test_an_example_with_parameters_holds_their_documented_examples(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server.url + "/sparql")
+    sent = queries_sent(page, live_server)
+    page.get_by_role("button", name="How two organisations are connected").click()
+    query = page.evaluate("() => window.belongYasgui.getTab().getQuery()")
+    assert f"VALUES ?organisation {{ <{BASE}id/organisation/university-of-kent> }}" in query
+    assert f"VALUES ?other {{ <{BASE}id/organisation/nuffield-foundation> }}" in query
+    assert "# @values" not in query  # bound at every place, as the views API binds them
+    expect(page.locator("#notice")).to_contain_text(
+        "organisation = organisation/university-of-kent, other = organisation/nuffield-foundation"
+    )
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("query") == [query])
+    assert sent == []
+    run(page)
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    expect(rows.first).to_contain_text("Beyond Us and Them")
+    api = live_server.url + "/api/views/connection?organisation=organisation/university-of-kent"
+    status, _, body = fetch(api + "&other=organisation/nuffield-foundation")
+    assert status == 200
+    assert rows.count() == len(json.loads(body)["items"])  # the answer the views API gives
+
+
+def test_a_parse_error_names_the_line_in_plain_words(page: Page, live_server: LiveServer) -> None:
+    bad = "PREFIX schema: <http://schema.org/>\nSELECT ?name WHERE {\n  ?s schema:name ?name\n}\n"
+    bad += "LIMT 3"
+    page.goto(live_server.url + "/sparql?query=" + quote(bad))
+    run(page)
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("The query does not parse at line 5, column 7")
+    expect(notice.locator("pre")).to_have_text("  LIMT 3\n" + " " * 8 + "^")  # a caret under it
+    text = notice.inner_text()
+    assert "expected one of" not in text and "..=" not in text and "u{" not in text
 
 
 def test_a_shared_url_opens_with_its_query(page: Page, live_server: LiveServer) -> None:
     query = "SELECT ?name WHERE { ?s <http://schema.org/name> ?name } ORDER BY ?name LIMIT 3"
-    page.goto(live_server.url + "/sparql?query=" + quote(query))  # runs on opening
+    page.goto(live_server.url + "/sparql?query=" + quote(query))
+    run(page)  # it opens in the editor, and runs when asked
     expect(page.locator(".yasr table.dataTable")).to_contain_text("Aidan Mascarenhas-Keyes")
 
 
@@ -53,6 +102,7 @@ def test_iris_in_results_are_links(page: Page, live_server: LiveServer) -> None:
         + "/sparql?query="
         + quote("SELECT ?org WHERE { ?org <http://schema.org/name> 'Nuffield Foundation'@en }")
     )
+    run(page)
     link = page.locator(".yasr table.dataTable a", has_text="nuffield-foundation").first
     expect(link).to_have_attribute(
         "href", "https://data.belongnetwork.co.uk/id/organisation/nuffield-foundation"
@@ -63,9 +113,11 @@ def test_stopped_and_cut_answers_are_explained(browser: Browser, capped_server: 
     page = browser.new_page()
     try:
         page.goto(capped_server.url + "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }"))
+        run(page)
         expect(page.locator("#notice")).to_contain_text("Only the first 5 rows are shown")
         cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
         page.goto(capped_server.url + "/sparql?query=" + quote(cartesian))
+        run(page)
         expect(page.locator("#notice")).to_contain_text("exceeded the 2 s limit", timeout=15000)
     finally:
         page.close()

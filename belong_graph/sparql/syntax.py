@@ -29,8 +29,7 @@ def syntax_error_message(query: str, error: str) -> str:
     reason = _expected(error[position.end() :], text[: column - 1])
     caret = " " * (column - 1) + "^"
     return (
-        f"The query does not parse at line {line}, column {column}: {reason}\n"
-        f"  {text}\n  {caret}"
+        f"The query does not parse at line {line}, column {column}: {reason}\n  {text}\n  {caret}"
     )
 
 

@@ -44,11 +44,13 @@
 
   // The page's URL holds the editor's query, so that it can be shared (or bookmarked) as it is.
   let pending = null;
-  function keepInUrl() {
+  function putInUrl() {
     window.clearTimeout(pending);
-    pending = window.setTimeout(function () {
-      window.history.replaceState(null, "", pageUrl(tab().getQuery()));
-    }, 300);
+    window.history.replaceState(null, "", pageUrl(tab().getQuery()));
+  }
+  function keepInUrl() {  // while typing: once the keys rest
+    window.clearTimeout(pending);
+    pending = window.setTimeout(putInUrl, 300);
   }
 
   const yasqe = tab().getYasqe();
@@ -69,6 +71,7 @@
 
   yasgui.on("query", function () {
     show("");
+    putInUrl();
   });
 
   // YASGUI announces the response before YASR has read it: look once YASR is done.
