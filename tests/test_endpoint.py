@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -17,7 +18,7 @@ from werkzeug.test import TestResponse
 from belong_graph.errors import ForbiddenOperation
 from belong_graph.settings import Settings
 from belong_graph.sparql.guard import check_query
-from tests.conftest import make_app
+from tests.conftest import BASE, make_app
 
 SELECT = """PREFIX schema: <http://schema.org/>
 PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>
@@ -157,6 +158,30 @@ def test_syntax_error_shows_where(client: FlaskClient) -> None:
         assert "\n  SELECT ?x WHERE { ?x s:name }\n" in text
         assert text.endswith("\n" + " " * 30 + "^\n")  # under the spot where a term is missing
         assert "Accept" in response.vary
+
+
+def test_the_query_page_examples_have_their_documented_parameters(
+    client: FlaskClient, built_settings: Settings
+) -> None:
+    html = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    config = re.search(r'<script id="config" type="application/json">(.*?)</script>', html, re.S)
+    assert config is not None
+    examples = {example["name"]: example for example in json.loads(config.group(1))["examples"]}
+    assert examples["connection"]["filled"] == {
+        "organisation": "organisation/university-of-kent",
+        "other": "organisation/nuffield-foundation",
+    }
+    resources = examples["resources"]  # every parameter optional: the first one's example
+    assert resources["filled"] == {"theme": "theme/social-cohesion"}
+    assert f"VALUES ?theme {{ <{BASE}id/theme/social-cohesion> }}" in resources["sparql"]
+    answer = client.get(
+        "/sparql",
+        query_string={"query": resources["sparql"]},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert len(answer.json["results"]["bindings"]) == 3  # the seeds' three on social cohesion
+    plain = (built_settings.queries_dir / "co-authors.rq").read_text(encoding="utf-8")
+    assert (examples["co-authors"]["filled"], examples["co-authors"]["sparql"]) == ({}, plain)
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,10 @@ def test_a_parse_error_names_the_line_in_plain_words(page: Page, live_server: Li
 def test_a_shared_url_opens_with_its_query(page: Page, live_server: LiveServer) -> None:
     query = "SELECT ?name WHERE { ?s <http://schema.org/name> ?name } ORDER BY ?name LIMIT 3"
     page.goto(live_server.url + "/sparql?query=" + quote(query))
+    share = page.evaluate(
+        "() => window.belongYasgui.getTab().getYasqe().config.createShareableLink()"
+    )
+    assert parse_qs(urlsplit(share).query)["query"] == [query]  # the editor's share link: this page
     run(page)  # it opens in the editor, and runs when asked
     expect(page.locator(".yasr table.dataTable")).to_contain_text("Aidan Mascarenhas-Keyes")
 

@@ -52,9 +52,9 @@ def reference() -> Response:
 
 
 def _example_values(view: CannedQuery) -> dict[str, Any]:
-    """URL values for trying ``view``: its name and an example for each required parameter."""
-    required = {p.name: p.example for p in view.parameters if p.example and p.required}
-    return {"name": view.name, **required}
+    """URL values for trying ``view``: its name and its documented examples, as the query
+    page's examples take them."""
+    return {"name": view.name, **view.example_values()}
 
 
 @blueprint.get("/views")
