@@ -2,7 +2,7 @@
 the explorer, the API reference, the ontology, the dataset, error pages) has the same navigation,
 with the current page marked, and the same footer, whose facts come from the settings and the
 build; nothing scrolls sideways at desktop, phone and 320 px widths; axe-core finds nothing
-against WCAG 2.2 A and AA in the frame, nor in the pages whose content is the frame's own; each
+against WCAG 2.2 A and AA in the frame, nor on the whole page but for YASGUI's own; each
 page loads only the scripts it uses; errors for browsers are pages of the site with a way on."""
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ PAGES = {  # a page of each kind, and the navigation's link marked as the curren
 }
 DESKTOP, PHONE, NARROWEST = (1280, 900), (390, 844), (320, 640)
 AT_320 = ("home", "resource", "query page", "explorer", "API reference", "dataset", "bad parameter")
-# Pages whose content is this frame's own: axe-core must find nothing on the whole page.
-OWN_CONTENT = ("API reference", "ontology", "dataset", "not found", "bad parameter")
+# What axe-core still finds on the query page comes from YASGUI itself (its tab list holds a
+# button; CodeMirror's scroller cannot take focus), left to the query page's own work.
+YASGUI_FINDINGS = {"aria-required-children", "scrollable-region-focusable"}
 CHARTS = "vendor/chartjs/chart.umd.min.js"
 YASGUI = "vendor/yasgui/yasgui.min.js"
 CYTOSCAPE = "vendor/cytoscape/cytoscape.min.js"
@@ -98,8 +99,8 @@ def test_every_page_has_the_frame_and_fits_the_window(
         sources = footer.get_by_role("link", name="the documents the graph is derived from")
         expect(sources).to_be_visible()
         assert violations(page, "header.site-header, footer.site-footer, a.skip") == []
-        if kind in OWN_CONTENT:
-            assert violations(page) == []
+        found = {violation.split(":")[0] for violation in violations(page)}
+        assert found == (YASGUI_FINDINGS if kind == "query page" else set())
     finally:
         page.close()
 
@@ -166,9 +167,9 @@ def test_the_footer_names_no_publisher_address_that_is_unset(client: FlaskClient
 
 
 def test_the_favicon_is_an_svg_linked_from_every_page(client: FlaskClient) -> None:
-    icon = client.get("/static/favicon.svg")
-    assert (icon.status_code, icon.mimetype) == (200, "image/svg+xml")
-    assert icon.data.startswith(b"<svg")
+    with client.get("/static/favicon.svg") as icon:
+        assert (icon.status_code, icon.mimetype) == (200, "image/svg+xml")
+        assert icon.data.startswith(b"<svg")
     for path, _ in PAGES.values():
         html = client.get(path, headers=BROWSER).get_data(as_text=True)
         assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in html, path

@@ -108,7 +108,12 @@ def _render(problem: Problem) -> Response:
         body = {k: v for k, v in asdict(problem).items() if v is not None and k != "retry_after"}
         response = Response(json.dumps(body, indent=1), mimetype=PROBLEM_JSON)
     elif shape == "html":
-        page = render_template("error.html", problem=problem, without_fault=_without_fault(problem))
+        page = render_template(  # an error is none of the navigation's pages
+            "error.html",
+            problem=problem,
+            without_fault=_without_fault(problem),
+            current_endpoint=None,
+        )
         response = Response(page, mimetype="text/html")
     else:
         response = Response(problem.detail + "\n", mimetype="text/plain")
