@@ -204,6 +204,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"  # npm, make install
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def violations(page: Page, within: str = "document") -> list[str]:
+    """What axe-core finds against WCAG 2.2 A and AA on the page as it is now, in the whole
+    document or in the elements that the CSS selector ``within`` picks."""
+    page.add_script_tag(path=str(AXE))
+    context = "document" if within == "document" else f"{{ include: [{json.dumps(within)}] }}"
+    found = page.evaluate(f"(tags) => axe.run({context}, {{ runOnly: tags }})", WCAG)
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found["violations"]]
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

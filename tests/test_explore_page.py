@@ -6,14 +6,13 @@ PNG and SVG, and axe-core finds nothing against WCAG 2.2 A and AA, with a lookup
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -22,8 +21,6 @@ KENT = ID + "organisation/university-of-kent"
 DLUHC = ID + "organisation/dluhc"
 BEYOND = ID + "project/beyond-us-and-them"
 NUFFIELD = ID + "organisation/nuffield-foundation"
-AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"  # npm, make install
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NAMES = "() => window.belongExplorer.cy.nodes().map((n) => n.data('name'))"
 IDS = "() => window.belongExplorer.cy.nodes().map((n) => n.id())"
 ON_PATH = "(group) => window.belongExplorer.cy.$(group + '.on-path').map((e) => e.id())"
@@ -100,13 +97,6 @@ def test_the_lookup_offers_names_as_one_types(page: Page, live_server: LiveServe
     assert KENT in page.evaluate(IDS)  # its neighbourhood was fetched and drawn
     field.fill("U")
     expect(listbox).to_be_hidden()
-
-
-def violations(page: Page) -> list[str]:
-    """What axe-core finds against WCAG 2.2 A and AA on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("(tags) => axe.run(document, { runOnly: tags })", WCAG)["violations"]
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
 
 
 def test_the_explorer_passes_axe_with_its_lookup_open(page: Page, live_server: LiveServer) -> None:

@@ -15,7 +15,18 @@ from belong_graph.formats import FORMATS
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
-from belong_graph.web import api, dataset, errors, explore, linked, memory, oai, pages, sparql
+from belong_graph.web import (
+    api,
+    dataset,
+    errors,
+    explore,
+    linked,
+    memory,
+    oai,
+    pages,
+    site,
+    sparql,
+)
 from belong_graph.web.budget import Budget
 from belong_graph.web.caching import AnswerCache
 from belong_graph.web.state import AppState, state
@@ -61,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     CORS(app, origins="*", send_wildcard=True, expose_headers=EXPOSED_HEADERS, max_age=86400)
     Compress(app)
     errors.register(app)
+    site.register(app)
     memory.register(app)
     app.before_request(_count_the_request)
     app.register_blueprint(sparql.blueprint)

@@ -3,7 +3,8 @@ that names nothing, a method not allowed, a body too large, a bug), in the shape
 
 - ``application/problem+json`` (RFC 9457) under ``/api/`` and for clients that prefer JSON:
   ``type``, ``title``, ``status``, ``detail``, and the ``parameter`` at fault where there is one;
-- for browsers, a page of the site with its navigation and the ways on;
+- for browsers, a page of the site (navigation, footer) that says what went wrong in plain words,
+  with the ways on: the same page without the parameter at fault, search, home;
 - plain text, the detail alone, for SPARQL protocol clients and everyone else.
 
 Each answer varies by Accept, and carries Retry-After where waiting helps (a spent budget, a busy
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
@@ -106,7 +108,13 @@ def _render(problem: Problem) -> Response:
         body = {k: v for k, v in asdict(problem).items() if v is not None and k != "retry_after"}
         response = Response(json.dumps(body, indent=1), mimetype=PROBLEM_JSON)
     elif shape == "html":
-        response = Response(render_template("error.html", problem=problem), mimetype="text/html")
+        page = render_template(  # an error is none of the navigation's pages
+            "error.html",
+            problem=problem,
+            without_fault=_without_fault(problem),
+            current_endpoint=None,
+        )
+        response = Response(page, mimetype="text/html")
     else:
         response = Response(problem.detail + "\n", mimetype="text/plain")
     response.status_code = problem.status
@@ -114,6 +122,14 @@ def _render(problem: Problem) -> Response:
     if problem.retry_after is not None:
         response.headers["Retry-After"] = str(problem.retry_after)
     return response
+
+
+def _without_fault(problem: Problem) -> str | None:
+    """The page asked for, without the parameter at fault, where its address named it."""
+    if request.method != "GET" or problem.parameter not in request.args:
+        return None
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != problem.parameter]
+    return request.path + ("?" + urlencode(kept) if kept else "")
 
 
 def _shape() -> str:

@@ -58,6 +58,12 @@
   yasqe.config.createShareableLink = () => pageUrl(tab().getQuery());
   yasqe.on("change", keepInUrl);
 
+  // YASGUI's own fields have no names for screen readers: the editor's and the endpoint's.
+  document.querySelector("#yasgui .CodeMirror textarea").setAttribute("aria-label", "SPARQL query");
+  document.querySelectorAll("#yasgui input.autocomplete").forEach(function (input) {
+    input.setAttribute("aria-label", "Endpoint");
+  });
+
   document.querySelectorAll("button.example").forEach(function (button) {
     button.addEventListener("click", function () {
       const example = config.examples.find((e) => e.name === button.dataset.name);
