@@ -175,6 +175,12 @@ class UnknownView(BelongError):
     status = 404
 
 
+class UnknownCitationStyle(BelongError):
+    """A citation style or locale that this server does not format in."""
+
+    status = 400
+
+
 class UnknownEntity(BelongError):
     """An IRI, name or identifier that names nothing of the library."""
 

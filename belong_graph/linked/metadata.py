@@ -8,6 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from belong_graph.addresses import Addresses
+from belong_graph.citation.record import Record
 from belong_graph.linked.describe import Description, Term
 from belong_graph.linked.facts import credits
 from belong_graph.namespaces import PREFIXES
@@ -71,39 +72,66 @@ def schema_org(description: Description, addresses: Addresses) -> dict[str, Any]
     return data
 
 
-def citation_tags(description: Description, addresses: Addresses) -> list[tuple[str, str]]:
-    """Google Scholar's ``citation_*`` and Dublin Core's ``DC.*`` meta tags, as (name, content)."""
-    title = _text(description, DCTERMS + "title")
-    if not title:
-        return []
-    page = addresses.to_public(description.iri)
-    issued = _text(description, DCTERMS + "issued")
-    authors = [c.name for c in credits(description) if c.role.endswith(AUTHOR_ROLE)]
-    others = [c.name for c in credits(description) if not c.role.endswith(AUTHOR_ROLE)]
-    publishers = _labels(description, DCTERMS + "publisher")
-    abstract = _text(description, DCTERMS + "description")
+def citation_tags(record: Record) -> list[tuple[str, str]]:
+    """Highwire Press ``citation_*`` and Dublin Core ``DC.*`` meta tags of a resource, as (name,
+    content), from its CSL-JSON record.
+
+    Zotero's Embedded Metadata translator reads each ``citation_author`` (and each ``DC.creator``
+    when there is none) as a person: a value with a comma as "Family, Given", any other split at
+    its last space; Highwire has no tag for an institutional author. So people are written
+    "Family, Given", and an organisation as a family name alone ("University of Bristol,"),
+    which Zotero and Google Scholar keep whole; an organisation whose name holds a comma cannot
+    be kept whole there and is left out of these two tags (the record, BibTeX, RIS and JSON-LD
+    keep it). A report names its institution (``citation_technical_report_institution``: its
+    publisher, else the organisations credited), which makes it a report in Zotero.
+    """
+    authors = [_tag_name(n) for n in record.get("author", [])]
+    authors = [name for name in authors if name]
+    contributors = [_tag_name(n) for n in record.get("contributor", [])]
+    issued: list[int] = record.get("issued", {}).get("date-parts", [[]])[0]
+    title = record["title"]
     tags = [("citation_title", title)]
     tags += [("citation_author", name) for name in authors]
     if issued:
-        tags.append(("citation_publication_date", issued.replace("-", "/")))
+        tags.append(("citation_publication_date", "/".join(f"{p:02d}" for p in issued)))
+    publishers = record["publisher"].split("; ") if "publisher" in record else []
+    if record["type"] == "report":
+        institutions = publishers or [
+            n["literal"] for n in record.get("author", []) if "literal" in n
+        ]
+        tags += [("citation_technical_report_institution", i) for i in institutions]
     tags += [("citation_publisher", name) for name in publishers]
-    tags.append(("citation_abstract_html_url", page))
-    tags += [("citation_keywords", s) for s in _labels(description, DCTERMS + "subject")]
+    tags.append(("citation_abstract_html_url", record["URL"]))
+    for variable, tag in (("DOI", "citation_doi"), ("ISBN", "citation_isbn")):
+        if variable in record:
+            tags.append((tag, record[variable]))
+    keywords = record.get("keyword", "").split(", ") if "keyword" in record else []
+    tags += [("citation_keywords", keyword) for keyword in keywords]
+    if "language" in record:
+        tags.append(("citation_language", record["language"]))
     tags += [("DC.title", title)]
     tags += [("DC.creator", name) for name in authors]
-    tags += [("DC.contributor", name) for name in others]
+    tags += [("DC.contributor", name) for name in contributors if name]
     if issued:
-        tags.append(("DC.date", issued))
+        tags.append(("DC.date", "-".join(f"{p:02d}" for p in issued)))
     tags += [("DC.publisher", name) for name in publishers]
-    if abstract:
-        tags.append(("DC.description", abstract))
-    tags += [("DC.subject", s) for s in _labels(description, DCTERMS + "subject")]
-    tags += [("DC.type", t) for t in _labels(description, DCTERMS + "type")]
-    tags.append(("DC.identifier", page))
-    language = _language(description, DCTERMS + "title")
-    if language:
-        tags += [("citation_language", language), ("DC.language", language)]
+    if "abstract" in record:
+        tags.append(("DC.description", record["abstract"]))
+    tags += [("DC.subject", keyword) for keyword in keywords]
+    tags.append(("DC.type", record["type"]))
+    tags.append(("DC.identifier", record["URL"]))
+    if "language" in record:
+        tags.append(("DC.language", record["language"]))
     return tags
+
+
+def _tag_name(name: dict[str, str]) -> str:
+    """A name as ``citation_author`` gives it ("Family, Given"; an organisation "Name,"), or ""
+    where a reader could not keep it whole."""
+    if "family" in name:
+        return ", ".join(p for p in (name["family"], name.get("given", "")) if p)
+    literal = name["literal"]
+    return "" if "," in literal else literal + ","
 
 
 def _agents(description: Description, addresses: Addresses, *, authors: bool) -> list[Any]:
@@ -136,21 +164,3 @@ def _schema_value(description: Description, term: Term, addresses: Addresses) ->
     if label:
         value["name"] = label
     return value
-
-
-def _text(description: Description, predicate: str) -> str:
-    literals = [v for v in description.values(predicate) if isinstance(v, ox.Literal)]
-    return literals[0].value if literals else ""
-
-
-def _language(description: Description, predicate: str) -> str:
-    literals = [v for v in description.values(predicate) if isinstance(v, ox.Literal)]
-    return (literals[0].language or "") if literals else ""
-
-
-def _labels(description: Description, predicate: str) -> list[str]:
-    return sorted(
-        description.label(v) or v.value
-        for v in description.values(predicate)
-        if isinstance(v, ox.NamedNode)
-    )

@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
+from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from belong_graph.addresses import Addresses
+from belong_graph.citation.record import dataset_record
 from belong_graph.errors import NotAcceptable, NotPublished
 from belong_graph.formats import VOID_FORMATS, Format
 from belong_graph.load import new_graph
@@ -35,6 +37,7 @@ from belong_graph.publish.dumps import GZIP
 from belong_graph.publish.publication import Publication
 from belong_graph.publish.sitemap import at_address, read_sitemap, robots_txt
 from belong_graph.web.caching import add_validators, etag_for, unchanged
+from belong_graph.web.citing import styled_entries
 from belong_graph.web.negotiation import HTML, check_format_name, negotiate
 from belong_graph.web.state import AppState, state
 from belong_graph.web.urls import addresses, served
@@ -126,10 +129,25 @@ def page() -> Response:
         graphs=[(p.iri, p.count) for p in statistics.graphs],
         examples=[(e, facts.served(e)) for e in statistics.examples],
         schema_org=_public_json(schema_org_dataset(facts), addresses()),
+        dataset_citation=_citation(facts, app),
     )
     return add_validators(
         Response(body, mimetype="text/html"), version, etag, app.settings.cache_max_age
     )
+
+
+def _citation(facts: DatasetContext, app: AppState) -> list[tuple[str, Markup]]:
+    """How to cite the dataset: its publisher, title, the build's version and date, its IRI."""
+    version = facts.publication.version
+    record = dataset_record(
+        key="dataset",
+        title=facts.metadata.title,
+        publisher=facts.metadata.publisher_name,
+        version=version.digest,
+        built=version.built,
+        url=facts.served(str(facts.dataset)),
+    )
+    return styled_entries(record, app.settings)
 
 
 @blueprint.get("/dumps/<file_name>")

@@ -24,7 +24,15 @@ from belong_graph import __version__
 from belong_graph.addresses import ONTOLOGY_IRI, Addresses
 from belong_graph.catalogue import PAGE, page_number
 from belong_graph.errors import NotAcceptable, UnknownEntity
-from belong_graph.formats import HTML, LINKED_DATA_FORMATS, LINKED_RDF_FORMATS, Format, rdf_format
+from belong_graph.formats import (
+    BIBLIOGRAPHY,
+    ENTITY_FORMATS,
+    HTML,
+    LINKED_DATA_FORMATS,
+    LINKED_RDF_FORMATS,
+    Format,
+    rdf_format,
+)
 from belong_graph.linked import facts, jsonld, metadata
 from belong_graph.linked.describe import (
     Description,
@@ -39,6 +47,7 @@ from belong_graph.linked.paging import LinkPages, counted_pages, described_pages
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
+from belong_graph.web import citing
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
@@ -46,6 +55,8 @@ from belong_graph.web.state import AppState, state
 from belong_graph.web.urls import addresses, page_of
 
 blueprint = Blueprint("linked", __name__)
+
+RESOURCE_KIND = "resource"  # the kind of IRI (id/resource/...) that has a citation
 
 Sections = tuple[str | None, list[Any]]  # a page's kind and the view sections it adds
 Documents = Callable[[int], str]  # the address of each page of the document served
@@ -57,7 +68,7 @@ blueprint.add_app_template_filter(page_of, "page_link")
 def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sections]) -> Response:
     """The entity ``id/<kind>/<slug>``, its page or its RDF, as the request asks."""
     app = state()
-    slug, fmt, negotiated = _requested(slug)
+    slug, fmt, negotiated = _requested(slug, kind)
     page = page_number(request.args.get(PAGE, "1"))
     path = f"id/{kind}/{slug}"
     where = addresses()
@@ -68,6 +79,8 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sectio
             f"Nothing in the library is called <{where.to_public(iri)}>; "
             f"{where.url('sparql')} can search it."
         )
+    if fmt.citation:
+        return _citation(app, iri, where, path, fmt, negotiated, kind)
     description, pages = described
     if page > pages.last:
         raise UnknownEntity(
@@ -80,8 +93,16 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sectio
         return _finish(Response(status=304), app, etag, where, path, fmt, negotiated, page)
     if fmt is HTML:
         kind_name, view_sections = sections(kind, slug, page)
+        record = citing.resource_record(app, iri, where) if kind == RESOURCE_KIND else None
+        citation = citing.citation_box(record, app.settings, where, path) if record else None
         body = _entity_page(
-            description, pages, documents, where, path, kind_name or _kind_name(kind), view_sections
+            description,
+            pages,
+            documents,
+            where,
+            path,
+            (kind_name or _kind_name(kind), view_sections),
+            citation,
         )
         response = Response(body, mimetype=HTML.media_type)
     else:
@@ -124,25 +145,49 @@ def _on_page(url: str, page: int) -> str:
     return url + (f"?{PAGE}={page}" if page > 1 else "")
 
 
-def _requested(slug: str) -> tuple[str, Format, bool]:
-    """The slug without its suffix, the format asked for, and whether Accept chose it."""
-    stem, dot, extension = slug.rpartition(".")
-    if dot:
-        for fmt in LINKED_DATA_FORMATS:
-            if fmt.extension == extension:
-                return stem, fmt, False
-    return slug, _negotiated(), True
+def _requested(slug: str, kind: str) -> tuple[str, Format, bool]:
+    """The slug without its suffix, the format asked for, and whether Accept chose it. A
+    citation format is recognised for every kind, so that an entity that is no resource can
+    say why it has none (:func:`_citation`)."""
+    for fmt in sorted(ENTITY_FORMATS, key=lambda f: -len(f.extension)):  # .csl.json first
+        if slug.endswith("." + fmt.extension):
+            return slug[: -len(fmt.extension) - 1], fmt, False
+    offered = ENTITY_FORMATS if kind == RESOURCE_KIND else LINKED_DATA_FORMATS
+    return slug, _negotiated(ENTITY_FORMATS, offered), True
 
 
-def _negotiated() -> Format:
-    """The format named by ``?format=``, or else the best by ``Accept``."""
+def _negotiated(
+    formats: tuple[Format, ...] = LINKED_DATA_FORMATS, offered: tuple[Format, ...] = ()
+) -> Format:
+    """The format named by ``?format=``, or else the best of ``formats`` by ``Accept``; when
+    there is none, a 406 that lists the ``offered`` ones (all of ``formats`` by default)."""
     named = request.args.get("format")
-    check_format_name(named, LINKED_DATA_FORMATS)
-    fmt = negotiate(LINKED_DATA_FORMATS, named)
+    check_format_name(named, formats)
+    fmt = negotiate(formats, named)
     if fmt is None:
-        offered = ", ".join(f.media_type for f in LINKED_DATA_FORMATS)
-        raise NotAcceptable(f"This answers as one of: {offered}.")
+        types = ", ".join(f.media_type for f in offered or formats)
+        raise NotAcceptable(f"This answers as one of: {types}.")
     return fmt
+
+
+def _citation(
+    app: AppState, iri: str, where: Addresses, path: str, fmt: Format, negotiated: bool, kind: str
+) -> Response:
+    """The resource's citation in ``fmt``; an entity that is no resource has none (406)."""
+    record = citing.resource_record(app, iri, where) if kind == RESOURCE_KIND else None
+    if record is None:
+        offered = ", ".join(f.media_type for f in LINKED_DATA_FORMATS)
+        raise NotAcceptable(
+            f"<{where.to_public(iri)}> is not one of the library's resources, so it has no "
+            f"citation ({fmt.title}); it answers as one of: {offered}."
+        )
+    style = citing.requested_style(app.settings) if fmt is BIBLIOGRAPHY else ()
+    etag = etag_for(app.version, "citation", iri, fmt.name, *style, where.public, __version__)
+    if not_modified(app.version, etag):
+        return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
+    body, media_type = citing.citation_body(record, fmt, app.settings)
+    response = Response(body, content_type=media_type)
+    return _finish(response, app, etag, where, path, fmt, negotiated)
 
 
 def _finish(
@@ -188,10 +233,11 @@ def _entity_page(
     documents: Documents,
     where: Addresses,
     path: str,
-    kind: str,
-    sections: list[Any],
+    page_sections: Sections,
+    citation: citing.CitationBox | None,
 ) -> str:
     public = where.to_public(description.iri)
+    kind, sections = page_sections
     return render_template(
         "entity.html",
         kind=kind,
@@ -206,9 +252,8 @@ def _entity_page(
         pages={rel: documents(number) for rel, number in pages.neighbours().items()},
         canonical=documents(pages.page),
         schema_org=metadata.schema_org(description, where),
-        meta_tags=metadata.citation_tags(description, where)
-        if path.startswith("id/resource/")
-        else [],
+        citation=citation,
+        meta_tags=citation.tags if citation else [],
         alternates=[(f, _file(where, path, f, pages.page)) for f in LINKED_RDF_FORMATS],
     )
 

@@ -4,6 +4,7 @@ as many clients send. Never answers with a type the client did not accept."""
 from __future__ import annotations
 
 from flask import request
+from werkzeug.http import parse_options_header
 
 from belong_graph.errors import ParameterError
 from belong_graph.formats import HTML as HTML_FORMAT
@@ -28,13 +29,29 @@ def negotiate(formats: tuple[Format, ...], named: str | None = None) -> Format |
     accept = request.accept_mimetypes
     if not accept:
         return formats[0]
-    best = accept.best_match([f.media_type for f in formats])
+    offered = [f.media_type for f in formats]
+    # A type asked for with parameters (text/x-bibliography; style=apa) matches only itself.
+    offered += [value for value, _ in accept if _base(value) in offered and _base(value) != value]
+    best = accept.best_match(offered)
     if best is None:  # also accept the aliases clients use, such as application/json
         for fmt in formats:
             if any(accept[alias] for alias in fmt.aliases if "/" in alias):
                 return fmt
         return None
-    return next(f for f in formats if f.media_type == best)
+    return next(f for f in formats if f.media_type == _base(best))
+
+
+def accepted_parameters(media_type: str) -> dict[str, str]:
+    """The parameters the client gave with ``media_type`` in Accept (such as ``style``)."""
+    for value, _ in request.accept_mimetypes:
+        base, options = parse_options_header(value)
+        if base == media_type:
+            return options
+    return {}
+
+
+def _base(value: str) -> str:
+    return parse_options_header(value)[0]
 
 
 def check_format_name(named: str | None, *groups: tuple[Format, ...]) -> None:

