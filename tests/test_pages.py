@@ -41,7 +41,7 @@ def test_facets_narrow_the_list_and_stay_in_the_url(page: Page, live_server: Liv
 
 def test_keyword_and_sort(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/resources")
-    page.get_by_label("Keyword").fill("toolkit")
+    page.get_by_label("Words").fill("toolkit")
     page.get_by_label("Sort").select_option("title")
     page.get_by_role("button", name="Search").click()
     found = results(page)
