@@ -42,8 +42,9 @@ from tests.test_search import SEARCHED
 
 RESOURCE = BASE + "id/resource/"
 BEL = "https://data.belongnetwork.co.uk/ontology#"
-COHESION = [  # newest first: the title of one, "belong – the cohesion and integration network"
-    "discrimination-prejudice-and-cohesion",
+COHESION = [  # newest first: a title; "supporting cohesive communities" (the stem "cohes");
+    "discrimination-prejudice-and-cohesion",  # "Belong – The Cohesion and Integration Network"
+    "everybodys-business-online-launch-webinar",
     "everybodys-business",
 ]
 FOUND = {  # keyword -> the seed resources whose title or description holds it, newest first
@@ -299,14 +300,14 @@ def test_the_endpoint_runs_a_users_query_as_written(client: FlaskClient) -> None
     answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert answer.status_code == 200, answer.data
     found = answer.get_data(as_text=True).split()[1:]
-    assert sorted(iri.removeprefix(RESOURCE) for iri in found) == COHESION
+    assert sorted(iri.removeprefix(RESOURCE) for iri in found) == sorted(COHESION)
 
 
 def test_matches_and_counts_are_written_at_their_markers() -> None:
     resources = read_query(PROJECT_ROOT / "queries" / "resources.rq")
     query = resources.query_for(resources.bind({"keyword": "cohesion"}, BASE))
     bound = with_matches(query, [ox.NamedNode(RESOURCE + slug) for slug in COHESION])
-    values = f"VALUES ?resource {{ <{RESOURCE}{COHESION[0]}> <{RESOURCE}{COHESION[1]}> }}"
+    values = f"VALUES ?resource {{ {' '.join(f'<{RESOURCE}{slug}>' for slug in COHESION)} }}"
     assert "# @matches" not in bound
     assert bound.count(values) == query.count("# @matches") == 18
     facets = read_query(PROJECT_ROOT / "queries" / "facets.rq")
@@ -380,7 +381,7 @@ def test_each_build_indexes_its_own_texts(tmp_path: Path) -> None:
     old = "Cultivating Contact: A Guide"
     text = resources.read_text(encoding="utf-8")
     assert old in text
-    resources.write_text(text.replace(old, "Cultivating Zephyrs: A Guide"), encoding="utf-8")
+    resources.write_text(text.replace(old, "Zephyrs Galore: A Guide"), encoding="utf-8")
     build_store(settings, validate_data=False)
     second = current_store_dir(settings)
     assert first is not None and second is not None and first != second
@@ -391,8 +392,8 @@ def test_each_build_indexes_its_own_texts(tmp_path: Path) -> None:
 
     with CatalogueIndex(first / INDEX_FILE) as before, CatalogueIndex(second / INDEX_FILE) as after:
         assert (found(before, "zephyrs"), found(after, "zephyrs")) == ([], contact)
-        assert found(before, "cultivating contact") == contact
-        assert found(after, "cultivating contact") == []
+        assert found(before, "cultivating") == contact
+        assert found(after, "cultivating") == []
 
 
 def test_each_kind_query_parses() -> None:
