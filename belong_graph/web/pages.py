@@ -23,7 +23,7 @@ blueprint = Blueprint("pages", __name__)
 FILTERS = ("theme", "type", "in", "keyword", "sort")
 FACETS = (("theme", "Resource Themes"), ("type", "Resource Type"), ("year", "Resource Years"))
 CHIPS = (  # a filter the page shows as a chip: its parameter, its name, how the message says it
-    ("keyword", "Words", "with the words"),
+    ("keyword", "Words", "with all the words"),
     ("theme", "Theme", "on the theme"),
     ("type", "Type", "of the type"),
     ("in", "Year", "from"),
