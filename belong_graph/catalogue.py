@@ -14,7 +14,9 @@ A header looks like this::
     #+   year: {type: year, required: true, default: "2020"}
     #+   sort: {type: string, values: [newest, title]}
 
-An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme.
+An ``iri`` parameter with a ``scheme`` takes only the concepts of that SKOS concept scheme. A
+``words`` parameter is bound to the stems of its words, as resources' search texts hold them
+(:mod:`belong_graph.stems`).
 Parameter values are converted to RDF terms by their declared type and bound by
 :func:`belong_graph.sparql.bind.bind` at the view's ``# @values`` lines (first in its ``WHERE``
 clause, and first in each branch of a ``UNION`` that uses them), never spliced into the query
@@ -58,12 +60,13 @@ from belong_graph.derive import position
 from belong_graph.errors import CatalogueError, ParameterError
 from belong_graph.namespaces import PREFIXES
 from belong_graph.sparql import bind as binding
+from belong_graph.stems import query_words
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _LOCAL_PATH = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)+$")
 XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
-TYPES = ("iri", "string", "integer", "year")
+TYPES = ("iri", "string", "integer", "year", "words")
 VISUALISATIONS = ("table", "bar", "line", "network")
 PAGE = "page"
 PAGE_PLACE = re.compile(r"^([ \t]*)#[ \t]*@page\b.*$", re.MULTILINE)  # where LIMIT and OFFSET go
@@ -120,6 +123,8 @@ class Parameter:
             raise ParameterError(
                 f"Parameter '{self.name}': at most 200 characters.", parameter=self.name
             )
+        if self.type == "words":  # its stems; none (only "the"): it matches nothing
+            return ox.Literal(query_words(value))
         return ox.Literal(value)
 
     def _entity(self, value: str, base_iri: str) -> ox.NamedNode:

@@ -11,7 +11,9 @@ whole library at every request. A SELECT that also gives ``?rows`` and ``?capaci
 rows into pages instead: n is the page of the row, each predicate's rows filling pages in order
 while their ``?rows`` add up to at most ``?capacity`` (a row of more has a page of its own), so
 that a view whose rows come in groups of any size (a node's links) looks a page up by its one
-number. They are written as ``xsd:decimal``, a type no curated statement
+number. A SELECT of ``?subject ?predicate ?text`` writes one statement per subject and predicate:
+the search text of all its rows' texts (their words' stems, :func:`belong_graph.stems.search_text`),
+which SPARQL cannot make. Numbers are written as ``xsd:decimal``, a type no curated statement
 uses: Oxigraph finds a triple by its object first, and a small ``xsd:integer`` is the object of
 a great many statements (credit positions, counts), so a page of integer positions took 90 ms
 to find at 30,000 synthetic resources and a page of decimal ones 1 ms.
@@ -28,10 +30,12 @@ import pyoxigraph as ox
 from belong_graph.errors import QueryError
 from belong_graph.namespaces import XSD
 from belong_graph.phases import phase
+from belong_graph.stems import search_text
 from belong_graph.store import QueryResult
 
 NUMBERED = ("subject", "predicate")  # the columns of a numbering rule
 PACKED = (*NUMBERED, "rows", "capacity")  # the columns of a packing rule
+WORDED = (*NUMBERED, "text")  # the columns of a search text rule
 POSITION_TYPE = ox.NamedNode(str(XSD.decimal))
 
 
@@ -85,16 +89,18 @@ def _statement(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, nu
 
 
 def _derived(path: Path, answer: QueryResult) -> list[str]:
-    """The N-Triples lines a numbering or packing rule's answer adds."""
+    """The N-Triples lines a numbering, packing or search text rule's answer adds."""
     if isinstance(answer, ox.QuerySolutions):
         columns = tuple(variable.value for variable in answer.variables)
         if columns == NUMBERED:
             return _numbered(answer)
         if columns == PACKED:
             return _packed(answer)
+        if columns == WORDED:
+            return _worded(answer)
     raise QueryError(
         f"{path}: a rule must be a CONSTRUCT, or a SELECT ?subject ?predicate (?rows ?capacity) "
-        "in order"
+        "in order, or a SELECT ?subject ?predicate ?text"
     )
 
 
@@ -123,6 +129,16 @@ def _packed(rows: ox.QuerySolutions) -> list[str]:
         pages[predicate] = (page, filled + size)
         lines.append(_statement(subject, predicate, page))
     return lines
+
+
+def _worded(rows: ox.QuerySolutions) -> list[str]:
+    """One ``?subject ?predicate text`` per subject and predicate: the search text of the
+    ``?text`` of all their rows."""
+    texts: dict[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode], list[str]] = {}
+    for row in rows:
+        text = row["text"]
+        texts.setdefault(_ends(row), []).append(text.value if text is not None else "")
+    return [f"{s} {p} {ox.Literal(search_text(t))} .\n" for (s, p), t in texts.items()]
 
 
 def _ends(row: ox.QuerySolution) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]:

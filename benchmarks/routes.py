@@ -289,6 +289,8 @@ def routes(entities: Entities, count: int) -> list[Route]:
         Route("catalogue /resources", ["/resources"]),
         Route("catalogue filtered", [path("/resources", **v) for v in listing_filters(resources, count)]),
         Route("catalogue search", [path("/resources", keyword=w) for w in WORDS[:count]]),
+        Route("catalogue search, two words and a year",
+              [path("/resources", keyword=f"{w} {WORDS[-1 - n]} 2020") for n, w in enumerate(WORDS[:count])]),
         Route("catalogue page 2", [path("/resources", page="2", sort=s) for s in ("newest", "oldest", "title")]),
     ]  # fmt: skip
     records = entities.take("resource", count)

@@ -41,7 +41,7 @@ def test_facets_narrow_the_list_and_stay_in_the_url(page: Page, live_server: Liv
 
 def test_keyword_and_sort(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/resources")
-    page.get_by_label("Keyword").fill("toolkit")
+    page.get_by_label("Words").fill("toolkit")
     page.get_by_label("Sort").select_option("title")
     page.get_by_role("button", name="Search").click()
     found = results(page)
@@ -147,3 +147,29 @@ def test_a_browser_on_a_wrong_url_finds_its_way_on(page: Page, live_server: Live
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/resources\?keyword=discrimination$"))
     expect(page.locator("ol.results")).to_contain_text("Discrimination, Prejudice and Cohesion")
+
+
+def test_search_words_show_as_chips_that_remove_their_filter(
+    page: Page, live_server: LiveServer
+) -> None:
+    """A search for "migrants" finds the two seed resources about migration (a title's "Migrant", a
+    publisher's "Migration Yorkshire"); each filter chosen is a chip, and following one removes
+    only its filter; when nothing matches, the page says which words (as stemmed) it searched."""
+    page.goto(live_server.url + "/resources")
+    page.get_by_role("searchbox", name="Words").fill("migrants")
+    page.get_by_role("button", name="Search").click()
+    assert results(page) == [
+        "Supporting Migrant Communities: A resource for practitioners",
+        "Building the foundations for social connections in Yorkshire and Humber",
+    ]
+    page.locator('.facet[data-facet="type"] a', has_text="Toolkit").click()
+    expect(page.locator("ol.results > li")).to_have_count(1)
+    page.get_by_role("searchbox", name="Words").fill("migrants walsh")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".no-match")).to_contain_text("with all the words migr, walsh")
+    page.get_by_role("link", name="Remove Type: Toolkit").click()
+    assert results(page) == ["Supporting Migrant Communities: A resource for practitioners"]
+    assert "type=" not in page.url and "keyword=migrants+walsh" in page.url
+    page.get_by_role("link", name="Remove Words: migrants walsh").click()
+    expect(page.locator("#results-heading")).to_have_text("10 resources")
+    expect(page.locator("ul.chips")).to_have_count(0)

@@ -5,19 +5,17 @@ answers a request takes from it: the resources that pass the filters of the ``re
 A filter the views check in SPARQL costs in proportion to the resources it picks (a keyword, in
 every text it reads: 2.4-6 s at 30,000 synthetic resources on the on-disk store for a word in
 three quarters of them). The build writes here, per library resource, its three positions
-(rules/80-82), the values each filter matches, found by one query per kind of value
+(rules/80-82) and the values each filter matches, found by one query per kind of value
 (:data:`KINDS`: each the pattern of the views' filter branch, which a test holds to the views),
-and its search text (``bel:searchText``, rules/75), which a keyword matches as the views'
-``CONTAINS(?text, LCASE(?keyword))`` does. The server binds the first matches of a page at the
-``resources`` view's ``# @matches`` lines and the counts in place of the ``facets`` view's
-counting sub-select (``# @counts``), see :mod:`belong_graph.catalogue`; the view still checks
-every filter of each match, so its answer is the one SPARQL alone gives. A filter the index does
-not know, or a build without the index, leaves the views to SPARQL.
-
-The texts are read row by row, not through a trigram index (FTS5, as the keyword search had):
-a listing reads them in its order until its page is full (0.3 ms for a word in three quarters
-of 30,000 texts, 50 ms for one in none), and counting reads every text (20-70 ms with the
-counting), where the trigram index alone took 50-130 ms to find a common word's texts.
+and the words of its search text (``bel:searchText``, rules/75: its stems, sorted, between
+spaces), each a value of the kind ``word``. A keyword, bound as its stems
+(:mod:`belong_graph.stems`), matches the resources that have every one of them, as the views'
+regular expression of the stems in order finds them among the text's words. The server binds
+the first matches of a page at the ``resources`` view's ``# @matches`` lines and the counts in
+place of the ``facets`` view's counting sub-select (``# @counts``), see
+:mod:`belong_graph.catalogue`; the view still checks every filter of each match, so its answer
+is the one SPARQL alone gives. A filter the index does not know, or a build without the index,
+leaves the views to SPARQL.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ INDEX_FILE = "catalogue.sqlite"
 SCHEMA = """
 CREATE TABLE resources (
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE,
-  newest INTEGER NOT NULL, oldest INTEGER, title INTEGER, text TEXT
+  newest INTEGER NOT NULL, oldest INTEGER, title INTEGER
 );
 CREATE TABLE facts (kind TEXT NOT NULL, value NOT NULL, resource INTEGER NOT NULL);
 """
@@ -86,6 +84,7 @@ FILTERS = {  # parameter of the views -> the kind whose value it must equal
 RANGE = ("from", "to")  # the parameters bounding the kind "range"
 BOUNDS = {"from": ">=", "to": "<="}
 KEYWORD = "keyword"
+WORD = "word"  # the kind of a search text's words
 SORT = "sort"
 ORDERS = ("newest", "oldest", "title")  # the values of sort, each its column's name
 GYEAR = ox.NamedNode(str(XSD.gYear))
@@ -102,18 +101,21 @@ def kind_query(kind: str) -> str:
 
 
 def write_index(store: GraphStore, path: Path) -> None:
-    """Read the library's positions, search texts and filter values from ``store`` into a new
+    """Read the library's positions, search words and filter values from ``store`` into a new
     index at ``path``."""
     ids: dict[str, int] = {}
     resources = []
+    words: list[tuple[str, str, int]] = []
     for number, row in enumerate(select(store, PROLOGUE + RESOURCES), start=1):
         ids[row["resource"].value] = number
         positions = (_number(row.get(name)) for name in ("newest", "oldest", "byTitle"))
+        resources.append((number, row["resource"].value, *positions))
         text = row.get("text")
-        resources.append((number, row["resource"].value, *positions, text and text.value))
+        words.extend((WORD, word, number) for word in (text.value.split() if text else ()))
     with closing(sqlite3.connect(path)) as connection:
         connection.executescript(WRITING + SCHEMA)
-        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", resources)
+        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?)", resources)
+        connection.executemany("INSERT INTO facts VALUES (?, ?, ?)", words)
         connection.executemany("INSERT INTO facts VALUES (?, ?, ?)", _facts(store, ids))
         connection.executescript(INDEXES)
         connection.commit()
@@ -200,12 +202,13 @@ class CatalogueIndex:
         """The SQL condition on ``resources`` of every filter of ``terms``, with its
         parameters; None without a filter or with one the index does not know."""
         conditions: list[tuple[str, list[object]]] = []
+        facts = "id IN (SELECT resource FROM facts WHERE kind = ? AND value = ?)"
         for name, term in terms.items():
             if name in FILTERS:
-                facts = "id IN (SELECT resource FROM facts WHERE kind = ? AND value = ?)"
                 conditions.append((facts, [FILTERS[name], term.value]))
-            elif name == KEYWORD:  # in lower case, as the views' LCASE writes it
-                conditions.append(("instr(text, ?) > 0", [term.value.lower()]))
+            elif name == KEYWORD:  # its stems, each a word of the resource's search text
+                for word in term.value.split() or [""]:  # no word: nothing matches, as in SPARQL
+                    conditions.append((facts, [WORD, word]))
             elif name not in (SORT, *RANGE):
                 return None
         bounds = [(BOUNDS[name], int(terms[name].value)) for name in RANGE if name in terms]

@@ -185,6 +185,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string", "maxLength": 200},
     "integer": {"type": "integer"},
     "year": {"type": "string", "pattern": "^[0-9]{4}$"},
+    "words": {"type": "string", "maxLength": 200},
 }
 
 

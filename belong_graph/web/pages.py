@@ -13,14 +13,21 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from belong_graph.stems import query_words
 from belong_graph.web import dataset, linked
-from belong_graph.web.querying import ViewItems, view_items, view_named
-from belong_graph.web.state import state
+from belong_graph.web.querying import ViewItems, scheme_concepts, view_items, view_named
+from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("pages", __name__)
 
 FILTERS = ("theme", "type", "in", "keyword", "sort")
 FACETS = (("theme", "Resource Themes"), ("type", "Resource Type"), ("year", "Resource Years"))
+CHIPS = (  # a filter the page shows as a chip: its parameter, its name, how the message says it
+    ("keyword", "Words", "with all the words"),
+    ("theme", "Theme", "on the theme"),
+    ("type", "Type", "of the type"),
+    ("in", "Year", "from"),
+)
 SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A to Z"))
 ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their parameter
     "resource": ("Resource", (("resource", "resource"),)),
@@ -41,7 +48,8 @@ def home() -> Response:
 
 @blueprint.get("/resources")
 def resources() -> Response:
-    """The catalogue: combinable facets with counts, keyword search, sorting and pages."""
+    """The catalogue: combinable facets with counts, word search, the filters chosen as chips
+    that remove them, sorting and pages; when nothing matched, what it searched."""
     app = state()
     chosen = {k: request.args[k] for k in (*FILTERS, "page") if request.args.get(k)}
     listing = view_items(app, view_named(app, "resources"), chosen)
@@ -52,6 +60,8 @@ def resources() -> Response:
         chosen=chosen,
         listing=listing,
         facets=_facet_groups(facets, chosen),
+        chips=_chips(app, chosen),
+        searched=query_words(chosen.get("keyword", "")).split(),
         sorts=SORTS,
         listing_view=view_named(app, "resources"),
         next_url=_with(chosen, page=str(listing.page + 1)) if listing.more else None,
@@ -127,6 +137,25 @@ def _facet_groups(rows: list[dict[str, Any]], chosen: Mapping[str, str]) -> list
         chart = [(v["label"], v["count"]) for v in values]
         groups.append({"name": facet, "title": title, "values": values, "rows": chart})
     return groups
+
+
+def _chips(app: AppState, chosen: Mapping[str, str]) -> list[dict[str, str]]:
+    """Each filter chosen: its name, its value's label, how the message says it and the link
+    to the catalogue without it."""
+    schemes = {p.name: p.scheme for p in view_named(app, "resources").parameters if p.scheme}
+    entities = app.settings.base_iri + "id/"
+    chips = []
+    for name, title, phrase in CHIPS:
+        value = chosen.get(name)
+        if not value:
+            continue
+        label = value
+        if name in schemes:
+            concepts = scheme_concepts(app, schemes[name])
+            label = concepts.get(entities + value.removeprefix(entities), value)
+        link = _with(chosen, page=None, **{name: None})
+        chips.append({"name": name, "title": title, "label": label, "phrase": phrase, "link": link})
+    return chips
 
 
 def _with(chosen: Mapping[str, str], **changes: str | None) -> str:
