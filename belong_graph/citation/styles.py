@@ -4,6 +4,7 @@ text for ``text/x-bibliography``. The styles offered are a setting (``citation_s
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from functools import lru_cache
@@ -62,7 +63,16 @@ def style_title(name: str) -> str:
 
 
 def formatted(record: Record, style: str, locale: str, *, html: bool = False) -> str:
-    """The bibliography entry of ``record`` in ``style`` and ``locale`` (checked names)."""
+    """The bibliography entry of ``record`` in ``style`` and ``locale`` (checked names).
+
+    citeproc-py takes about 11 ms an entry, under a lock: entries are kept by their record's
+    JSON, so a page asked for again (or a record unchanged by a new build) is not set again."""
+    return _formatted(json.dumps(record, sort_keys=True), style, locale, html)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(record_json: str, style: str, locale: str, html: bool) -> str:
+    record: Record = json.loads(record_json)
     item = {key: value for key, value in record.items() if key in READ}
     source = CiteProcJSON([item])
     with _RENDERING:

@@ -11,6 +11,7 @@ resolvers read them (a bad one is 406), else from the settings.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request
@@ -81,23 +82,18 @@ def citation_body(record: Record, fmt: Format, settings: Settings) -> tuple[str,
 
 def requested_style(settings: Settings) -> tuple[str, str]:
     """The CSL style and locale the request asks for (see the module's docstring)."""
-    asked = accepted_parameters(BIBLIOGRAPHY.media_type)
-    chosen = []
-    for name, default in (
-        ("style", settings.citation_styles[0]),
-        ("locale", settings.citation_locale),
-    ):
-        in_url = request.args.get(name)
-        value = in_url or asked.get(name, default)
-        try:
-            checked = (
-                check_style(value, settings.citation_styles)
-                if name == "style"
-                else check_locale(value)
-            )
-        except UnknownCitationStyle as error:
-            if in_url:
-                raise UnknownCitationStyle(error.message, parameter=name) from error
-            raise NotAcceptable(f"{error.message} (asked for in Accept)") from error
-        chosen.append(checked)
-    return chosen[0], chosen[1]
+    offered = settings.citation_styles
+    style = _asked("style", offered[0], lambda name: check_style(name, offered))
+    return style, _asked("locale", settings.citation_locale, check_locale)
+
+
+def _asked(name: str, default: str, check: Callable[[str], str]) -> str:
+    """The checked value of ``name`` from the URL, else from Accept, else ``default``."""
+    in_url = request.args.get(name)
+    value = in_url or accepted_parameters(BIBLIOGRAPHY.media_type).get(name, default)
+    try:
+        return check(value)
+    except UnknownCitationStyle as error:
+        if in_url:
+            raise UnknownCitationStyle(error.message, parameter=name) from error
+        raise NotAcceptable(f"{error.message} (asked for in Accept)") from error
