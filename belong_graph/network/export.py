@@ -28,7 +28,8 @@ NODE_KEYS = {  # GraphML's types of what :func:`node_json` gives
 }  # fmt: skip
 EDGE_KEYS = {  # and of what :func:`edge_json` gives
     "relation": "string", "role": "string", "roleName": "string", "start": "long",
-    "end": "long", "record": "string", "note": "string", "sentence": "string",
+    "end": "long", "record": "string", "note": "string", "document": "string",
+    "documentLabel": "string", "sentence": "string",
 }  # fmt: skip
 CSV_COLUMNS = (
     "Source", "Target", "Type", "Id", "Label", "Role", "Relation", "Start", "End",
@@ -71,6 +72,8 @@ def edge_json(graph: Network, source: str, target: str, key: str) -> dict[str, A
         **{name: data[name] for name in ("relation", "role", "roleName", "start", "end")},
         "record": data["record"],
         "note": data["note"],
+        "document": data.get("document"),
+        "documentLabel": data.get("documentLabel"),
         "sentence": words.edge_sentence(
             graph.nodes[source]["label"], graph.nodes[target]["label"], data
         ),

@@ -1,6 +1,7 @@
 """The partnership network as a directed multigraph: nodes are organisations, units, funders,
 initiatives, people, resources and places; each edge runs from an agent (or a part, or a piece of
-work) to what it took part in, wrote, belongs to or builds on, with its role and its period.
+work) to what it took part in, wrote, belongs to or builds on, with its role, its period and its evidence: the participation or credit (``record``) that says
+it, and the source document it was read from.
 
 The build makes the whole graph once (:func:`build`) and writes it with its measures into the
 build folder (:mod:`belong_graph.network.stored`); the server reads the part a request asks for
@@ -83,7 +84,7 @@ def build(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]
             if end["id"] not in graph:  # linked but of no type the nodes view lists
                 graph.add_node(end["id"], label=end["label"], short=end["label"], type="other",
                                kinds=[], themes=[], year=None)  # fmt: skip
-        record = item.get("record")
+        record, document = item.get("record"), item.get("document")
         graph.add_edge(
             source["id"],
             target["id"],
@@ -95,6 +96,8 @@ def build(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]
             end=item.get("end"),
             record=record["id"] if record else None,
             note=item.get("note"),
+            document=document["id"] if document else None,
+            documentLabel=document["label"] if document else None,
         )
     graph.remove_nodes_from(list(nx.isolates(graph)))  # only what is linked is a partner
     return graph

@@ -45,7 +45,7 @@ CREATE TABLE themes (theme TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (theme
 CREATE TABLE edges (
     source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, relation TEXT NOT NULL,
     role TEXT NOT NULL, roleName TEXT NOT NULL, start INTEGER, "end" INTEGER, record TEXT,
-    note TEXT, rank INTEGER NOT NULL
+    note TEXT, document TEXT, documentLabel TEXT, rank INTEGER NOT NULL
 );
 CREATE TABLE summary (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -62,7 +62,8 @@ CREATE INDEX edges_by_rank ON edges (rank);
 # resources: 375 to 250 ms)
 NODE_COLUMNS = "id, label, short, type, kinds, themes, year, degree, betweenness, community"
 EDGE_COLUMNS = (
-    'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, e.note'
+    'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, e.note, '
+    "e.document, e.documentLabel"
 )
 MATCHED = (
     "SELECT id, label, type, degree FROM nodes "
@@ -78,7 +79,9 @@ CONTAINING = (  # reads the names' index through: about 10 ms at 50,000 nodes
     f"WHERE instr(label_key, :low) > 1) AND NOT (short_key >= :low AND short_key < :high) "
     f"{BEST_FIRST}"
 )
-EDGE_FIELDS = ("relation", "role", "roleName", "start", "end", "record", "note")
+EDGE_FIELDS = (
+    "relation", "role", "roleName", "start", "end", "record", "note", "document", "documentLabel",
+)  # fmt: skip
 
 
 def write(path: Path, graph: Network, measures: Measures) -> None:
@@ -99,7 +102,7 @@ def write(path: Path, graph: Network, measures: Measures) -> None:
             ((theme, node) for node, data in graph.nodes(data=True) for theme in data["themes"]),
         )
         connection.executemany(
-            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (u, v, k, *(data[name] for name in EDGE_FIELDS), max(ranks[u], ranks[v]))
                 for u, v, k, data in sorted(graph.edges(keys=True, data=True), key=_edge_key)
