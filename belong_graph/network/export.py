@@ -86,8 +86,20 @@ def network_json(graph: Network, page: Callable[[str], str]) -> dict[str, Any]:
         {**node_json(graph, n), "page": page(n)}
         for n in sorted(graph, key=lambda n: (graph.nodes[n]["type"], graph.nodes[n]["label"]))
     ]
-    edges = [edge_json(graph, u, v, k) for u, v, k in sorted(graph.edges(keys=True))]
+    edges = [
+        with_evidence(edge_json(graph, u, v, k), page) for u, v, k in sorted(graph.edges(keys=True))
+    ]
     return {"nodes": nodes, "edges": edges}
+
+
+def with_evidence(edge: dict[str, Any], page: Callable[[str], str]) -> dict[str, Any]:
+    """An edge with the pages (``page``) of its evidence: its record and source document."""
+    record, document = edge["record"], edge["document"]
+    return {
+        **edge,
+        "recordPage": page(record) if record else None,
+        "documentPage": page(document) if document else None,
+    }
 
 
 def path_json(path: Path) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The partnership network as a directed multigraph: nodes are organisations, units, funders,
 initiatives, people, resources and places; each edge runs from an agent (or a part, or a piece of
-work) to what it took part in, wrote, belongs to or builds on, with its role, its period and its evidence: the participation or credit (``record``) that says
-it, and the source document it was read from.
+work) to what it took part in, wrote, belongs to or builds on, with its role, its period and its
+evidence: the participation or credit (``record``) that says it, and the source document it was
+read from.
 
 The build makes the whole graph once (:func:`build`) and writes it with its measures into the
 build folder (:mod:`belong_graph.network.stored`); the server reads the part a request asks for

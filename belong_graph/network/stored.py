@@ -62,8 +62,8 @@ CREATE INDEX edges_by_rank ON edges (rank);
 # resources: 375 to 250 ms)
 NODE_COLUMNS = "id, label, short, type, kinds, themes, year, degree, betweenness, community"
 EDGE_COLUMNS = (
-    'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, e.note, '
-    "e.document, e.documentLabel"
+    'e.source, e.target, e.key, e.relation, e.role, e.roleName, e.start, e."end", e.record, '
+    "e.note, e.document, e.documentLabel"
 )
 MATCHED = (
     "SELECT id, label, type, degree FROM nodes "

@@ -27,6 +27,19 @@ from belong_graph.network.measures import TOP
 from belong_graph.network.stored import NETWORK_FILE, NetworkReader, StoredNetwork
 from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS
 from belong_graph.web.caching import add_validators, etag_for, unchanged
+from belong_graph.web.explore_view import (
+    COMMUNITY_COLOURS,
+    EDGE_STYLES,
+    NODE_STYLES,
+    PATH_COLOUR,
+    PRESETS,
+    TABLE_ROWS,
+    link_rows,
+    node_rows,
+    path_links,
+    preset_args,
+    styles,
+)
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
     EXTENSION,
@@ -47,13 +60,12 @@ from belong_graph.web.state import state
 from belong_graph.web.urls import addresses, page_of
 
 blueprint = Blueprint("explore", __name__)
-LARGE = 250  # nodes: above this, the explorer starts from an overview
 OVERVIEW = MultiDict([("type", t) for t in ("organisation", "unit", "funder", "initiative")])
+FIRST_VIEW = 40  # nodes: the explorer opens on the best connected, whose names can be read
 OVERVIEW_LIMIT = 150
 DRAWN = 300  # nodes: a larger choice is cut to its OVERVIEW_LIMIT best connected
-TABLE_ROWS = 500
 FILTERS = ("type", "role", "start", "end", "undated", "theme")
-PAGE_PARAMETERS = ("focus", "depth", "limit", *FILTERS)
+PAGE_PARAMETERS = ("focus", "depth", "limit", "preset", *FILTERS)
 NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
 EXTENSIONS = ", ".join(f.extension for f in NETWORK_FORMATS)  # as in /api/network.graphml
 SHORTEST_TEXT = 2  # characters: a lookup by name needs at least these
@@ -350,7 +362,7 @@ def explore() -> Response:
     """The explorer: the network drawn by Cytoscape.js, the same relationships as a table, the
     paths between two organisations in words, and the network's measures."""
     current = served()
-    chosen = _page_args()
+    preset, chosen = preset_args(_page_args())
     filters = MultiDict([(k, v) for k, v in chosen.items(multi=True) if k in FILTERS])
     args, problem = MultiDict(chosen), None
     if args.get("focus"):
@@ -359,9 +371,9 @@ def explore() -> Response:
             args["entity"] = entity_node(current, args["entity"], "focus")
         except UnknownEntity as error:
             problem, args = error.message, MultiDict(filters)
-    overview = not args and current.summary.nodes > LARGE
+    overview = not args
     if overview:
-        args = MultiDict([*OVERVIEW.items(multi=True), ("limit", str(OVERVIEW_LIMIT))])
+        args = MultiDict([*OVERVIEW.items(multi=True), ("limit", str(FIRST_VIEW))])
     asked = args.get("limit")  # if not, no more than DRAWN are read from the file
     drawn = MultiDict([*args.items(multi=True), ("limit", str(DRAWN))])
     part, about = selection(current, args if asked else drawn)
@@ -374,6 +386,7 @@ def explore() -> Response:
         try:
             found = paths_json(current, MultiDict([*filters.items(multi=True), *ends.items()]))
             ends = {end: found[end]["label"] for end in ends}
+            found["links"] = path_links(found)
         except UnknownEntity as error:
             path_problem = error.message
     endpoint = "explore.ego" if about.get("entity") else "explore.whole"
@@ -392,10 +405,19 @@ def explore() -> Response:
         },
         filter_query=urlencode(list(filters.items(multi=True))),
         filter_args=list(filters.items(multi=True)),
-        rows=_rows(part),
+        page_args=list(_page_args().items(multi=True)),
+        rows=link_rows(part),
+        nodes=node_rows(part),
         table_rows=TABLE_ROWS,
+        preset=preset,
+        presets=PRESETS.values(),
+        node_styles=NODE_STYLES,
+        edge_styles=EDGE_STYLES,
+        path_colour=PATH_COLOUR,
+        community_colours=COMMUNITY_COLOURS,
+        styles=json.dumps(styles()),
         ends=ends,
-        end_names=url_for("explore.names", type=",".join(network.AGENTS)),
+        end_names=url_for("explore.names"),
         found=found,
         path_problem=path_problem,
         roles=current.summary.roles,
@@ -414,21 +436,6 @@ def _page_args() -> Args:
     return MultiDict(
         [(k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS and v.strip()]
     )
-
-
-def _rows(part: Network) -> list[dict[str, Any]]:
-    """The relationships shown, as table rows, at most TABLE_ROWS."""
-    rows = []
-    for u, v, k in sorted(part.edges(keys=True), key=lambda e: (part.nodes[e[0]]["label"], e[2]))[
-        :TABLE_ROWS
-    ]:
-        edge = export.edge_json(part, u, v, k)
-        rows.append({
-            **edge,
-            "source": {"id": u, "label": part.nodes[u]["label"], "page": page_of(u)},
-            "target": {"id": v, "label": part.nodes[v]["label"], "page": page_of(v)},
-        })  # fmt: skip
-    return rows
 
 
 def _themes() -> list[tuple[str, str]]:

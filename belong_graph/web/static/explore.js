@@ -6,17 +6,17 @@
   if (!box || typeof cytoscape === "undefined") return;
   if (typeof cytoscapeFcose !== "undefined") cytoscape.use(cytoscapeFcose);
 
-  const TYPE_COLOURS = {
-    organisation: "#2b5c8a", unit: "#5b8fc7", funder: "#b35900", initiative: "#2e7d32",
-    person: "#7b3f99", resource: "#6e6e73", place: "#a33b3b", other: "#9e9e9e",
-  };
-  const COMMUNITY_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
-    "#a6761d", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6", "#666666"];
+  const STYLES = JSON.parse(box.dataset.styles); // explore_view.styles(): the legend's own
+  const AGENTS = ["organisation", "unit", "funder"];
+  const LABEL_PIXELS = 14; // a name's size on screen, whatever the zoom
+  const MAJOR = 40; // names always labelled; the others when zoomed in, pointed at or selected
   const details = document.getElementById("details");
   const explanation = document.getElementById("path-explanation");
   const filters = box.dataset.filters;
   const EXPAND = "100"; // most neighbours drawn when a node is expanded
+  let labelSize = LABEL_PIXELS;
 
+  const edgeStyle = (edge, key, fallback) => (STYLES.edges[edge.data("role")] || {})[key] || fallback;
   const cy = cytoscape({
     container: box,
     minZoom: 0.05,
@@ -24,30 +24,33 @@
     style: [
       { selector: "node", style: {
         "background-color": (n) => colour(n),
-        "label": "data(label)", "font-size": 10, "color": "#1d1d1f",
-        "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 140,
-        "min-zoomed-font-size": 7,
+        "shape": (n) => (STYLES.nodes[n.data("type")] || STYLES.nodes.other).shape,
+        "label": "data(label)", "font-size": () => labelSize, "color": "#1d1d1f",
+        "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "ellipsis",
+        "text-max-width": () => 12 * labelSize, "text-outline-color": "#ffffff",
+        "text-outline-width": () => labelSize / 7, "min-zoomed-font-size": 6,
         "width": (n) => size(n), "height": (n) => size(n),
         "border-width": 1, "border-color": "#ffffff",
       } },
-      { selector: "node[type = 'initiative']", style: { "shape": "round-rectangle" } },
-      { selector: "node[type = 'resource']", style: { "shape": "rectangle" } },
-      { selector: "node[type = 'place']", style: { "shape": "diamond" } },
-      { selector: "edge", style: {
-        "width": 1.2, "line-color": "#b8b8bd", "curve-style": "bezier",
-        "target-arrow-shape": "triangle", "target-arrow-color": "#b8b8bd", "arrow-scale": 0.6,
+      { selector: "node.minor", style: { "label": "" } },
+      { selector: "node.hovered, node:selected, node.on-path", style: {
+        "label": "data(name)", "text-wrap": "wrap", "z-index": 10, "font-weight": "bold",
       } },
-      { selector: "edge[role = 'funder']", style: { "line-color": "#b35900", "target-arrow-color": "#b35900" } },
-      { selector: "edge[role = 'lead']", style: { "line-color": "#2e7d32", "target-arrow-color": "#2e7d32" } },
+      { selector: "edge", style: {
+        "width": 1.5, "line-color": (e) => edgeStyle(e, "colour", "#86868b"), "curve-style": "bezier",
+        "line-style": (e) => edgeStyle(e, "line", "solid"),
+        "target-arrow-shape": "triangle", "target-arrow-color": (e) => edgeStyle(e, "colour", "#86868b"),
+        "arrow-scale": 0.8,
+      } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf00" } },
       { selector: ".faded", style: { "opacity": 0.15 } },
-      { selector: "node.on-path", style: { "border-width": 4, "border-color": "#d40000", "opacity": 1 } },
+      { selector: "node.on-path", style: { "border-width": 4, "border-color": STYLES.path, "opacity": 1 } },
       { selector: "edge.on-path", style: {
-        "width": 4, "line-color": "#d40000", "target-arrow-color": "#d40000", "opacity": 1,
-        "label": "data(roleName)", "font-size": 9, "text-background-color": "#ffffff",
+        "width": 4, "line-color": STYLES.path, "target-arrow-color": STYLES.path, "opacity": 1,
+        "label": "data(roleName)", "font-size": () => labelSize * 0.85, "text-background-color": "#ffffff",
         "text-background-opacity": 1,
       } },
-      { selector: "edge.labelled", style: { "label": "data(roleName)", "font-size": 9 } },
+      { selector: "edge.labelled", style: { "label": "data(roleName)", "font-size": () => labelSize * 0.85 } },
     ],
   });
   const explorer = { cy: cy, ready: false, focus: focus, showPaths: showPaths };
@@ -58,11 +61,24 @@
   }
 
   function colour(node) {
-    if (document.getElementById("by-community").checked && node.data("community") != null) {
-      return COMMUNITY_COLOURS[node.data("community") % COMMUNITY_COLOURS.length];
+    const community = node.data("community");
+    if (document.getElementById("by-community").checked && community != null) {
+      const colours = STYLES.communities;
+      return colours[Math.min(community, colours.length - 1)];
     }
-    return TYPE_COLOURS[node.data("type")] || TYPE_COLOURS.other;
+    return (STYLES.nodes[node.data("type")] || STYLES.nodes.other).colour;
   }
+
+  // Names keep LABEL_PIXELS on screen at any zoom below 1 (and grow as one zooms in); when zoomed
+  // out, only the MAJOR best-connected are labelled, so that the names do not cover each other.
+  function fitLabels() {
+    const zoom = cy.zoom();
+    labelSize = LABEL_PIXELS / Math.min(zoom, 1);
+    const ranked = cy.nodes().sort((a, b) => (b.data("degree") || 0) - (a.data("degree") || 0));
+    cy.batch(() => ranked.forEach((node, rank) => node.toggleClass("minor", zoom < 0.9 && rank >= MAJOR)));
+    cy.style().update();
+  }
+  explorer.labelPixels = () => labelSize * cy.zoom();
 
   function add(doc) {
     const fresh = [];
@@ -78,7 +94,8 @@
       if (cy.getElementById(e.id).empty()) {
         fresh.push({ group: "edges", data: {
           id: e.id, source: e.source, target: e.target, role: e.role, roleName: e.roleName,
-          sentence: e.sentence, start: e.start, end: e.end,
+          sentence: e.sentence, start: e.start, end: e.end, note: e.note, relation: e.relation,
+          recordPage: e.recordPage, documentPage: e.documentPage, documentLabel: e.documentLabel,
         } });
       }
     }
@@ -89,7 +106,7 @@
   function layout() {
     const options = cy.nodes().length > 1 && typeof cytoscapeFcose !== "undefined"
       ? { name: "fcose", quality: "default", animate: false, randomize: true,
-          nodeRepulsion: 9000, idealEdgeLength: 90, nodeSeparation: 75, packComponents: true }
+          nodeRepulsion: 60000, idealEdgeLength: 160, nodeSeparation: 140, packComponents: true }
       : { name: "grid", animate: false };
     return new Promise((resolve) => {
       const run = cy.layout(options);
@@ -122,44 +139,117 @@
     return element;
   }
 
+  function count(number, one, many) {
+    return number + " " + (number === 1 ? one : many);
+  }
+
+  // What a name does, in plain words, from its neighbourhood (two steps for an organisation or
+  // a person: the initiatives it takes part in, and who else takes part in them).
+  function plainWords(id, doc) {
+    const types = Object.fromEntries(doc.nodes.map((n) => [n.id, n.type]));
+    const out = doc.edges.filter((e) => e.source === id);
+    const into = doc.edges.filter((e) => e.target === id);
+    const kind = types[id];
+    const words = [];
+    if (AGENTS.includes(kind) || kind === "person") {
+      const initiatives = new Set(out.filter((e) => types[e.target] === "initiative").map((e) => e.target));
+      const partners = new Set(doc.edges.filter((e) => initiatives.has(e.target) && e.source !== id
+        && AGENTS.includes(types[e.source])).map((e) => e.source));
+      if (initiatives.size) {
+        words.push(partners.size
+          ? "Works with " + count(partners.size, "organisation", "organisations") + " on "
+            + count(initiatives.size, "project or programme", "projects and programmes") + "."
+          : "Takes part in " + count(initiatives.size, "project or programme", "projects and programmes") + ".");
+      }
+      const roles = {};
+      out.filter((e) => types[e.target] === "initiative").forEach((e) => { roles[e.roleName] = (roles[e.roleName] || 0) + 1; });
+      const named = Object.entries(roles).map(([role, n]) => role.toLowerCase() + " in " + n);
+      if (named.length) words.push("Its roles: " + named.join(", ") + ".");
+      const credits = new Set(out.filter((e) => types[e.target] === "resource").map((e) => e.target));
+      if (credits.size) words.push("Credited on " + count(credits.size, "resource", "resources") + ".");
+      const people = new Set(into.filter((e) => types[e.source] === "person").map((e) => e.source));
+      if (people.size) words.push(count(people.size, "person is", "people are") + " affiliated with it.");
+      const homes = out.filter((e) => e.role === "affiliation" || e.role === "unit-of" || e.role === "part-of");
+      if (homes.length) words.push("Belongs to " + homes.map((e) => doc.nodes.find((n) => n.id === e.target).label).join(", ") + ".");
+    } else {
+      const agents = new Set(into.filter((e) => AGENTS.includes(types[e.source])).map((e) => e.source));
+      const people = new Set(into.filter((e) => types[e.source] === "person").map((e) => e.source));
+      if (agents.size || people.size) {
+        words.push([agents.size ? count(agents.size, "organisation", "organisations") : "",
+          people.size ? count(people.size, "person", "people") : ""].filter(Boolean).join(" and ")
+          + (kind === "resource" ? " credited on it." : " take part in it."));
+      }
+      const work = new Set([...into, ...out].map((e) => (e.source === id ? e.target : e.source))
+        .filter((n) => n !== id && (types[n] === "initiative" || types[n] === "resource")));
+      if (work.size) words.push("Linked to " + count(work.size, "other project or resource", "other projects and resources") + ".");
+    }
+    if (!words.length) words.push("Linked to " + count(new Set([...out.map((e) => e.target), ...into.map((e) => e.source)]).size, "other name", "other names") + ".");
+    if (doc.limited) words.push("(It has more links than can be counted here: these are at least.)");
+    return words.join(" ");
+  }
+
+  function evidence(edge) {
+    const item = text("span", null, { class: "evidence" });
+    if (edge.data("note")) item.append(text("q", edge.data("note")), " ");
+    if (edge.data("recordPage")) item.append(text("a", edge.data("relation") === "partnership" ? "the participation" : "the credit", { href: edge.data("recordPage") }));
+    if (edge.data("documentPage")) {
+      item.append(", from ", text("a", edge.data("documentLabel") || "its source", { href: edge.data("documentPage") }));
+    }
+    return item;
+  }
+
   function showDetails(node) {
     details.replaceChildren(text("h3", node.data("name"), { id: "details-heading" }));
-    const facts = text("dl");
+    const kind = text("p", null, { class: "meta" });
     const kinds = (node.data("kinds") || []).join(", ");
-    for (const [term, value] of [["Type", node.data("type") + (kinds ? " (" + kinds + ")" : "")],
-      ["Year", node.data("year")], ["Degree", node.data("degree")],
-      ["Betweenness", (node.data("betweenness") || 0).toFixed(3)],
-      ["Community", node.data("community") == null ? null : node.data("community") + 1]]) {
-      if (value == null || value === "") continue;
-      facts.append(text("dt", term), text("dd", String(value)));
-    }
-    details.append(facts);
+    kind.append(document.getElementById("legend-" + node.data("type"))?.textContent || node.data("type"));
+    if (kinds) kind.append(" (" + kinds + ")");
+    if (node.data("year")) kind.append(", " + node.data("year"));
+    details.append(kind);
+    const summary = text("p", "Reading its links…", { class: "plain-words" });
+    details.append(summary);
+    const ask = AGENTS.includes(node.data("type")) || node.data("type") === "person" ? "2" : "1";
+    fetchJson(withFilters(box.dataset.ego, { entity: node.id(), depth: ask, limit: "300" })).then(
+      (doc) => { summary.textContent = plainWords(node.id(), doc); },
+      () => { summary.textContent = "Linked to " + count(node.data("degree") || 0, "other name", "other names") + " in the whole library."; });
     const links = text("p");
     links.append(text("a", "Open its page", { href: node.data("page") }));
     details.append(links);
     const actions = text("p", null, { class: "explore-actions" });
     const expand = text("button", "Show its neighbours", { type: "button" });
     expand.addEventListener("click", () => expandNode(node.id()));
-    const from = text("button", "Paths from here", { type: "button" });
+    const from = text("button", "Connection from here", { type: "button" });
     from.addEventListener("click", () => chooseEnd("from", node.id()));
-    const to = text("button", "Paths to here", { type: "button" });
+    const to = text("button", "Connection to here", { type: "button" });
     to.addEventListener("click", () => chooseEnd("to", node.id()));
     actions.append(expand, from, to);
     details.append(actions);
     const edges = node.connectedEdges();
     if (edges.length) {
-      details.append(text("h4", "Links shown"));
+      details.append(text("h4", "Its links drawn, with their evidence"));
       const list = text("ul", null, { class: "explore-links" });
       edges.forEach((edge) => {
         const other = edge.source().id() === node.id() ? edge.target() : edge.source();
         const item = text("li");
         const go = text("button", edge.data("sentence"), { type: "button", class: "link-like" });
-        go.addEventListener("click", () => focus(other.id()));
-        item.append(go);
+        go.addEventListener("click", () => select(other.id()));
+        item.append(go, " ", evidence(edge));
         list.append(item);
       });
       details.append(list);
     }
+    const measures = text("details");
+    measures.append(text("summary", "Network measures"));
+    const facts = text("dl");
+    for (const [term, value] of [
+      ["Degree (names it is linked to in the whole library)", node.data("degree")],
+      ["Betweenness (share of the shortest connections that pass through it)", (node.data("betweenness") || 0).toFixed(3)],
+      ["Group (community)", node.data("community") == null ? null : node.data("community") + 1]]) {
+      if (value == null || value === "") continue;
+      facts.append(text("dt", term), text("dd", String(value)));
+    }
+    measures.append(facts);
+    details.append(measures);
   }
 
   function chooseEnd(which, id) {
@@ -172,7 +262,7 @@
   async function expandNode(id) {
     const doc = await fetchJson(withFilters(box.dataset.ego, { entity: id, depth: "1", limit: EXPAND }));
     if (add(doc)) await layout();
-    focus(id);
+    select(id);
     if (doc.limited) {
       details.append(text("p", "It has more neighbours than can be drawn: showing the " + EXPAND
         + " best connected. The table on its focused page lists them all."));
@@ -205,6 +295,27 @@
     return true;
   }
 
+  // The view is in the page's URL, so that it can be shared: what is selected (focus) and the
+  // connection asked about (from, to), beside the filters and the preset the server drew. Going
+  // back or forward opens the view of that URL.
+  function remember(changes) {
+    const url = new URL(window.location.href);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) url.searchParams.set(key, value);
+      else url.searchParams.delete(key);
+    }
+    if (url.href !== window.location.href) history.pushState(changes, "", url);
+  }
+
+  function shortName(id) {
+    const at = id.indexOf("/id/");
+    return at >= 0 ? id.slice(at + 4) : id;
+  }
+
+  function select(id) {
+    if (focus(id)) remember({ focus: shortName(id) });
+  }
+
   async function show(query) {
     let node = find(query);
     if (node.empty()) {
@@ -217,7 +328,7 @@
         return;
       }
     }
-    focus(node.id());
+    select(node.id());
   }
 
   // The lookup: as the reader types, the names that begin with (or hold) the text, asked of the
@@ -323,6 +434,7 @@
     return field.dataset.chosen || field.value.trim();
   }
 
+  // The connection in words, as the server writes it (explore.html), with each link's evidence.
   function renderPaths(doc) {
     explanation.replaceChildren();
     if (!doc.paths.length) {
@@ -330,9 +442,9 @@
         + " are not connected within " + doc.max_hops + " steps in this network."));
       return;
     }
-    const count = doc.paths.length;
-    explanation.append(text("p", count + " shortest path" + (count > 1 ? "s" : "") + " of " + doc.hops
-      + " step" + (doc.hops > 1 ? "s" : "") + ":"));
+    const ways = doc.paths.length;
+    explanation.append(text("p", doc.from.label + " and " + doc.to.label + " are connected in "
+      + count(doc.hops, "step", "steps") + (ways > 1 ? ", in " + ways + " ways" : "") + ":"));
     for (const path of doc.paths) {
       const block = text("div", null, { class: "path" });
       block.append(text("p", path.sentence, { class: "path-sentence" }));
@@ -341,6 +453,24 @@
       block.append(steps);
       explanation.append(block);
     }
+    const caption = "The evidence for each link on the way";
+    const region = text("div", null, { class: "table-scroll", role: "region", "aria-label": caption, tabindex: "0" });
+    const table = text("table", null, { id: "path-links" });
+    const head = text("thead");
+    const heads = text("tr");
+    heads.append(text("th", "Link", { scope: "col" }), text("th", "Evidence", { scope: "col" }));
+    head.append(heads);
+    const body = text("tbody");
+    for (const e of doc.edges) {
+      const row = text("tr");
+      const cell = text("td");
+      cell.append(evidence(cy.getElementById(e.id)));
+      row.append(text("td", e.sentence), cell);
+      body.append(row);
+    }
+    table.append(text("caption", caption), head, body);
+    region.append(table);
+    explanation.append(region);
   }
 
   async function showPaths(from, to) {
@@ -404,7 +534,20 @@
     event.preventDefault();
   }
 
-  cy.on("tap", "node", (event) => focus(event.target.id()));
+  cy.on("tap", "node", (event) => select(event.target.id()));
+  cy.on("mouseover", "node", (event) => event.target.addClass("hovered"));
+  cy.on("mouseout", "node", (event) => event.target.removeClass("hovered"));
+  let fitting = 0;
+  cy.on("zoom", () => {
+    cancelAnimationFrame(fitting);
+    fitting = requestAnimationFrame(fitLabels);
+  });
+  window.addEventListener("popstate", () => window.location.reload());
+  document.querySelectorAll("button.select-node").forEach((button) => button.addEventListener("click", () => {
+    select(button.dataset.node);
+    box.scrollIntoView({ block: "nearest" });
+    document.getElementById("details-heading").focus?.();
+  }));
   cy.on("tap", (event) => {
     if (event.target === cy) cy.elements().removeClass("faded on-path labelled");
   });
@@ -417,22 +560,21 @@
     show(named(field));
   });
   const ends = ["from", "to"].map((which) => document.getElementById(which));
-  const closeEnds = ends.map((end) => lookup(end, "Organisations that match, " + end.id, () => {}));
+  const closeEnds = ends.map((end) => lookup(end, "Names that match, " + end.id, () => {}));
   document.getElementById("paths").addEventListener("submit", (event) => {
     const [from, to] = ends.map(named);
     if (!from || !to) return;
     event.preventDefault();
     closeEnds.forEach((close) => close());
-    showPaths(from, to).then((doc) => {
-      const url = new URL(window.location.href);
-      url.searchParams.set("from", doc.from.id);
-      url.searchParams.set("to", doc.to.id);
-      history.replaceState(null, "", url);
-    }, (error) => explanation.replaceChildren(text("p", error.message)));
+    showPaths(from, to).then((doc) => remember({ from: shortName(doc.from.id), to: shortName(doc.to.id) }),
+      (error) => explanation.replaceChildren(text("p", error.message)));
   });
   document.getElementById("fit").addEventListener("click", () => cy.fit(undefined, 30));
   document.getElementById("relayout").addEventListener("click", () => layout());
-  document.getElementById("by-community").addEventListener("change", () => cy.style().update());
+  document.getElementById("by-community").addEventListener("change", (event) => {
+    document.getElementById("legend-communities").hidden = !event.target.checked;
+    cy.style().update();
+  });
   document.getElementById("download-png").addEventListener("click", () => {
     download("belong-network.png", cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }));
   });
@@ -444,9 +586,11 @@
     add(doc);
     await layout();
     cy.fit(undefined, 30);
+    fitLabels();
     const params = new URLSearchParams(window.location.search);
     if (box.dataset.focus) focus(box.dataset.focus);
     if (params.get("from") && params.get("to")) await showPaths(params.get("from"), params.get("to"));
+    fitLabels();
     ready();
   }, (error) => {
     box.dataset.state = "failed";
