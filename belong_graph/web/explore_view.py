@@ -109,14 +109,13 @@ def styles() -> dict[str, Any]:
 
 
 def preset_args(args: MultiDict[str, str]) -> tuple[Preset | None, MultiDict[str, str]]:
-    """The preset ``args`` name (``preset``), and ``args`` with its parameters where ``args``
-    give none of the same name; an unknown preset is left out."""
+    """The preset ``args`` name (``preset``, if known), and the rest of ``args`` with the
+    preset's parameters where they give none of the same name."""
     preset = PRESETS.get(args.get("preset", ""))
-    if preset is None:
-        return None, MultiDict([(k, v) for k, v in args.items(multi=True) if k != "preset"])
-    given = set(args) - {"preset"}
-    added = [(k, v) for k, v in preset.parameters if k not in given]
-    return preset, MultiDict([*args.items(multi=True), *added])
+    rest = [(k, v) for k, v in args.items(multi=True) if k != "preset"]
+    given = {k for k, _ in rest}
+    added = [(k, v) for k, v in preset.parameters if k not in given] if preset else []
+    return preset, MultiDict([*rest, *added])
 
 
 def link_rows(part: Network) -> list[dict[str, Any]]:
