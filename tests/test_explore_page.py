@@ -153,6 +153,14 @@ def test_neighbours_expand_from_a_focused_entity(page: Page, live_server: LiveSe
     expect(page.locator("#details-heading")).to_have_text("Beyond Us and Them")
     names = set(page.evaluate(NAMES))
     assert {"University of Kent", "Spirit of 2012", "Radical Kindness"} <= names
+    listed = page.get_by_role("table", name="names drawn").get_by_role("row")
+    expect(listed).to_have_count(len(names) + 1)  # the tables hold what is drawn now
+    expect(page.get_by_role("table", name="names drawn")).to_contain_text("Radical Kindness")
+    links = page.evaluate("() => window.belongExplorer.cy.edges().length")
+    expect(page.locator("#relationships tbody tr")).to_have_count(links)
+    expect(page.locator("#relationships")).to_contain_text(
+        "Research project funded by the Nuffield Foundation."
+    )
 
 
 def test_the_drawing_exports_as_png_and_svg(page: Page, live_server: LiveServer) -> None:

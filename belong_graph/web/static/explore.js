@@ -115,6 +115,71 @@
     });
   }
 
+  // The drawing grew (a node's neighbours, a name found, a connection): lay it out again and
+  // list what it now holds in the tables below it, the drawing's text alternative.
+  async function grown() {
+    await layout();
+    fitLabels();
+    listNames();
+    listLinks();
+  }
+
+  function cellWith(...children) {
+    const cell = text("td");
+    cell.append(...children);
+    return cell;
+  }
+
+  function pageLink(node) {
+    return text("a", node.data("name"), { href: node.data("page") });
+  }
+
+  function kindWords(type) {
+    return document.getElementById("legend-" + type)?.textContent || type;
+  }
+
+  function listNames() {
+    const table = document.getElementById("names");
+    const nodes = cy.nodes().sort((a, b) => (b.data("degree") || 0) - (a.data("degree") || 0)
+      || a.data("name").localeCompare(b.data("name")));
+    const rows = nodes.map((node) => {
+      const row = text("tr");
+      const choose = text("button", "Select " + node.data("name"), { type: "button", class: "link-like select-node" });
+      choose.addEventListener("click", () => selectFromList(node.id()));
+      row.append(cellWith(pageLink(node)), text("td", kindWords(node.data("type"))),
+        text("td", String(node.degree(false))), text("td", String(node.data("degree") || 0)), cellWith(choose));
+      return row;
+    });
+    table.tBodies[0].replaceChildren(...rows);
+    table.caption.textContent = count(nodes.length, "name", "names") + " drawn, best connected first";
+  }
+
+  function period(edge) {
+    const [start, end] = [edge.data("start"), edge.data("end")];
+    if (start && end && start !== end) return start + "–" + end;
+    return start ? String(start) : end ? "until " + end : "";
+  }
+
+  function listLinks() {
+    const table = document.getElementById("relationships");
+    const edges = cy.edges().sort((a, b) => a.source().data("name").localeCompare(b.source().data("name"))
+      || a.data("id").localeCompare(b.data("id")));
+    const rows = edges.map((edge) => {
+      const row = text("tr");
+      row.append(cellWith(pageLink(edge.source())), text("td", edge.data("roleName")),
+        cellWith(pageLink(edge.target())), text("td", period(edge)), text("td", edge.data("sentence")),
+        cellWith(evidence(edge)));
+      return row;
+    });
+    table.tBodies[0].replaceChildren(...rows);
+    table.caption.textContent = count(edges.length, "link", "links") + ", each with its evidence";
+  }
+
+  function selectFromList(id) {
+    select(id);
+    box.scrollIntoView({ block: "nearest" });
+  }
+
   function ready() {
     explorer.ready = true;
     box.dataset.state = "ready";
@@ -261,7 +326,7 @@
 
   async function expandNode(id) {
     const doc = await fetchJson(withFilters(box.dataset.ego, { entity: id, depth: "1", limit: EXPAND }));
-    if (add(doc)) await layout();
+    if (add(doc)) await grown();
     select(id);
     if (doc.limited) {
       details.append(text("p", "It has more neighbours than can be drawn: showing the " + EXPAND
@@ -321,7 +386,7 @@
     if (node.empty()) {
       try {
         const doc = await fetchJson(withFilters(box.dataset.ego, { entity: query, depth: "1", limit: EXPAND }));
-        if (add(doc)) await layout();
+        if (add(doc)) await grown();
         node = cy.getElementById(doc.entity);
       } catch (error) {
         details.replaceChildren(text("h3", "Not found", { id: "details-heading" }), text("p", error.message));
@@ -475,7 +540,7 @@
 
   async function showPaths(from, to) {
     const doc = await fetchJson(withFilters(box.dataset.paths, { from: from, to: to }));
-    if (add(doc)) await layout();
+    if (add(doc)) await grown();
     cy.elements().removeClass("on-path").addClass("faded");
     const onPath = cy.collection();
     for (const n of doc.nodes) onPath.merge(cy.getElementById(n.id));
@@ -543,11 +608,8 @@
     fitting = requestAnimationFrame(fitLabels);
   });
   window.addEventListener("popstate", () => window.location.reload());
-  document.querySelectorAll("button.select-node").forEach((button) => button.addEventListener("click", () => {
-    select(button.dataset.node);
-    box.scrollIntoView({ block: "nearest" });
-    document.getElementById("details-heading").focus?.();
-  }));
+  document.querySelectorAll("button.select-node").forEach((button) => button.addEventListener("click",
+    () => selectFromList(button.dataset.node)));
   cy.on("tap", (event) => {
     if (event.target === cy) cy.elements().removeClass("faded on-path labelled");
   });
@@ -570,7 +632,7 @@
       (error) => explanation.replaceChildren(text("p", error.message)));
   });
   document.getElementById("fit").addEventListener("click", () => cy.fit(undefined, 30));
-  document.getElementById("relayout").addEventListener("click", () => layout());
+  document.getElementById("relayout").addEventListener("click", () => layout().then(fitLabels));
   document.getElementById("by-community").addEventListener("change", (event) => {
     document.getElementById("legend-communities").hidden = !event.target.checked;
     cy.style().update();
