@@ -22,6 +22,8 @@ BEYOND = ID + "project/beyond-us-and-them"
 NUFFIELD = ID + "organisation/nuffield-foundation"
 NAMES = "() => window.belongExplorer.cy.nodes().map((n) => n.data('name'))"
 IDS = "() => window.belongExplorer.cy.nodes().map((n) => n.id())"
+LABELS = """() => window.belongExplorer.cy.nodes().map(
+    (n) => [n.style('label') !== '', parseFloat(n.renderedStyle('font-size'))])"""
 ON_PATH = "(group) => window.belongExplorer.cy.$(group + '.on-path').map((e) => e.id())"
 
 
@@ -186,7 +188,8 @@ def test_the_first_view_is_readable_and_has_a_key(page: Page, live_server: LiveS
     arrows and sizes, and the groups when colour by group is on."""
     open_explorer(page, live_server)
     assert page.evaluate("() => window.belongExplorer.cy.nodes().length") <= 40
-    assert page.evaluate("() => window.belongExplorer.labelPixels()") >= 12
+    labels = page.evaluate(LABELS)
+    assert labels and all(shown and size >= 12 for shown, size in labels)  # every name, >= 12 px
     key = page.locator(".explore-key")
     expect(key.locator("#legend-nodes li")).to_contain_text(
         ["Organisation", "Funder", "Project or programme", "Person", "Resource", "Place"]

@@ -78,7 +78,6 @@
     cy.batch(() => ranked.forEach((node, rank) => node.toggleClass("minor", zoom < 0.9 && rank >= MAJOR)));
     cy.style().update();
   }
-  explorer.labelPixels = () => labelSize * cy.zoom();
 
   function add(doc) {
     const fresh = [];
@@ -259,6 +258,8 @@
     if (edge.data("recordPage")) item.append(text("a", edge.data("relation") === "partnership" ? "the participation" : "the credit", { href: edge.data("recordPage") }));
     if (edge.data("documentPage")) {
       item.append(", from ", text("a", edge.data("documentLabel") || "its source", { href: edge.data("documentPage") }));
+    } else if (!edge.data("recordPage")) {
+      item.append("As the pages of ", pageLink(edge.source()), " and ", pageLink(edge.target()), " say");
     }
     return item;
   }
