@@ -306,8 +306,18 @@ def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
     assert "Nuffield Foundation and everything within 1 step" in focused
     assert (
         '<a href="http://localhost/id/organisation/dluhc">'
-        not in focused.split('id="table-heading"')[1].split("</table>")[0]
+        not in focused.split('id="relationships"')[1].split("</table>")[0]
     )
+    evidence = (  # each link's evidence: the participation, quoted, and its source document
+        "<q>Research project funded by the Nuffield Foundation.</q> "
+        '<a href="http://localhost/id/participation/beyond-us-and-them--nuffield-foundation--funder">'
+        'the participation</a>, from <a href="http://localhost/id/source/research-and-resources">'
+        "Research and Resources</a>"
+    )
+    assert evidence in focused
+    funders = client.get("/explore?preset=funders").get_data(as_text=True)
+    assert "<strong>Funders and what they funded.</strong>" in funders
+    assert 'data-filters="role=funder"' in funders  # the preset's parameters, drawn
     unknown = client.get("/explore?focus=Nobody+at+all")
     assert unknown.status_code == 200
     assert "nothing in the partnership network is called" in unknown.get_data(as_text=True)
@@ -474,10 +484,10 @@ def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 def test_a_large_library_starts_from_an_overview(large_app: Flask) -> None:
     client = large_app.test_client()
     html = client.get("/explore").get_data(as_text=True)
-    assert "this overview shows the" in html
+    assert "this first view shows the" in html
     api = html.split('data-api="')[1].split('"')[0].replace("&amp;", "&")
     overview = get_json(client, api)
-    assert 0 < overview["shown"]["nodes"] <= 150 < overview["total"]["nodes"]
+    assert 0 < overview["shown"]["nodes"] <= 40 < overview["total"]["nodes"]
     assert {n["type"] for n in overview["nodes"]} <= {
         "organisation",
         "unit",
@@ -492,7 +502,7 @@ def test_a_large_library_starts_from_an_overview(large_app: Flask) -> None:
     assert ID + "organisation/o00001" in node_ids(hub)
     assert len(hub["nodes"]) <= 5
     chosen = client.get("/explore?undated=include").get_data(as_text=True)  # all 342 nodes
-    assert "Cut to the 150 best-connected nodes." in chosen
+    assert "Cut to the 150 best-connected names." in chosen
 
 
 def test_a_participation_period_comes_from_its_interval(built_settings: Settings) -> None:
