@@ -307,7 +307,9 @@ def routes(entities: Entities, count: int) -> list[Route]:
         Route("dataset /.well-known/void", ["/.well-known/void?format=" + f for f in RDF], TURTLE),
         Route("dataset /dataset", ["/dataset"]),
         Route("sitemap", ["/sitemap.xml"], "application/xml", follow=sitemaps),
-        Route("other pages", ["/", "/api/", "/api/views", "/api/openapi.json", "/sparql", "/ontology"]),
+        Route("home page", ["/"]),
+        Route("API reference /api/", ["/api/"]),
+        Route("other pages", ["/api/views", "/api/openapi.json", "/sparql", "/ontology"]),
     ]  # fmt: skip
     ego = entities.take("organisation", count)
     ends = entities.take("organisation", 2 * count)
@@ -414,8 +416,9 @@ def run_size(resources: int, args: argparse.Namespace, work: Path) -> dict[str, 
     floor.start(args.port)
     try:
         entities = Entities(floor, reserved_entities())
-        measured_routes = routes(entities, args.entities)
-        floor_ms = floor_medians(floor, measured_routes, args.entities)
+        every_route = routes(entities, args.entities)
+        floor_ms = floor_medians(floor, every_route, args.entities)  # the peer, for every size
+        measured_routes = [route for route in every_route if chosen(route, args.only)]
     finally:
         floor.stop()
     server = belong_server(store)
@@ -441,6 +444,11 @@ def run_size(resources: int, args: argparse.Namespace, work: Path) -> dict[str, 
         "resources": resources, "build": build_seconds, "ready": server.ready_seconds,
         "floor": floor_ms, "results": results, "memory": memory, "explorer_wait": explorer_wait,
     }  # fmt: skip
+
+
+def chosen(route: Route, only: list[str]) -> bool:
+    """Whether ``route`` is measured: every route, or those whose name holds one of ``only``."""
+    return not only or any(words in route.name for words in only)
 
 
 def settle_explorer(port: int, results: list[Measured], wait: float) -> tuple[str, float] | None:
@@ -512,6 +520,8 @@ def goal_rows(size: dict[str, object], largest: bool) -> list[str]:
             for r in members
             if r.first
         ]
+        if not figures:  # no route of the group was measured (--only)
+            continue
         worst, worst_p95 = max(figures), max(figures, key=lambda f: f[1])
         over = [name for m, _, name in figures if m > limit]
         said = f"all {len(figures)} routes" if not over else "over: " + ", ".join(over)
@@ -532,8 +542,13 @@ def goal_rows(size: dict[str, object], largest: bool) -> list[str]:
 
 
 def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> str:
+    heading = (
+        "Selected routes: " + ", ".join(f"“{words}”" for words in args.only)
+        if args.only
+        else "Every route a reader or a harvester touches"
+    )
     lines = [
-        "## Every route a reader or a harvester touches",
+        f"## {heading}",
         "",
         f"Produced by `{' '.join(['.venv/bin/python', 'benchmarks/routes.py', *sys.argv[1:]])}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} with {os.cpu_count()} cores, "
@@ -605,6 +620,13 @@ def main() -> None:
     parser.add_argument("--warm-runs", type=int, default=10)
     parser.add_argument("--budget", type=float, default=30.0, help="minutes per size")
     parser.add_argument("--explorer-wait", type=float, default=600.0, help="seconds, at most")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only the routes whose name holds these words (repeatable); the figures go "
+        "to a section of their own",
+    )
     args = parser.parse_args()
     sizes = []
     report = ""
@@ -613,9 +635,9 @@ def main() -> None:
             if resources:
                 sizes.append(run_size(resources, args, Path(folder)))
                 report = write_report(sizes, args)
-                write_section(
-                    args.output, "routes", report
-                )  # after each size: a stopped run keeps what it measured
+                write_section(  # after each size: a stopped run keeps what it measured
+                    args.output, "selected routes" if args.only else "routes", report
+                )
     print(report)
 
 
