@@ -29,6 +29,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -452,12 +453,12 @@ def chosen(route: Route, only: list[str]) -> bool:
 
 
 def settle_explorer(port: int, results: list[Measured], wait: float) -> tuple[str, float] | None:
-    """When no explorer request answered within the client timeout, one more request to the
-    measures with a longer one, so the memory is read with the network built (None if not
-    needed)."""
+    """When the explorer was measured but no request of it answered within the client timeout,
+    one more request to the measures with a longer one, so the memory is read with the network
+    built (None if not needed)."""
     explorer = [r for r in results if r.route.name.startswith("explorer /api")]
-    if any(answered(s) for r in explorer for s, _ in r.first):
-        return None
+    if not explorer or any(answered(s) for r in explorer for s, _ in r.first):
+        return None  # not measured (--only), or built
     status, ms, _ = get(port, "/api/network/measures", "application/json", wait)
     return status, ms
 
@@ -550,7 +551,7 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
     lines = [
         f"## {heading}",
         "",
-        f"Produced by `{' '.join(['.venv/bin/python', 'benchmarks/routes.py', *sys.argv[1:]])}` on "
+        f"Produced by `{shlex.join(['.venv/bin/python', 'benchmarks/routes.py', *sys.argv[1:]])}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, on a machine shared with other work, belong-graph at commit {commit()}. "
         "Each size is a synthetic "
@@ -559,25 +560,14 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
         "(`BELONG_QUERY_BUDGET=0 BELONG_REQUEST_LIMIT=0`) on 127.0.0.1. Requests are sequential, one connection each, "
         f"`Accept-Encoding: gzip`, client timeout {args.timeout:g} s (the server stops a query at 30 s and answers 503).",
         "",
-        "- **first requests**: each URL asked once and never before (a new entity, filter or format each time), so "
-        "no cache holds the answer; the count, the statuses, then the median, p95 and maximum in ms of all of them, "
-        "errors included (a timeout counts the time the client waited). Routes with a documented example (the views, "
-        "the explorer's ego and paths) ask it first and show it on its own.",
-        f"- a route stops taking new URLs after {args.route_seconds:g} s or after two requests slower than "
-        f"{args.slow_seconds:g} s; at most {args.entities} URLs a route.",
-        "- **first answer, KB**: the size of the first answer that came back (uncompressed), to show that a route "
-        "is not fast because it found nothing.",
-        "- **warm median**: the first URL that answered, asked again up to "
-        f"{args.warm_runs} times (answer cache, ETag work).",
-        "- **÷ floor**: the first-request median of an entity route over the floor's median for a one-entity "
-        "CONSTRUCT of the same kind of entity (`CONSTRUCT { ?e ?p ?o . ?s ?q ?e }`, Turtle) on a bare pyoxigraph "
-        "store behind Flask (`benchmarks/floor_server.py`) serving the same file, without the ontology or derived "
-        "triples. Only the entity routes have a ratio, and only where every first request answered: no peer "
-        "answers the other routes.",
-        "- **load**: the machine's 1-minute load average when the route was done (2 cores: above 2, other work "
-        "was competing for them, and every figure of that route is slower than on a quiet machine).",
-        "",
     ]
+    if args.only:
+        lines += [
+            "The columns are those of *Every route a reader or a harvester touches*, above.",
+            "",
+        ]
+    else:
+        lines += _explained(args)
     for size in sizes:
         memory = size["memory"]
         floor = size["floor"]
@@ -609,6 +599,30 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
             "",
         ]
     return "\n".join(lines)
+
+
+def _explained(args: argparse.Namespace) -> list[str]:
+    """What each column of the route table means, and how the routes were bounded."""
+    return [
+        "- **first requests**: each URL asked once and never before (a new entity, filter or format each time), so "
+        "no cache holds the answer; the count, the statuses, then the median, p95 and maximum in ms of all of them, "
+        "errors included (a timeout counts the time the client waited). Routes with a documented example (the views, "
+        "the explorer's ego and paths) ask it first and show it on its own.",
+        f"- a route stops taking new URLs after {args.route_seconds:g} s or after two requests slower than "
+        f"{args.slow_seconds:g} s; at most {args.entities} URLs a route.",
+        "- **first answer, KB**: the size of the first answer that came back (uncompressed), to show that a route "
+        "is not fast because it found nothing.",
+        "- **warm median**: the first URL that answered, asked again up to "
+        f"{args.warm_runs} times (answer cache, ETag work).",
+        "- **÷ floor**: the first-request median of an entity route over the floor's median for a one-entity "
+        "CONSTRUCT of the same kind of entity (`CONSTRUCT { ?e ?p ?o . ?s ?q ?e }`, Turtle) on a bare pyoxigraph "
+        "store behind Flask (`benchmarks/floor_server.py`) serving the same file, without the ontology or derived "
+        "triples. Only the entity routes have a ratio, and only where every first request answered: no peer "
+        "answers the other routes.",
+        "- **load**: the machine's 1-minute load average when the route was done (2 cores: above 2, other work "
+        "was competing for them, and every figure of that route is slower than on a quiet machine).",
+        "",
+    ]
 
 
 def main() -> None:
