@@ -29,6 +29,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -307,7 +308,9 @@ def routes(entities: Entities, count: int) -> list[Route]:
         Route("dataset /.well-known/void", ["/.well-known/void?format=" + f for f in RDF], TURTLE),
         Route("dataset /dataset", ["/dataset"]),
         Route("sitemap", ["/sitemap.xml"], "application/xml", follow=sitemaps),
-        Route("other pages", ["/", "/api/", "/api/views", "/api/openapi.json", "/sparql", "/ontology"]),
+        Route("home page", ["/"]),
+        Route("API reference /api/", ["/api/"]),
+        Route("other pages", ["/api/views", "/api/openapi.json", "/sparql", "/ontology"]),
     ]  # fmt: skip
     ego = entities.take("organisation", count)
     ends = entities.take("organisation", 2 * count)
@@ -414,8 +417,9 @@ def run_size(resources: int, args: argparse.Namespace, work: Path) -> dict[str, 
     floor.start(args.port)
     try:
         entities = Entities(floor, reserved_entities())
-        measured_routes = routes(entities, args.entities)
-        floor_ms = floor_medians(floor, measured_routes, args.entities)
+        every_route = routes(entities, args.entities)
+        floor_ms = floor_medians(floor, every_route, args.entities)  # the peer, for every size
+        measured_routes = [route for route in every_route if chosen(route, args.only)]
     finally:
         floor.stop()
     server = belong_server(store)
@@ -443,13 +447,18 @@ def run_size(resources: int, args: argparse.Namespace, work: Path) -> dict[str, 
     }  # fmt: skip
 
 
+def chosen(route: Route, only: list[str]) -> bool:
+    """Whether ``route`` is measured: every route, or those whose name holds one of ``only``."""
+    return not only or any(words in route.name for words in only)
+
+
 def settle_explorer(port: int, results: list[Measured], wait: float) -> tuple[str, float] | None:
-    """When no explorer request answered within the client timeout, one more request to the
-    measures with a longer one, so the memory is read with the network built (None if not
-    needed)."""
+    """When the explorer was measured but no request of it answered within the client timeout,
+    one more request to the measures with a longer one, so the memory is read with the network
+    built (None if not needed)."""
     explorer = [r for r in results if r.route.name.startswith("explorer /api")]
-    if any(answered(s) for r in explorer for s, _ in r.first):
-        return None
+    if not explorer or any(answered(s) for r in explorer for s, _ in r.first):
+        return None  # not measured (--only), or built
     status, ms, _ = get(port, "/api/network/measures", "application/json", wait)
     return status, ms
 
@@ -512,6 +521,8 @@ def goal_rows(size: dict[str, object], largest: bool) -> list[str]:
             for r in members
             if r.first
         ]
+        if not figures:  # no route of the group was measured (--only)
+            continue
         worst, worst_p95 = max(figures), max(figures, key=lambda f: f[1])
         over = [name for m, _, name in figures if m > limit]
         said = f"all {len(figures)} routes" if not over else "over: " + ", ".join(over)
@@ -532,10 +543,15 @@ def goal_rows(size: dict[str, object], largest: bool) -> list[str]:
 
 
 def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> str:
+    heading = (
+        "Selected routes: " + ", ".join(f"“{words}”" for words in args.only)
+        if args.only
+        else "Every route a reader or a harvester touches"
+    )
     lines = [
-        "## Every route a reader or a harvester touches",
+        f"## {heading}",
         "",
-        f"Produced by `{' '.join(['.venv/bin/python', 'benchmarks/routes.py', *sys.argv[1:]])}` on "
+        f"Produced by `{shlex.join(['.venv/bin/python', 'benchmarks/routes.py', *sys.argv[1:]])}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, on a machine shared with other work, belong-graph at commit {commit()}. "
         "Each size is a synthetic "
@@ -544,25 +560,14 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
         "(`BELONG_QUERY_BUDGET=0 BELONG_REQUEST_LIMIT=0`) on 127.0.0.1. Requests are sequential, one connection each, "
         f"`Accept-Encoding: gzip`, client timeout {args.timeout:g} s (the server stops a query at 30 s and answers 503).",
         "",
-        "- **first requests**: each URL asked once and never before (a new entity, filter or format each time), so "
-        "no cache holds the answer; the count, the statuses, then the median, p95 and maximum in ms of all of them, "
-        "errors included (a timeout counts the time the client waited). Routes with a documented example (the views, "
-        "the explorer's ego and paths) ask it first and show it on its own.",
-        f"- a route stops taking new URLs after {args.route_seconds:g} s or after two requests slower than "
-        f"{args.slow_seconds:g} s; at most {args.entities} URLs a route.",
-        "- **first answer, KB**: the size of the first answer that came back (uncompressed), to show that a route "
-        "is not fast because it found nothing.",
-        "- **warm median**: the first URL that answered, asked again up to "
-        f"{args.warm_runs} times (answer cache, ETag work).",
-        "- **÷ floor**: the first-request median of an entity route over the floor's median for a one-entity "
-        "CONSTRUCT of the same kind of entity (`CONSTRUCT { ?e ?p ?o . ?s ?q ?e }`, Turtle) on a bare pyoxigraph "
-        "store behind Flask (`benchmarks/floor_server.py`) serving the same file, without the ontology or derived "
-        "triples. Only the entity routes have a ratio, and only where every first request answered: no peer "
-        "answers the other routes.",
-        "- **load**: the machine's 1-minute load average when the route was done (2 cores: above 2, other work "
-        "was competing for them, and every figure of that route is slower than on a quiet machine).",
-        "",
     ]
+    if args.only:
+        lines += [
+            "The columns are those of *Every route a reader or a harvester touches*, above.",
+            "",
+        ]
+    else:
+        lines += _explained(args)
     for size in sizes:
         memory = size["memory"]
         floor = size["floor"]
@@ -596,6 +601,30 @@ def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> st
     return "\n".join(lines)
 
 
+def _explained(args: argparse.Namespace) -> list[str]:
+    """What each column of the route table means, and how the routes were bounded."""
+    return [
+        "- **first requests**: each URL asked once and never before (a new entity, filter or format each time), so "
+        "no cache holds the answer; the count, the statuses, then the median, p95 and maximum in ms of all of them, "
+        "errors included (a timeout counts the time the client waited). Routes with a documented example (the views, "
+        "the explorer's ego and paths) ask it first and show it on its own.",
+        f"- a route stops taking new URLs after {args.route_seconds:g} s or after two requests slower than "
+        f"{args.slow_seconds:g} s; at most {args.entities} URLs a route.",
+        "- **first answer, KB**: the size of the first answer that came back (uncompressed), to show that a route "
+        "is not fast because it found nothing.",
+        "- **warm median**: the first URL that answered, asked again up to "
+        f"{args.warm_runs} times (answer cache, ETag work).",
+        "- **÷ floor**: the first-request median of an entity route over the floor's median for a one-entity "
+        "CONSTRUCT of the same kind of entity (`CONSTRUCT { ?e ?p ?o . ?s ?q ?e }`, Turtle) on a bare pyoxigraph "
+        "store behind Flask (`benchmarks/floor_server.py`) serving the same file, without the ontology or derived "
+        "triples. Only the entity routes have a ratio, and only where every first request answered: no peer "
+        "answers the other routes.",
+        "- **load**: the machine's 1-minute load average when the route was done (2 cores: above 2, other work "
+        "was competing for them, and every figure of that route is slower than on a quiet machine).",
+        "",
+    ]
+
+
 def main() -> None:
     parser = size_arguments(__doc__, port=18400)
     parser.add_argument("--entities", type=int, default=20, help="distinct URLs per route, at most")
@@ -605,6 +634,13 @@ def main() -> None:
     parser.add_argument("--warm-runs", type=int, default=10)
     parser.add_argument("--budget", type=float, default=30.0, help="minutes per size")
     parser.add_argument("--explorer-wait", type=float, default=600.0, help="seconds, at most")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only the routes whose name holds these words (repeatable); the figures go "
+        "to a section of their own",
+    )
     args = parser.parse_args()
     sizes = []
     report = ""
@@ -613,9 +649,9 @@ def main() -> None:
             if resources:
                 sizes.append(run_size(resources, args, Path(folder)))
                 report = write_report(sizes, args)
-                write_section(
-                    args.output, "routes", report
-                )  # after each size: a stopped run keeps what it measured
+                write_section(  # after each size: a stopped run keeps what it measured
+                    args.output, "selected routes" if args.only else "routes", report
+                )
     print(report)
 
 

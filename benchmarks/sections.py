@@ -6,15 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 HEADING = "# Benchmarks of belong-graph"
-ORDER = ("endpoint", "routes")  # the sections, in the order they appear
+SCRIPTS = {  # the sections, in the order they appear, and the script that writes each
+    "endpoint": "run",
+    "routes": "routes",
+    "selected routes": "routes",  # routes.py --only: a few routes measured again
+}
 
 
 def write_section(path: Path, name: str, text: str) -> None:
     """Put ``text`` in section ``name`` of ``path``, keeping the other sections as they are."""
-    sections = {other: _section(path, other) for other in ORDER}
+    sections = {other: _section(path, other) for other in SCRIPTS}
     sections[name] = text.strip()
     parts = [HEADING, ""]
-    for other in ORDER:
+    for other in SCRIPTS:
         if sections[other]:
             parts += [_begin(other), sections[other], _end(other), ""]
     path.write_text("\n".join(parts))
@@ -29,7 +33,7 @@ def _section(path: Path, name: str) -> str:
 
 
 def _begin(name: str) -> str:
-    return f"<!-- {name}: written by benchmarks/{'run' if name == 'endpoint' else name}.py -->"
+    return f"<!-- {name}: written by benchmarks/{SCRIPTS[name]}.py -->"
 
 
 def _end(name: str) -> str:

@@ -28,6 +28,7 @@ CHIPS = (  # a filter the page shows as a chip: its parameter, its name, how the
     ("type", "Type", "of the type"),
     ("in", "Year", "from"),
 )
+NEWEST = 5  # resources the home page shows, newest first
 SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A to Z"))
 ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their parameter
     "resource": ("Resource", (("resource", "resource"),)),
@@ -43,7 +44,16 @@ ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their
 
 @blueprint.get("/")
 def home() -> Response:
-    return Response(render_template("home.html", views=state().catalogue), mimetype="text/html")
+    """The front door: what the library is, a search box, the themes, types and years with
+    their counts, the newest resources and the ways in; two views, both answered from what the
+    build counted and ordered."""
+    app = state()
+    newest = view_items(app, view_named(app, "resources"), {"sort": "newest"})
+    facets = view_items(app, view_named(app, "facets"), {}).items
+    page = render_template(
+        "home.html", facets=_facet_groups(facets, {}), newest=newest.items[:NEWEST]
+    )
+    return Response(page, mimetype="text/html")
 
 
 @blueprint.get("/resources")
