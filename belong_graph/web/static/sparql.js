@@ -18,7 +18,9 @@
     endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { value: config.query || config.examples[0].sparql },
+    // CodeMirror's editable text sits inside its scroller, so the scroller holds what the
+    // keyboard reaches (axe-core's scrollable-region-focusable); a hidden textarea would not.
+    yasqe: { value: config.query || config.examples[0].sparql, inputStyle: "contenteditable" },
   });
   window.belongYasgui = yasgui;
 
@@ -61,8 +63,12 @@
   yasqe.config.createShareableLink = () => pageUrl(tab().getQuery());
   yasqe.on("change", keepInUrl);
 
-  // YASGUI's own fields have no names for screen readers: the editor's and the endpoint's.
-  document.querySelector("#yasgui .CodeMirror textarea").setAttribute("aria-label", "SPARQL query");
+  // YASGUI's own fields have no names for screen readers: the editor's, the endpoint's and
+  // the results' page size.
+  const editable = document.querySelector("#yasgui .CodeMirror-code");
+  editable.setAttribute("role", "textbox");
+  editable.setAttribute("aria-multiline", "true");
+  editable.setAttribute("aria-label", "SPARQL query");
   document.querySelectorAll("#yasgui input.autocomplete").forEach(function (input) {
     input.setAttribute("aria-label", "Endpoint");
   });
@@ -89,6 +95,9 @@
   });
 
   function explain(results) {
+    document.querySelectorAll("#yasgui select.tableSizer").forEach(function (select) {
+      select.setAttribute("aria-label", "Rows per page");
+    });
     if (!results) return;
     const error = results.getError();
     if (error) {
