@@ -39,11 +39,15 @@ PAGES = {  # a page of each kind, and the navigation's link marked as the curren
     "API reference": ("/api/", "API"),
     "ontology": ("/ontology", "Ontology"),
     "dataset": ("/dataset", "Dataset"),
+    "data model": ("/model", None),
     "not found": ("/reports/2022", None),
     "bad parameter": ("/resources?theme=migration", None),
 }
 DESKTOP, PHONE, NARROWEST = (1280, 900), (390, 844), (320, 640)
-AT_320 = ("home", "resource", "query page", "explorer", "API reference", "dataset", "bad parameter")
+AT_320 = (
+    *("home", "resource", "query page", "explorer", "API reference", "dataset", "bad parameter"),
+    "data model",
+)
 CHARTS = "vendor/chartjs/chart.umd.min.js"
 YASGUI = "vendor/yasgui/yasgui.min.js"
 CYTOSCAPE = "vendor/cytoscape/cytoscape.min.js"
@@ -64,6 +68,8 @@ def open_page(page: Page, server: LiveServer, kind: str) -> None:
         expect(page.locator("#network")).to_have_attribute("data-state", "ready", timeout=30_000)
     if kind == "query page":
         expect(page.locator(".yasqe .CodeMirror")).to_be_visible()
+    if kind == "data model":
+        expect(page.locator("#model-diagram svg")).to_be_visible(timeout=30_000)
 
 
 @pytest.fixture(scope="module")
