@@ -69,10 +69,12 @@ def _links(shapes: Graph) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
             used.setdefault(path, set()).add(cls)
             for target in _value_classes(shapes, prop):
                 yield cls, path, target
-    for shape, path in shapes.subject_objects(SH.targetObjectsOf):
-        for cls in used.get(path, set()) if isinstance(path, URIRef) else ():
+    for shape, objects_of in shapes.subject_objects(SH.targetObjectsOf):
+        if not isinstance(objects_of, URIRef):
+            continue
+        for cls in used.get(objects_of, set()):
             for target in _value_classes(shapes, shape):
-                yield cls, path, target
+                yield cls, objects_of, target
 
 
 def _value_classes(shapes: Graph, shape: Node) -> Iterator[URIRef]:
