@@ -18,6 +18,7 @@ from belong_graph.catalogue import CannedQuery
 from belong_graph.errors import (
     ForbiddenOperation,
     NotAcceptable,
+    ParameterError,
     QueryError,
     UnsupportedMediaType,
     URITooLong,
@@ -149,7 +150,7 @@ def complete() -> Response:
     app = state()
     kind = request.args.get("kind", "")
     if kind not in completions.KINDS:
-        raise QueryError(
+        raise ParameterError(
             f"The 'kind' parameter must be one of {', '.join(completions.KINDS)}.",
             parameter="kind",
         )
