@@ -158,16 +158,23 @@ def test_the_editor_suggests_our_classes_and_entities_and_asks_no_one_else(
     page.get_by_role("textbox", name="SPARQL query").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
-    page.keyboard.type("SELECT ?project WHERE { ?project a bel:Ini")
+    page.keyboard.type("PREFIX sk")
+    choose(page, "skos: <http://www.w3.org/2004/02/skos/core#>")
+    page.keyboard.type("\nSELECT ?project WHERE { ?project a bel:Ini")
     choose(page, "bel:Initiative · Initiative")
     page.keyboard.type(" ; ?role <kent")
     choose(page, f"<{BASE}id/organisation/university-of-kent> · University of Kent")
+    page.keyboard.type(" ; bel:theme ?theme . ?theme a skos:Conc")
+    choose(page, "skos:Concept")
     page.keyboard.type(" }")
     query = page.evaluate("() => window.belongYasgui.getTab().getQuery()")
-    assert query.startswith("PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>\n")
+    assert "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" in query
+    assert "PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>\n" in query  # added
     assert query.endswith(
-        f"?project a bel:Initiative ; ?role <{BASE}id/organisation/university-of-kent> }}"
+        f"?project a bel:Initiative ; ?role <{BASE}id/organisation/university-of-kent> ;"
+        " bel:theme ?theme . ?theme a skos:Concept }"
     )
+    assert fetch(live_server.url + "/sparql?query=" + quote(query, safe=""))[0] == 200  # parses
     asked = [url for url in seen if "/sparql/completions?" in url]
     assert any("kind=class" in url for url in asked) and any("kind=entity" in url for url in asked)
     assert [url for url in seen if not url.startswith(live_server.url + "/")] == []
