@@ -53,7 +53,10 @@ def test_an_entity_by_a_word_of_its_label(client: FlaskClient) -> None:
         "curie": None,
         "label": "University of Kent",
     }
-    assert all("Kent" in c["label"] for c in found)
+    assert all("kent" in c["label"].lower() for c in found)
+    assert suggested(client, "entity", "univ ke")[0]["label"] == "University of Kent"  # words
+    by_iri = suggested(client, "entity", ID + "organisation/nuff")
+    assert [c["label"] for c in by_iri] == ["Nuffield Foundation"]
     spirit = suggested(client, "entity", "spirit")[0]
     assert (spirit["iri"], spirit["label"]) == (
         ID + "organisation/spirit-of-2012",

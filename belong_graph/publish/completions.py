@@ -9,6 +9,7 @@ and the entities of the URI space with their labels. The editor's autocompleters
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing
@@ -26,11 +27,27 @@ KINDS = ("class", "property", "entity")
 LIMIT = 50
 SCHEMA = """
 CREATE TABLE terms (
-  kind TEXT NOT NULL, iri TEXT NOT NULL, curie TEXT, name TEXT NOT NULL, label TEXT,
-  uses INTEGER NOT NULL, PRIMARY KEY (kind, iri)
-) WITHOUT ROWID;
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, curie TEXT, name TEXT NOT NULL,
+  label TEXT, uses INTEGER NOT NULL, UNIQUE (kind, iri)
+);
 CREATE INDEX by_uses ON terms (kind, uses DESC, name);
+CREATE VIRTUAL TABLE words USING fts5 (label, content = 'terms', content_rowid = 'id');
 """
+WORDS = "INSERT INTO words (words) VALUES ('rebuild')"  # the labels' words, once written
+VOCABULARY = """SELECT iri, curie, label FROM terms WHERE kind = :kind AND (
+  iri LIKE :typed ESCAPE '\\' OR curie LIKE :typed ESCAPE '\\' OR name LIKE :typed ESCAPE '\\'
+  OR label LIKE :typed ESCAPE '\\' OR label LIKE '% ' || :typed ESCAPE '\\'
+) ORDER BY uses DESC, name LIMIT :limit"""  # a few hundred terms: read them all
+ENTITIES = {  # thousands: found by the index of their IRIs or of their labels' words
+    "all": "SELECT iri, curie, label FROM terms WHERE kind = 'entity' ORDER BY uses DESC, name "
+    "LIMIT :limit",
+    "iri": "SELECT iri, curie, label FROM terms WHERE kind = 'entity' AND iri >= :typed "
+    "AND iri < :typed || char(1114111) ORDER BY iri LIMIT :limit",
+    # those whose label starts with what was typed first, then the shortest
+    "words": "SELECT iri, curie, terms.label FROM words JOIN terms ON terms.id = words.rowid "
+    "WHERE words MATCH :words AND kind = 'entity' "
+    "ORDER BY uses DESC, name NOT LIKE :typed ESCAPE '\\', length(name), name LIMIT :limit",
+}
 DECLARED = (
     PROLOGUE
     + """
@@ -79,9 +96,10 @@ def write_index(store: GraphStore, path: Path, *, statistics: Statistics, uri_sp
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.executescript(SCHEMA)
         connection.executemany(
-            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO terms (kind, iri, curie, name, label, uses) VALUES (?, ?, ?, ?, ?, ?)",
             _rows({**vocabulary, **entities}, labels),
         )
+        connection.execute(WORDS)
 
 
 def _labels(store: GraphStore) -> dict[str, str]:
@@ -111,20 +129,28 @@ def _rows(
 
 
 def complete(path: Path, kind: str, text: str, *, limit: int = LIMIT) -> list[Completion]:
-    """The terms of ``kind`` that ``text`` begins: their IRI (``http://schema.org/fun``), CURIE
-    (``schema:fun``), name (``fun``) or a word of their label; the most used first."""
+    """The terms of ``kind`` that ``text`` begins: a class's or property's IRI
+    (``http://schema.org/fun``), CURIE (``schema:fun``), name (``fun``) or a word of its label,
+    the most used first; an entity's IRI, or words of its label (``univ kent``), by name."""
     if not path.exists():
         raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
-    typed = _like(text.strip())
+    typed = text.strip()
+    words = " ".join(f'"{word}"*' for word in re.findall(r"\w+", typed))
+    if kind != "entity":
+        sql = VOCABULARY
+    elif not typed:
+        sql = ENTITIES["all"]
+    elif "://" in typed:
+        sql = ENTITIES["iri"]
+    elif words:
+        sql = ENTITIES["words"]
+    else:
+        return []
+    values = {"kind": kind, "typed": typed, "words": words, "limit": limit}
+    if sql is not ENTITIES["iri"]:
+        values["typed"] = _like(typed) + "%"
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
-        rows = connection.execute(
-            """SELECT iri, curie, label FROM terms WHERE kind = :kind AND (
-                 iri LIKE :typed ESCAPE '\\' OR curie LIKE :typed ESCAPE '\\'
-                 OR name LIKE :typed ESCAPE '\\' OR label LIKE :typed ESCAPE '\\'
-                 OR label LIKE '% ' || :typed ESCAPE '\\'
-               ) ORDER BY uses DESC, length(name), name LIMIT :limit""",
-            {"kind": kind, "typed": typed + "%", "limit": limit},
-        ).fetchall()
+        rows = connection.execute(sql, values).fetchall()
     return [Completion(iri, short, label) for iri, short, label in rows]
 
 
