@@ -29,6 +29,9 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/layout-base/layout-base.js \
 	   node_modules/cose-base/cose-base.js node_modules/cytoscape-fcose/cytoscape-fcose.js \
 	   $(VENDOR)/cytoscape/
+	mkdir -p $(VENDOR)/mermaid/chunks/mermaid.esm.min
+	cp node_modules/mermaid/dist/mermaid.esm.min.mjs $(VENDOR)/mermaid/
+	cp node_modules/mermaid/dist/chunks/mermaid.esm.min/*.mjs $(VENDOR)/mermaid/chunks/mermaid.esm.min/
 	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)

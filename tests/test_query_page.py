@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import BASE, LiveServer, fetch
+from tests.conftest import BASE, LiveServer, fetch, violations
 from tests.test_query_links import queries_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -135,6 +135,72 @@ def test_download_links_carry_the_query(page: Page, live_server: LiveServer) -> 
     assert path is not None
     assert Path(path).read_text().splitlines()[0]  # a CSV header row
     assert "format=csv" in download.value.url
+
+
+def requests_seen(page: Page) -> list[str]:
+    """Start recording the URL of every request the page makes."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def choose(page: Page, option: str) -> None:
+    """Wait for the editor to offer ``option`` and take it with Enter, as a reader would."""
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
+
+
+def test_the_editor_suggests_our_classes_and_entities_and_asks_no_one_else(
+    page: Page, live_server: LiveServer
+) -> None:
+    seen = requests_seen(page)
+    page.goto(live_server.url + "/sparql")
+    page.get_by_role("textbox", name="SPARQL query").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX sk")
+    choose(page, "skos: <http://www.w3.org/2004/02/skos/core#>")
+    page.keyboard.type("\nSELECT ?project WHERE { ?project a bel:Ini")
+    choose(page, "bel:Initiative · Initiative")
+    page.keyboard.type(" ; ?role <kent")
+    choose(page, f"<{BASE}id/organisation/university-of-kent> · University of Kent")
+    page.keyboard.type(" ; bel:theme ?theme . ?theme a skos:Conc")
+    choose(page, "skos:Concept")
+    page.keyboard.type(" }")
+    query = page.evaluate("() => window.belongYasgui.getTab().getQuery()")
+    assert "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" in query
+    assert "PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>\n" in query  # added
+    assert query.endswith(
+        f"?project a bel:Initiative ; ?role <{BASE}id/organisation/university-of-kent> ;"
+        " bel:theme ?theme . ?theme a skos:Concept }"
+    )
+    assert fetch(live_server.url + "/sparql?query=" + quote(query, safe=""))[0] == 200  # parses
+    asked = [url for url in seen if "/sparql/completions?" in url]
+    assert any("kind=class" in url for url in asked) and any("kind=entity" in url for url in asked)
+    assert [url for url in seen if not url.startswith(live_server.url + "/")] == []
+
+
+WIDE = "SELECT * WHERE { ?s ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } LIMIT 50"
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_a_wide_answer_scrolls_in_its_own_box(
+    browser: Browser, live_server: LiveServer, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(live_server.url + "/sparql?query=" + quote(WIDE, safe=""))
+        run(page)
+        table = page.locator(".yasr table.dataTable")
+        expect(table.locator("tbody tr")).to_have_count(50)
+        page_width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert page_width <= width  # the page never scrolls sideways
+        box = page.locator(".yasr_results")
+        assert box.evaluate("(box) => box.scrollWidth > box.clientWidth")  # the table does
+        assert box.evaluate("(box) => getComputedStyle(box).overflowX") == "auto"
+        assert violations(page) == []
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")

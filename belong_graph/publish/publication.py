@@ -10,7 +10,7 @@ from pathlib import Path
 
 from belong_graph.linksets import LinkReport, link_report, read_report, save_report
 from belong_graph.phases import phase
-from belong_graph.publish import catalogue_index
+from belong_graph.publish import catalogue_index, completions
 from belong_graph.publish.dumps import Dump, dump_path, read_dumps, write_dumps
 from belong_graph.publish.oai_index import INDEX_FILE, write_index
 from belong_graph.publish.sitemap import SITEMAP_LIMIT, write_sitemaps
@@ -31,8 +31,8 @@ def dataset_iri(base_iri: str) -> str:
 
 
 def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
-    """Write the dumps, statistics, linksets, sitemaps, OAI-PMH item list and catalogue index of
-    ``store`` into its build folder."""
+    """Write the dumps, statistics, linksets, sitemaps, OAI-PMH item list, catalogue index and
+    the query page's autocompletion index of ``store`` into its build folder."""
     with phase("distinct triples"):
         triples = store.snapshot_triples(directory)
     with ThreadPoolExecutor(max_workers=2) as executor:
@@ -49,6 +49,13 @@ def publish(store: OxigraphStore, directory: Path, *, base_iri: str) -> None:
         write_index(store, directory / INDEX_FILE, base_iri=base_iri)
     with phase("catalogue index"):
         catalogue_index.write_index(store, directory / catalogue_index.INDEX_FILE)
+    with phase("autocompletion index"):
+        completions.write_index(
+            store,
+            directory / completions.INDEX_FILE,
+            statistics=statistics,
+            uri_space=uri_space(base_iri),
+        )
 
 
 def write_entity_sitemaps(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import signal
 import sys
 
@@ -22,6 +23,7 @@ from belong_graph.web import (
     explore,
     linked,
     memory,
+    model,
     oai,
     pages,
     site,
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.load()
     store_dir = pipeline.current_store_dir(settings) or (settings.store_dir / pipeline.CURRENT)
     version = DatasetVersion.read(store_dir)
+    mimetypes.add_type("text/javascript", ".mjs")  # Mermaid's modules (not known to 3.11)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(oai.blueprint)
     app.register_blueprint(dataset.blueprint)
     app.register_blueprint(explore.blueprint)
+    app.register_blueprint(model.blueprint)
     return app
 
 

@@ -7,23 +7,25 @@ Description (or, for a browser, the query page). Updates and SERVICE calls are r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.catalogue import CannedQuery
 from belong_graph.errors import (
     ForbiddenOperation,
     NotAcceptable,
+    ParameterError,
     QueryError,
     UnsupportedMediaType,
     URITooLong,
 )
 from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, SERVICE_DESCRIPTION_FORMATS, Format
 from belong_graph.namespaces import PREFIXES
+from belong_graph.publish import completions
 from belong_graph.sparql.answer import Answer, Job
 from belong_graph.sparql.bind import bind
 from belong_graph.sparql.description import service_description
@@ -140,10 +142,34 @@ def read_protocol(app: AppState) -> Protocol:
     )
 
 
+@blueprint.get("/sparql/completions")
+def complete() -> Response:
+    """The editor's suggestions from the build's index: ``kind`` (class, property or entity)
+    and ``q``, what the reader has typed (the start of an IRI, a CURIE, a name or a label's
+    word). JSON: ``{"kind", "q", "completions": [{"iri", "curie", "label"}]}``."""
+    app = state()
+    kind = request.args.get("kind", "")
+    if kind not in completions.KINDS:
+        raise ParameterError(
+            f"The 'kind' parameter must be one of {', '.join(completions.KINDS)}.",
+            parameter="kind",
+        )
+    typed = request.args.get("q", "")
+    version = app.version
+    etag = etag_for(version, "completions", kind, typed)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return held
+    found = completions.complete(app.pool.source.directory / completions.INDEX_FILE, kind, typed)
+    response = jsonify(kind=kind, q=typed, completions=[asdict(c) for c in found])
+    return add_validators(response, version, etag, app.settings.cache_max_age)
+
+
 def query_page(app: AppState, query: str | None) -> Response:
-    """YASGUI on this endpoint, with our prefixes and the canned queries as examples."""
+    """YASGUI on this endpoint, with our prefixes and the canned queries as examples, and its
+    autocompleters asking our index."""
     config = {
         "endpoint": request.base_url,
+        "completions": url_for("sparql.complete"),
         "prefixes": PREFIXES,
         "query": query,
         "resultLimit": app.settings.result_limit,

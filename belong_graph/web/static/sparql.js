@@ -2,10 +2,13 @@
 // the query kept in the page's URL, downloads in every format, and plain messages for errors,
 // for answers that were cut at the row limit and for queries stopped at the time limit.
 // Nothing runs until the reader presses Run: not a query opened from a link, not an example.
+// The editor's autocompleters ask this server's index, never an outside service.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("config").textContent);
   const notice = document.getElementById("notice");
+
+  ourAutocompleters(Yasgui.Yasqe, config);
 
   // The query comes from the server, which read the page's URL whole. YASGUI's own reading of
   // the URL (populateFromUrl) splits the query at every ";" and runs it at once.
@@ -15,7 +18,9 @@
     endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { value: config.query || config.examples[0].sparql },
+    // CodeMirror's editable text sits inside its scroller, so the scroller holds what the
+    // keyboard reaches (axe-core's scrollable-region-focusable); a hidden textarea would not.
+    yasqe: { value: config.query || config.examples[0].sparql, inputStyle: "contenteditable" },
   });
   window.belongYasgui = yasgui;
 
@@ -58,8 +63,12 @@
   yasqe.config.createShareableLink = () => pageUrl(tab().getQuery());
   yasqe.on("change", keepInUrl);
 
-  // YASGUI's own fields have no names for screen readers: the editor's and the endpoint's.
-  document.querySelector("#yasgui .CodeMirror textarea").setAttribute("aria-label", "SPARQL query");
+  // YASGUI's own fields have no names for screen readers: the editor's, the endpoint's and
+  // the results' page size.
+  const editable = document.querySelector("#yasgui .CodeMirror-code");
+  editable.setAttribute("role", "textbox");
+  editable.setAttribute("aria-multiline", "true");
+  editable.setAttribute("aria-label", "SPARQL query");
   document.querySelectorAll("#yasgui input.autocomplete").forEach(function (input) {
     input.setAttribute("aria-label", "Endpoint");
   });
@@ -86,6 +95,9 @@
   });
 
   function explain(results) {
+    document.querySelectorAll("#yasgui select.tableSizer").forEach(function (select) {
+      select.setAttribute("aria-label", "Rows per page");
+    });
     if (!results) return;
     const error = results.getError();
     if (error) {
@@ -108,4 +120,68 @@
       link.setAttribute("download", "answer." + link.dataset.format);
     });
   });
+
+  // Classes, properties and entities from GET /sparql/completions (the build's index of the
+  // library), prefixes from ours; YASQE's own would ask Linked Open Vocabularies and prefix.cc.
+  // Each suggestion is a CURIE where our prefixes give one, shown with its label.
+  function ourAutocompleters(Yasqe, config) {
+    const labels = new Map();
+    function fromIndex(kind) {
+      return function (_yasqe, token) {
+        const url = new URL(config.completions, window.location.href);
+        url.searchParams.set("kind", kind);
+        url.searchParams.set("q", token ? token.autocompletionString || token.string : "");
+        return fetch(url)
+          .then((response) => (response.ok ? response.json() : { completions: [] }))
+          .then((answer) => answer.completions.map(function (found) {
+            const text = found.curie || "<" + found.iri + ">";
+            if (found.label) labels.set(text, found.label);
+            return text;
+          }));
+      };
+    }
+    // A chosen CURIE whose prefix the query lacks gets its PREFIX line.
+    function insert(editor, data, hint) {
+      editor.replaceRange(hint.text, hint.from || data.from, hint.to || data.to, "complete");
+      const prefix = hint.text.startsWith("<") ? null : hint.text.split(":")[0];
+      if (prefix in config.prefixes && !(prefix in editor.getPrefixesFromQuery())) {
+        editor.addPrefixes({ [prefix]: config.prefixes[prefix] });
+      }
+    }
+    function labelled(_yasqe, hints) {
+      return hints.map(function (hint) {
+        const label = labels.get(hint.text);
+        return Object.assign(hint, {
+          displayText: label ? hint.text + " · " + label : hint.text,
+          hint: insert,
+        });
+      });
+    }
+    const ours = { postProcessSuggestion: (_y, _t, text) => text, postprocessHints: labelled,
+                   autoShow: true };
+    for (const kind of ["property", "class"]) {
+      Yasqe.Autocompleters[kind] = Object.assign({}, Yasqe.Autocompleters[kind], ours,
+                                                 { get: fromIndex(kind) });
+    }
+    const declarations = Object.entries(config.prefixes).map(([p, iri]) => p + ": <" + iri + ">");
+    Yasqe.Autocompleters.prefixes = Object.assign({}, Yasqe.Autocompleters.prefixes, {
+      bulk: false,  // nothing kept in the browser's storage
+      persistenceId: null,
+      get: (_yasqe, token) => declarations.filter(
+        (line) => line.startsWith(token.autocompletionString || token.string)),
+    });
+    // An entity: an IRI being typed (from "<") where a subject or an object goes, found by the
+    // words of its label: "<spirit" offers Spirit of 2012.
+    Yasqe.forkAutocompleter("class", Object.assign({}, ours, {
+      name: "entity",
+      get: fromIndex("entity"),
+      isValidCompletionPosition: function (yasqe) {
+        const token = yasqe.getCompleteToken();
+        if (!token.string.startsWith("<") || token.string.length < 2) return false;
+        const previous = yasqe.getPreviousNonWsToken(yasqe.getDoc().getCursor().line, token);
+        return !(previous && /^(PREFIX|BASE)$/i.test(previous.string)) &&
+          !(previous && previous.string.endsWith(":") && previous.type === "string-2");
+      },
+    }), true);
+  }
 })();

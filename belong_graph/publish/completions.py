@@ -1,0 +1,165 @@
+"""The query page's autocompletion index, written by the build beside the store
+(``completions.sqlite``), and the suggestions the page asks of it.
+
+It holds the classes and properties the library uses (with their counts from the build's
+statistics) and those our ontology declares, each with its CURIE and label where it has them,
+and the entities of the URI space with their labels. The editor's autocompleters ask the server
+(``/sparql/completions``), which answers from this file: no outside service is ever asked.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from belong_graph.errors import StoreMissing
+from belong_graph.namespaces import PREFIXES, PROLOGUE, curie
+from belong_graph.publish.statistics import Partition, Statistics
+from belong_graph.sparql.results import select
+from belong_graph.store import GraphStore
+
+INDEX_FILE = "completions.sqlite"
+KINDS = ("class", "property", "entity")
+LIMIT = 50
+SCHEMA = """
+CREATE TABLE terms (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, curie TEXT, name TEXT NOT NULL,
+  label TEXT, uses INTEGER NOT NULL, UNIQUE (kind, iri)
+);
+CREATE INDEX by_uses ON terms (kind, uses DESC, name);
+CREATE VIRTUAL TABLE words USING fts5 (label, content = 'terms', content_rowid = 'id');
+"""
+WORDS = "INSERT INTO words (words) VALUES ('rebuild')"  # the labels' words, once written
+VOCABULARY = """SELECT iri, curie, label FROM terms WHERE kind = :kind AND (
+  iri LIKE :typed ESCAPE '\\' OR curie LIKE :typed ESCAPE '\\' OR name LIKE :typed ESCAPE '\\'
+  OR label LIKE :typed ESCAPE '\\' OR label LIKE '% ' || :typed ESCAPE '\\'
+) ORDER BY uses DESC, name LIMIT :limit"""  # a few hundred terms: read them all
+ENTITIES = {  # thousands: found by the index of their IRIs or of their labels' words
+    "all": "SELECT iri, curie, label FROM terms WHERE kind = 'entity' ORDER BY uses DESC, name "
+    "LIMIT :limit",
+    "iri": "SELECT iri, curie, label FROM terms WHERE kind = 'entity' AND iri >= :typed "
+    "AND iri < :typed || char(1114111) ORDER BY iri LIMIT :limit",
+    # those whose label starts with what was typed first, then the shortest
+    "words": "SELECT iri, curie, terms.label FROM words JOIN terms ON terms.id = words.rowid "
+    "WHERE words MATCH :words AND kind = 'entity' "
+    "ORDER BY uses DESC, name NOT LIKE :typed ESCAPE '\\', length(name), name LIMIT :limit",
+}
+DECLARED = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?term ?kind WHERE {
+  VALUES (?type ?kind) {
+    (owl:Class "class") (rdfs:Class "class") (rdf:Property "property")
+    (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
+  }
+  ?term a ?type FILTER isIRI(?term)
+}"""
+)
+LABELLING = ("rdfs:label", "skos:prefLabel", "schema:name", "foaf:name", "dcterms:title")
+LABELS = (  # a subject's labels by each of LABELLING, in English or without a language
+    PROLOGUE
+    + f"""
+SELECT ?s ?p ?label WHERE {{
+  VALUES ?p {{ {" ".join(LABELLING)} }}
+  ?s ?p ?label FILTER (isIRI(?s) && LANG(?label) IN ("", "en", "en-gb"))
+}}"""
+)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One suggestion: a term's IRI, its CURIE where our prefixes give one, and its label."""
+
+    iri: str
+    curie: str | None
+    label: str | None
+
+
+def write_index(store: GraphStore, path: Path, *, statistics: Statistics, uri_space: str) -> None:
+    """Write the terms of ``store`` that the editor may suggest into a new file at ``path``."""
+    labels = _labels(store)
+    declared = [(row["kind"].value, row["term"].value) for row in select(store, DECLARED)]
+    used = {
+        **_counts("class", statistics.classes),
+        **_counts("property", statistics.properties),
+    }
+    vocabulary = {(kind, iri): used.get((kind, iri), 0) for kind, iri in declared}
+    vocabulary.update({key: uses for key, uses in used.items() if curie(key[1])})
+    terms = {iri for _, iri in vocabulary}
+    entities = {
+        ("entity", iri): 0 for iri in labels if iri.startswith(uri_space) and iri not in terms
+    }
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.executescript(SCHEMA)
+        connection.executemany(
+            "INSERT INTO terms (kind, iri, curie, name, label, uses) VALUES (?, ?, ?, ?, ?, ?)",
+            _rows({**vocabulary, **entities}, labels),
+        )
+        connection.execute(WORDS)
+
+
+def _labels(store: GraphStore) -> dict[str, str]:
+    """Each subject's label by the first property of :data:`LABELLING` that gives it one."""
+    rank = {_expand(name): place for place, name in enumerate(LABELLING)}
+    best: dict[str, tuple[int, str]] = {}
+    for row in select(store, LABELS):
+        subject, found = row["s"].value, (rank[row["p"].value], row["label"].value)
+        best[subject] = min(best.get(subject, found), found)
+    return {subject: label for subject, (_, label) in best.items()}
+
+
+def _counts(kind: str, partitions: Iterable[Partition]) -> dict[tuple[str, str], int]:
+    return {(kind, p.iri): p.count for p in partitions}
+
+
+def _rows(
+    terms: dict[tuple[str, str], int], labels: dict[str, str]
+) -> Iterator[tuple[str, str, str | None, str, str | None, int]]:
+    """Each term as a row; its ``name`` is what a reader types: a vocabulary term's local name,
+    an entity's label."""
+    for (kind, iri), uses in terms.items():
+        short = curie(iri)
+        label = labels.get(iri)
+        name = label if kind == "entity" else (short or iri).rpartition(":")[2]
+        yield kind, iri, short, name or iri, label, uses
+
+
+def complete(path: Path, kind: str, text: str, *, limit: int = LIMIT) -> list[Completion]:
+    """The terms of ``kind`` that ``text`` begins: a class's or property's IRI
+    (``http://schema.org/fun``), CURIE (``schema:fun``), name (``fun``) or a word of its label,
+    the most used first; an entity's IRI, or words of its label (``univ kent``), by name."""
+    if not path.exists():
+        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
+    typed = text.strip()
+    words = " ".join(f'"{word}"*' for word in re.findall(r"\w+", typed))
+    if kind != "entity":
+        sql = VOCABULARY
+    elif not typed:
+        sql = ENTITIES["all"]
+    elif "://" in typed:
+        sql = ENTITIES["iri"]
+    elif words:
+        sql = ENTITIES["words"]
+    else:
+        return []
+    values = {"kind": kind, "typed": typed, "words": words, "limit": limit}
+    if sql is not ENTITIES["iri"]:
+        values["typed"] = _like(typed) + "%"
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        rows = connection.execute(sql, values).fetchall()
+    return [Completion(iri, short, label) for iri, short, label in rows]
+
+
+def _expand(short: str) -> str:
+    """The IRI of a CURIE of our prefixes."""
+    prefix, _, name = short.partition(":")
+    return PREFIXES[prefix] + name
+
+
+def _like(text: str) -> str:
+    """``text`` as the start of a LIKE pattern, its own ``%`` and ``_`` taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
