@@ -47,7 +47,7 @@ from belong_graph.linked.paging import LinkPages, counted_pages, described_pages
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
-from belong_graph.web import citing
+from belong_graph.web import citing, leads
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
@@ -103,6 +103,7 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sectio
             path,
             (kind_name or _kind_name(kind), view_sections),
             citation,
+            leads.lead(kind, description, view_sections if page == 1 else []),
         )
         response = Response(body, mimetype=HTML.media_type)
     else:
@@ -235,6 +236,7 @@ def _entity_page(
     path: str,
     page_sections: Sections,
     citation: citing.CitationBox | None,
+    lead: leads.Lead,
 ) -> str:
     public = where.to_public(description.iri)
     kind, sections = page_sections
@@ -253,6 +255,7 @@ def _entity_page(
         canonical=documents(pages.page),
         schema_org=metadata.schema_org(description, where),
         citation=citation,
+        lead=lead,
         meta_tags=citation.tags if citation else [],
         alternates=[(f, _file(where, path, f, pages.page)) for f in LINKED_RDF_FORMATS],
     )

@@ -30,7 +30,7 @@ CHIPS = (  # a filter the page shows as a chip: its parameter, its name, how the
 )
 SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A to Z"))
 ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their parameter
-    "resource": ("Resource", (("resource", "resource"),)),
+    "resource": ("Resource", (("resource", "resource"), ("related-resources", "resource"))),
     "organisation": (
         "Organisation",
         (("organisation-profile", "organisation"), ("external-identifiers", "entity")),
