@@ -20,7 +20,10 @@ from belong_graph.namespaces import PREFIXES
 DCTERMS = PREFIXES["dcterms"]
 SCHEMA = PREFIXES["schema"]
 PROV = PREFIXES["prov"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
 # How a credit line names each role, as the library prints it; another role: "Its label:".
 ROLE_PHRASES = {
     "Author": "by",
@@ -32,6 +35,7 @@ RESOURCE_PARTS = {  # a resource's relations in the `resource` view that name it
     "partner": "partner in publishing it",
     "commissioner": "commissioned it",
 }
+RESOURCE_PATH = "/id/resource/"  # the IRIs of the library's resources
 ORGANISATION_WORK = ("author", "contributor", "publisher", "publishing partner")
 Items = Sequence[Mapping[str, Any]]
 
@@ -188,16 +192,19 @@ def _organisation(
     view, answer, _, rest = sections["organisation-profile"]
     items: Items = answer.items
 
-    def entries(relations: Sequence[str], note: Callable[[Mapping[str, Any]], str]) -> list[Entry]:
+    def entries(
+        relations: Sequence[str], note: Callable[[Mapping[str, Any]], str], resources: bool = False
+    ) -> list[Entry]:
         found = [
             Entry(_label(i["item"]), i["item"]["id"], _through(note(i), i, name))
             for i in items
-            if i["relation"] in relations
+            if i["relation"] in relations and (RESOURCE_PATH in i["item"]["id"]) == resources
         ]
         return _merged(found)
 
     lists = (
-        ("Resources", entries(ORGANISATION_WORK, lambda i: i["relation"])),
+        ("Resources", entries(ORGANISATION_WORK, lambda i: i["relation"], resources=True)),
+        ("Other publications", entries(ORGANISATION_WORK, lambda i: i["relation"])),
         ("Initiatives", entries(("initiative",), lambda i: i["role"] or "")),
         ("People", entries(("person",), lambda i: "")),
         ("Its units", entries(("unit",), lambda i: "")),
@@ -227,12 +234,16 @@ def _person(
 ) -> None:
     view, answer, _, rest = sections["person-profile"]
     items: Items = answer.items
-    lists = (
+    lists: tuple[tuple[str, str, Callable[[Mapping[str, Any]], str]], ...] = (
         ("Resources", "work", lambda i: i["role"] or ""),
         ("Organisations", "affiliation", lambda i: ""),
-        ("Co-authors", "co-author", lambda i: _count(i["shared"], "resources", "one resource")),
+        (
+            "Co-authors",
+            "co-author",
+            lambda i: _count(i["shared"], "shared resources", "one shared resource"),
+        ),
     )
-    counts = {}
+    counts: dict[str, int] = {}
     for title, relation, note in lists:
         found = _merged(
             [
@@ -280,7 +291,11 @@ def _initiative(
         name,
         [
             f"is {_article(kind)} {kind}"
-            + (f" with {_count(len(partners), 'partners', 'one partner')}" if partners else ""),
+            + (
+                f" with {_count(len(partners), 'organisations', 'one organisation')} taking part"
+                if partners
+                else ""
+            ),
             _count(
                 len(outputs),
                 "resources that came out of it",
@@ -316,7 +331,8 @@ def _theme(
     years = sorted(str(year) for year, _ in timeline)
     span = ""
     if years:
-        span = f", from {years[0]}" if len(years) == 1 else f", from {years[0]} to {years[-1]}"
+        one = f", {'all ' if total > 1 else ''}from {years[0]}"
+        span = one if len(years) == 1 else f", from {years[0]} to {years[-1]}"
     noun = "resource in the library is" if total == 1 else "resources in the library are"
     made.summary = f"{total} {noun} on {name.lower() if name else 'this theme'}{span}."
 
