@@ -60,6 +60,17 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A chart with its data table: its heading, what its rows count, and the view."""
+
+    title: str
+    description: str
+    category: str  # the heading of the table's first column
+    rows: list[tuple[str, Any]]
+    view: CannedQuery
+
+
+@dataclass(frozen=True)
 class Credited:
     """Agents credited side by side with one printed affiliation (or none)."""
 
@@ -85,6 +96,7 @@ class Lead:
     credits: list[Credits] = field(default_factory=list)
     details: list[tuple[str, list[Entry]]] = field(default_factory=list)  # (name, values)
     listings: list[Listing] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     listed_in: list[Entry] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)  # schema:url, where the graph has one
     printed: str = ""  # the credit line as the source prints it
@@ -204,7 +216,7 @@ def _organisation(
 
     lists = (
         ("Resources", entries(ORGANISATION_WORK, lambda i: i["relation"], resources=True)),
-        ("Other publications", entries(ORGANISATION_WORK, lambda i: i["relation"])),
+        ("Other publications", entries(ORGANISATION_WORK, _work_and_kind)),
         ("Initiatives", entries(("initiative",), lambda i: i["role"] or "")),
         ("People", entries(("person",), lambda i: "")),
         ("Its units", entries(("unit",), lambda i: "")),
@@ -220,6 +232,12 @@ def _organisation(
         ),
     ]
     made.summary = _sentence(name, parts, "is named in the library, with nothing credited to it")
+
+
+def _work_and_kind(item: Mapping[str, Any]) -> str:
+    """``publisher of the collection``: the part taken, and what kind of thing it is."""
+    kind = item["item"]["id"].split("/id/", 1)[-1].split("/", 1)[0]
+    return f"{item['relation']} of the {kind}"
 
 
 def _through(note: str, item: Mapping[str, Any], name: str) -> str:
@@ -311,7 +329,7 @@ def _theme(
     made: Lead, name: str, sections: Mapping[str, Section], description: Description
 ) -> None:
     view, answer, _, rest = sections["resources"]
-    timeline = sections["resources-per-year-and-theme"][2]
+    years, _, timeline, _ = sections["resources-per-year-and-theme"]
     made.listings.append(
         Listing(
             "Resources",
@@ -327,12 +345,21 @@ def _theme(
             rest,
         )
     )
+    made.figures.append(
+        Figure(
+            "Resources a year",
+            f"How many of the library's resources on {name.lower()} were issued each year.",
+            "Year",
+            timeline,
+            years,
+        )
+    )
     total = sum(int(count) for _, count in timeline)
-    years = sorted(str(year) for year, _ in timeline)
+    issued = sorted(str(year) for year, _ in timeline)
     span = ""
-    if years:
-        one = f", {'all ' if total > 1 else ''}from {years[0]}"
-        span = one if len(years) == 1 else f", from {years[0]} to {years[-1]}"
+    if issued:
+        one = f", {'all ' if total > 1 else ''}from {issued[0]}"
+        span = one if len(issued) == 1 else f", from {issued[0]} to {issued[-1]}"
     noun = "resource in the library is" if total == 1 else "resources in the library are"
     made.summary = f"{total} {noun} on {name.lower() if name else 'this theme'}{span}."
 
