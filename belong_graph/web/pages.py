@@ -39,10 +39,14 @@ ENTITY_VIEWS: dict[str, tuple[str, tuple[tuple[str, str], ...], leads.Builder]] 
     ),
     "organisation": (
         "Organisation",
-        (("organisation-profile", "organisation"),),
+        (("organisation-profile", "organisation"), ("external-identifiers", "entity")),
         profile_leads.organisation,
     ),
-    "person": ("Person", (("person-profile", "person"),), profile_leads.person),
+    "person": (
+        "Person",
+        (("person-profile", "person"), ("external-identifiers", "entity")),
+        profile_leads.person,
+    ),
     "project": ("Initiative", (("initiatives", "initiative"),), profile_leads.initiative),
     "theme": (
         "Theme",

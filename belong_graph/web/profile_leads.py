@@ -47,6 +47,7 @@ def organisation(made: Lead, context: Context) -> None:
         "Part of": listed(("parent",), lambda i: ""),
     }
     _add_listings(made, context, "organisation-profile", lists)
+    _add_identifiers(made, context)
     made.summary = _sentence(
         context.name,
         [
@@ -72,6 +73,7 @@ def person(made: Lead, context: Context) -> None:
         "Co-authors": listed("co-author", _shared),
     }
     _add_listings(made, context, "person-profile", lists)
+    _add_identifiers(made, context)
     made.summary = _sentence(
         context.name,
         [
@@ -162,6 +164,15 @@ def _add_listings(
         for title, entries in lists.items()
         if entries or keep_empty
     )
+
+
+def _add_identifiers(made: Lead, context: Context) -> None:
+    """Its identifiers in other registries, each linked where the registry has a page."""
+    identifiers = [
+        Entry(str(i["value"]), i["link"]["id"] if i["link"] else None, str(i["scheme"]))
+        for i in context.items("external-identifiers")
+    ]
+    _add_listings(made, context, "external-identifiers", {"External identifiers": identifiers})
 
 
 def _shared(item: Item) -> str:
