@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
 from belong_graph.settings import Settings
-from tests.conftest import LiveServer, make_app
+from tests.conftest import LiveServer, make_app, violations
 
 BROWSER = {"Accept": "text/html"}
 REPORT = "/id/resource/discrimination-prejudice-and-cohesion"
@@ -228,6 +228,7 @@ def test_nothing_scrolls_sideways_on_a_phone_with_the_facts_open(
     expect(page.locator('dl[data-facts="properties"]')).to_be_visible()
     wide = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert wide[0] <= wide[1], wide
+    assert violations(page) == []  # axe-core, with the facts open too
 
 
 CHART = """(name) => {
