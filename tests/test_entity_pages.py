@@ -108,10 +108,10 @@ def test_an_organisation_is_credited_by_the_name_printed_and_partners_are_listed
     assert "From the initiative Integration Area Programme" in part(html, "<dl", "</dl>")
     partners = part(html, ">Partners and funders</h2>", "</ul>")
     assert (
-        "Ministry of Housing, Communities and Local Government commissioned it, commissioner "
-        "of Integration Area Programme, funder of Integration Area Programme"
+        "Ministry of Housing, Communities and Local Government commissioned it, "
+        "Integration Area Programme (commissioner), Integration Area Programme (funder)"
     ) in partners
-    assert "IFF Research evaluator of Integration Area Programme" in partners
+    assert "IFF Research Integration Area Programme (evaluator)" in partners
 
 
 def test_a_resource_says_where_it_is_listed_and_invents_no_link(client: FlaskClient) -> None:
@@ -143,10 +143,14 @@ def test_related_resources_share_an_author_first(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("path", "summary", "lists"),
     [
-        (  # 'in partnership with the University of Kent' on two research projects
+        (  # 'in partnership with the University of Kent' on two research projects, one of
+            # them 'funded by the Nuffield Foundation'
             "/id/organisation/university-of-kent",
-            "University of Kent took part in 2 initiatives.",
-            {"Initiatives": ["Beyond Us and Them", "Research on social cohesion measurement"]},
+            "University of Kent took part in 2 initiatives and works with 7 partners.",
+            {
+                "Initiatives": ["Beyond Us and Them", "Research on social cohesion measurement"],
+                "Works with": ["Nuffield Foundation Beyond Us and Them (funder)"],
+            },
         ),
         (  # the report's six authors
             "/id/person/dominic-abrams",

@@ -39,7 +39,11 @@ ENTITY_VIEWS: dict[str, tuple[str, tuple[tuple[str, str], ...], leads.Builder]] 
     ),
     "organisation": (
         "Organisation",
-        (("organisation-profile", "organisation"), ("external-identifiers", "entity")),
+        (
+            ("organisation-profile", "organisation"),
+            ("organisation-partners", "organisation"),
+            ("external-identifiers", "entity"),
+        ),
         profile_leads.organisation,
     ),
     "person": (

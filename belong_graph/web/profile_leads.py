@@ -29,7 +29,8 @@ Note = Callable[[Item], str]  # what a list says beside each item
 
 def organisation(made: Lead, context: Context) -> None:
     """Its resources, other publications, initiatives, people, units and parent, each item
-    with the part it took (and the unit it took it through)."""
+    with the part it took (and the unit it took it through); who it works with, in which role
+    on what; its identifiers elsewhere."""
 
     def listed(relations: tuple[str, ...], note: Note, resources: bool = False) -> list[Entry]:
         return merged(
@@ -47,12 +48,18 @@ def organisation(made: Lead, context: Context) -> None:
         "Part of": listed(("parent",), lambda i: ""),
     }
     _add_listings(made, context, "organisation-profile", lists)
+    partners = merged(
+        entry(i["partner"], f"{label(i['through'])} ({str(i['theirRole']).lower()})")
+        for i in context.items("organisation-partners")
+    )
+    _add_listings(made, context, "organisation-partners", {"Works with": partners})
     _add_identifiers(made, context)
     made.summary = _sentence(
         context.name,
         [
             counted(len(lists["Resources"]), "resources", "one resource", "is credited on"),
             counted(len(lists["Initiatives"]), "initiatives", "one initiative", "took part in"),
+            counted(len(partners), "partners", "one partner", "works with"),
             counted(len(lists["People"]), "people", "one person", "has")
             + (" affiliated with it" if lists["People"] else ""),
         ],

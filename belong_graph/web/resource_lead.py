@@ -80,10 +80,10 @@ def credits(items: list[Item]) -> list[Credits]:
 
 
 def _part(item: Item) -> str:
-    """What a partner did: ``published it``, or ``funder of Integration Area Programme``."""
+    """What a partner did: ``published it``, or ``Integration Area Programme (funder)``."""
     if item["relation"] in PARTS:
         return PARTS[item["relation"]]
-    return f"{str(item['role']).lower()} of {label(item['initiative'])}"
+    return f"{label(item['initiative'])} ({str(item['role']).lower()})"
 
 
 def _shared(item: Item) -> str:
