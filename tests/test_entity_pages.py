@@ -167,6 +167,11 @@ def test_related_resources_share_an_author_first(client: FlaskClient) -> None:
             "3 resources in the library are on social cohesion, all from 2022.",
             {"Resources": ["Everybody’s Business online launch webinar March 2022; Webinar"]},
         ),
+        (  # the discrimination report, 'in the Context of COVID-19'
+            "/id/theme/covid-19",
+            "One resource in the library is on COVID-19, from 2022.",
+            {"Resources": ["Discrimination, Prejudice and Cohesion"]},
+        ),
     ],
 )
 def test_other_pages_open_with_a_summary_and_their_lists(

@@ -135,7 +135,7 @@ def theme(made: Lead, context: Context) -> None:
     ]
     _add_listings(made, context, "resources", {"Resources": resources}, keep_empty=True)
     view, _, timeline, _ = context.sections["resources-per-year-and-theme"]
-    topic = context.name.lower() or "this theme"
+    topic = _within_sentence(context.name) or "this theme"
     made.figures.append(
         Figure(
             "Resources a year",
@@ -152,8 +152,10 @@ def theme(made: Lead, context: Context) -> None:
         span = f", {'all ' if total > 1 else ''}from {years[0]}"
     elif years:
         span = f", from {years[0]} to {years[-1]}"
-    noun = "resource in the library is" if total == 1 else "resources in the library are"
-    made.summary = f"{total} {noun} on {topic}{span}."
+    held = {0: "No resources in the library are", 1: "One resource in the library is"}.get(
+        total, f"{total} resources in the library are"
+    )
+    made.summary = f"{held} on {topic}{span}."
 
 
 def _add_listings(
@@ -198,6 +200,11 @@ def _through(note: str, item: Item, name: str) -> str:
     if via and label(via) != name:
         return f"{note} (through {label(via)})".strip()
     return note
+
+
+def _within_sentence(name: str) -> str:
+    """``social cohesion`` for ``Social cohesion``; an acronym (``COVID-19``) as it is."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def _sentence(name: str, parts: list[str], otherwise: str) -> str:
