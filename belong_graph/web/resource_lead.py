@@ -5,23 +5,8 @@ came from, its partners and funders, and related resources; from the ``resource`
 
 from __future__ import annotations
 
-from belong_graph.web.leads import (
-    DCTERMS,
-    Context,
-    Credited,
-    Credits,
-    Entry,
-    Item,
-    Lead,
-    Listing,
-    counted,
-    entry,
-    joined,
-    label,
-    literal,
-    merged,
-    readable_date,
-)
+from belong_graph.web import leads
+from belong_graph.web.leads import Context, Item, Lead
 
 # How a credit line names each role, as the library prints it; another role: "its label:".
 ROLE_PHRASES = {
@@ -41,41 +26,41 @@ def build(made: Lead, context: Context) -> None:
     """Fill in the lead of a resource."""
     items = context.items("resource")
     made.credits = credits([item for item in items if item["relation"] == "credit"])
-    if issued := literal(context.description, DCTERMS + "issued"):
-        made.details.append(("Date", [Entry(readable_date(issued))]))
+    if issued := leads.literal(context.description, leads.DCTERMS + "issued"):
+        made.details.append(("Date", [leads.Entry(leads.readable_date(issued))]))
     for relation, title in DETAILS:
-        if values := [entry(i["agent"]) for i in items if i["relation"] == relation]:
+        if values := [leads.entry(i["agent"]) for i in items if i["relation"] == relation]:
             made.details.append((title, values))
-    initiatives = [entry(i["initiative"]) for i in items if i["relation"] == "initiative"]
+    initiatives = [leads.entry(i["initiative"]) for i in items if i["relation"] == "initiative"]
     if initiatives:
         made.details.append(("From the initiative", list(dict.fromkeys(initiatives))))
     partners = [
-        entry(i["agent"], _part(i))
+        leads.entry(i["agent"], _part(i))
         for i in items
         if i["relation"] in PARTS or (i["relation"] == "initiative" and i["agent"])
     ]
     if partners:
         view = context.sections["resource"][0]
-        made.listings.append(Listing("Partners and funders", merged(partners), view))
+        made.listings.append(leads.Listing("Partners and funders", leads.merged(partners), view))
     view, related, _, rest = context.sections["related-resources"]
-    shared = [entry(i["related"], _shared(i)) for i in related.items]
-    made.related = Listing("Related resources", shared, view, rest)
+    shared = [leads.entry(i["related"], _shared(i)) for i in related.items]
+    made.related = leads.Listing("Related resources", shared, view, rest)
 
 
-def credits(items: list[Item]) -> list[Credits]:
+def credits(items: list[Item]) -> list[leads.Credits]:
     """The credits in printed order: consecutive ones in the same role together and, within
     them, consecutive people with the same printed affiliation."""
-    found: list[Credits] = []
+    found: list[leads.Credits] = []
     for item in items:
         phrase = ROLE_PHRASES.get(item["role"], f"{str(item['role']).lower()}:")
-        affiliation = entry(item["affiliation"]) if item["affiliation"] else None
+        affiliation = leads.entry(item["affiliation"]) if item["affiliation"] else None
         if not found or found[-1].phrase != phrase:
-            found.append(Credits(phrase, []))
+            found.append(leads.Credits(phrase, []))
         groups = found[-1].groups
         if groups and affiliation and groups[-1].affiliation == affiliation:
-            groups[-1].agents.append(entry(item["agent"]))
+            groups[-1].agents.append(leads.entry(item["agent"]))
         else:
-            groups.append(Credited([entry(item["agent"])], affiliation))
+            groups.append(leads.Credited([leads.entry(item["agent"])], affiliation))
     return found
 
 
@@ -83,7 +68,7 @@ def _part(item: Item) -> str:
     """What a partner did: ``published it``, or ``Integration Area Programme (funder)``."""
     if item["relation"] in PARTS:
         return PARTS[item["relation"]]
-    return f"{label(item['initiative'])} ({str(item['role']).lower()})"
+    return f"{leads.label(item['initiative'])} ({str(item['role']).lower()})"
 
 
 def _shared(item: Item) -> str:
@@ -91,8 +76,8 @@ def _shared(item: Item) -> str:
     authors and 2 of its themes``."""
     parts = [
         "the same initiative" if item["initiatives"] else "",
-        counted(item["credits"], "of its authors", "one of its authors"),
-        counted(item["themes"], "of its themes", "one of its themes"),
+        leads.counted(item["credits"], "of its authors", "one of its authors"),
+        leads.counted(item["themes"], "of its themes", "one of its themes"),
     ]
-    issued = f"{readable_date(item['issued'])}; " if item["issued"] else ""
-    return issued + "shares " + joined(parts)
+    issued = f"{leads.readable_date(item['issued'])}; " if item["issued"] else ""
+    return issued + "shares " + leads.joined(parts)
