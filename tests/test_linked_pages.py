@@ -143,9 +143,9 @@ def test_the_page_shows_counts_and_links_to_the_other_pages(
     assert f'<link rel="canonical" href="{LOCAL}id/{BELONG}?page=2">' in html
     backlinks = html[html.index('data-facts="backlinks"') :]
     assert "in all," in backlinks  # a property with more links than this page shows
-    assert 'id="organisation-profile-heading"' not in html  # the views are on the first page
+    assert 'class="listing"' not in html  # the lists from the views are on the first page
     first = paged.get(f"/id/{BELONG}", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert 'id="organisation-profile-heading"' in first
+    assert 'class="listing"' in first
     assert "/sparql?query=" in first  # and every link, by SPARQL
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
@@ -47,7 +46,7 @@ from belong_graph.linked.paging import LinkPages, counted_pages, described_pages
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
-from belong_graph.web import citing
+from belong_graph.web import citing, leads
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
@@ -58,15 +57,16 @@ blueprint = Blueprint("linked", __name__)
 
 RESOURCE_KIND = "resource"  # the kind of IRI (id/resource/...) that has a citation
 
-Sections = tuple[str | None, list[Any]]  # a page's kind and the view sections it adds
+PageLead = Callable[[str, str, int, Description], tuple[str | None, leads.Lead]]
 Documents = Callable[[int], str]  # the address of each page of the document served
 
 
 blueprint.add_app_template_filter(page_of, "page_link")
 
 
-def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sections]) -> Response:
-    """The entity ``id/<kind>/<slug>``, its page or its RDF, as the request asks."""
+def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
+    """The entity ``id/<kind>/<slug>``, its page or its RDF, as the request asks; its page
+    leads with what ``lead_of`` makes of it (with the kind's name)."""
     app = state()
     slug, fmt, negotiated = _requested(slug, kind)
     page = page_number(request.args.get(PAGE, "1"))
@@ -92,7 +92,7 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sectio
     if not_modified(app.version, etag):
         return _finish(Response(status=304), app, etag, where, path, fmt, negotiated, page)
     if fmt is HTML:
-        kind_name, view_sections = sections(kind, slug, page)
+        kind_name, lead = lead_of(kind, slug, page, description)
         record = citing.resource_record(app, iri, where) if kind == RESOURCE_KIND else None
         citation = citing.citation_box(record, app.settings, where, path) if record else None
         body = _entity_page(
@@ -101,8 +101,9 @@ def dereference(kind: str, slug: str, sections: Callable[[str, str, int], Sectio
             documents,
             where,
             path,
-            (kind_name or _kind_name(kind), view_sections),
+            kind_name or _kind_name(kind),
             citation,
+            lead,
         )
         response = Response(body, mimetype=HTML.media_type)
     else:
@@ -233,17 +234,16 @@ def _entity_page(
     documents: Documents,
     where: Addresses,
     path: str,
-    page_sections: Sections,
+    kind: str,
     citation: citing.CitationBox | None,
+    lead: leads.Lead,
 ) -> str:
     public = where.to_public(description.iri)
-    kind, sections = page_sections
     return render_template(
         "entity.html",
         kind=kind,
         label=description.label(description.node) or public,
         iri=public,
-        sections=sections,
         types=facts.type_values(description),
         properties=facts.property_facts(description),
         backlinks=facts.backlink_facts(description, pages.counts if pages.paged else ()),
@@ -253,6 +253,7 @@ def _entity_page(
         canonical=documents(pages.page),
         schema_org=metadata.schema_org(description, where),
         citation=citation,
+        lead=lead,
         meta_tags=citation.tags if citation else [],
         alternates=[(f, _file(where, path, f, pages.page)) for f in LINKED_RDF_FORMATS],
     )

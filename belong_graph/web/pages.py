@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from belong_graph.linked.describe import Description
 from belong_graph.stems import query_words
-from belong_graph.web import dataset, linked
+from belong_graph.web import dataset, leads, linked, profile_leads, resource_lead
 from belong_graph.web.querying import ViewItems, scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
 
@@ -30,15 +31,33 @@ CHIPS = (  # a filter the page shows as a chip: its parameter, its name, how the
 )
 NEWEST = 5  # resources the home page shows, newest first
 SORTS = (("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A to Z"))
-ENTITY_VIEWS = {  # the kind of an entity IRI: its page's title, views and their parameter
-    "resource": ("Resource", (("resource", "resource"),)),
+ENTITY_VIEWS: dict[str, tuple[str, tuple[tuple[str, str], ...], leads.Builder]] = {
+    # the kind of an entity IRI: its page's title, its views with their parameter, its lead
+    "resource": (
+        "Resource",
+        (("resource", "resource"), ("related-resources", "resource")),
+        resource_lead.build,
+    ),
     "organisation": (
         "Organisation",
-        (("organisation-profile", "organisation"), ("external-identifiers", "entity")),
+        (
+            ("organisation-profile", "organisation"),
+            ("organisation-partners", "organisation"),
+            ("external-identifiers", "entity"),
+        ),
+        profile_leads.organisation,
     ),
-    "person": ("Person", (("person-profile", "person"), ("external-identifiers", "entity"))),
-    "project": ("Initiative", (("initiatives", "initiative"),)),
-    "theme": ("Theme", (("resources", "theme"), ("resources-per-year-and-theme", "theme"))),
+    "person": (
+        "Person",
+        (("person-profile", "person"), ("external-identifiers", "entity")),
+        profile_leads.person,
+    ),
+    "project": ("Initiative", (("initiatives", "initiative"),), profile_leads.initiative),
+    "theme": (
+        "Theme",
+        (("resources", "theme"), ("resources-per-year-and-theme", "theme")),
+        profile_leads.theme,
+    ),
 }
 
 
@@ -86,17 +105,19 @@ def entity(kind: str, slug: str) -> Response:
     the dataset and its linksets are described by the dataset description."""
     if dataset.describes(kind, slug):
         return dataset.redirect_to_description()
-    return linked.dereference(kind, slug, _view_sections)
+    return linked.dereference(kind, slug, _entity_lead)
 
 
-def _view_sections(kind: str, slug: str, page: int) -> linked.Sections:
-    """The kind's name and the sections its page adds from the views, if the kind has views;
-    the further pages of links into an entity add none (each view pages its own answer)."""
+def _entity_lead(
+    kind: str, slug: str, page: int, description: Description
+) -> tuple[str | None, leads.Lead]:
+    """The kind's name and what its page leads with, from its views (if the kind has views);
+    the further pages of links into an entity run none (each view pages its own answer)."""
     if kind not in ENTITY_VIEWS:
-        return None, []
-    title, views = ENTITY_VIEWS[kind]
+        return None, leads.lead(description, [], None)
+    title, views, build = ENTITY_VIEWS[kind]
     if page > 1:
-        return title, []
+        return title, leads.lead(description, [], None)
     app = state()
     sections = []
     for name, parameter in views:
@@ -106,7 +127,7 @@ def _view_sections(kind: str, slug: str, page: int) -> linked.Sections:
         rest = _api_url(name, {**values, "page": "2"}) if answer.more else None
         chart = _chart_rows(answer) if view.visualisation != "table" else []
         sections.append((view, answer, chart, rest))
-    return title, sections
+    return title, leads.lead(description, sections, build)
 
 
 def _api_url(name: str, values: Mapping[str, str]) -> str:
