@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser bench bench-routes clean
+.PHONY: install serve build test lint browser bench bench-routes screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench: install
 bench-routes: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	nice -n -10 $(BIN)/python benchmarks/routes.py
+
+# The README's screenshots (docs/screenshots), taken by their test of the real library.
+screenshots: install browser
+	BELONG_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/test_screenshots.py -q
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
