@@ -23,6 +23,8 @@ from belong_graph.load import parse_file
 from belong_graph.ontology import NAMESPACE_MODULE, namespace_module_source
 from belong_graph.phases import log_like
 from belong_graph.settings import Settings
+from belong_graph.sheets import importer, workbook
+from belong_graph.sheets.datafiles import export_tables
 from belong_graph.validate import format_report
 
 P = ParamSpec("P")
@@ -225,3 +227,51 @@ def changes(settings: Settings, update: bool, check: bool) -> None:
         raise click.ClickException(
             f"{settings.changes_file} is out of date: run `belong-graph changes --update`."
         )
+
+
+@main.group()
+def sheet() -> None:
+    """The curated data as a spreadsheet: export it, edit it, import it back."""
+
+
+@sheet.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: one workbook; csv: PATH is a folder, one CSV file per sheet.",
+)
+@click.pass_obj
+@reports_errors
+def sheet_export(settings: Settings, path: Path, format_name: str) -> None:
+    """Write the curated data of data/ as a workbook (or a folder of CSV files)."""
+    tables = export_tables(importer.data_folder(settings), base_iri=settings.base_iri)
+    if format_name == "csv":
+        workbook.write_csv(tables, path)
+    else:
+        workbook.write_xlsx(tables, path)
+    click.echo(f"Wrote {sum(len(rows) for rows in tables.values())} rows to {path}.")
+
+
+@sheet.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.pass_obj
+@reports_errors
+def sheet_import(settings: Settings, path: Path, dry_run: bool) -> None:
+    """Check a workbook (or folder of CSV files) against the shapes, then write it into data/.
+
+    Every problem names its sheet, row and column; if there is any, nothing is written and
+    the command exits 1. Run `belong-graph build` afterwards: the running server picks up the
+    new build.
+    """
+    result = importer.import_tables(path, settings, dry_run=dry_run)
+    for line in result.changes or ["No change."]:
+        click.echo(line)
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    elif result.written:
+        click.echo(f"Wrote {', '.join(result.written)} and the change ledger.")

@@ -154,6 +154,8 @@ def graph_from_tables(tables: Mapping[str, list[Row]], *, base_iri: str) -> Cura
         sheet = SHEETS_BY_NAME[name]
         for index, row in enumerate(rows):
             number = index + FIRST_ROW
+            if not any(value.strip() for value in row.values()):
+                continue
             slug = derived_slug(sheet, row) if sheet.slug_parts else row.get(sheet.slug_header, "")
             problems = curated.problems
             if not _slug_ok(sheet, slug, number, problems) or slugs[name].count(slug) > 1:
@@ -173,7 +175,9 @@ def graph_from_tables(tables: Mapping[str, list[Row]], *, base_iri: str) -> Cura
 
 def _slugs(sheet: Sheet, rows: list[Row]) -> list[str]:
     return [
-        derived_slug(sheet, r) if sheet.slug_parts else r.get(sheet.slug_header, "") for r in rows
+        derived_slug(sheet, r) if sheet.slug_parts else r.get(sheet.slug_header, "")
+        for r in rows
+        if any(value.strip() for value in r.values())
     ]
 
 
