@@ -258,16 +258,31 @@ def test_a_bad_date_is_refused_naming_sheet_row_and_column(data: Path, tmp_path:
     assert f"Resources, row {number}, column 'Issued': 'September 2022' is not a date" in output
 
 
-@pytest.mark.parametrize(
-    ("edit", "expected"),
-    [
-        (("Resources", "cultivating-contact", "Themes", "no-such-theme"), "column 'Themes': No row 'no-such-theme' on the Themes sheet."),
-        (("Resources", "cultivating-contact", "Slug", "everyday-integration-toolkit"), "column 'Slug': 'everyday-integration-toolkit' is used by more than one row"),
-        (("Credits", "cultivating-contact", "Person", "nobody-at-all"), "column 'Person': No row 'nobody-at-all' on the People sheet."),
-        (("Resources", "cultivating-contact", "Title", "=A1"), "column 'Title': The cell holds a formula (=A1)"),
-        (("Resources", "cultivating-contact", "Types", ""), "column 'Types': A resource needs at least one Resource Type"),
-    ],
-)  # fmt: skip
+PROBLEMS = {
+    "unknown theme": (
+        ("Resources", "cultivating-contact", "Themes", "no-such-theme"),
+        "column 'Themes': No row 'no-such-theme' on the Themes sheet.",
+    ),
+    "duplicate slug": (
+        ("Resources", "cultivating-contact", "Slug", "everyday-integration-toolkit"),
+        "column 'Slug': 'everyday-integration-toolkit' is used by more than one row",
+    ),
+    "person missing from People": (
+        ("Credits", "cultivating-contact", "Person", "nobody-at-all"),
+        "column 'Person': No row 'nobody-at-all' on the People sheet.",
+    ),
+    "formula": (
+        ("Resources", "cultivating-contact", "Title", "=A1"),
+        "column 'Title': The cell holds a formula (=A1)",
+    ),
+    "SHACL: no resource type": (
+        ("Resources", "cultivating-contact", "Types", ""),
+        "column 'Types': A resource needs at least one Resource Type",
+    ),
+}
+
+
+@pytest.mark.parametrize(("edit", "expected"), PROBLEMS.values(), ids=PROBLEMS.keys())
 def test_problems_name_sheet_row_and_column(
     data: Path, tmp_path: Path, edit: tuple[str, str, str, str], expected: str
 ) -> None:
