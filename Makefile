@@ -73,7 +73,7 @@ bench-routes: install
 
 # The README's screenshots (docs/screenshots), taken by their test of the real library.
 screenshots: install browser
-	BELONG_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/test_screenshots.py -q
+	BELONG_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/test_screenshots.py tests/test_sheets_screenshot.py -q
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
