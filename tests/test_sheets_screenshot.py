@@ -6,7 +6,6 @@ temporary folder, or with ``BELONG_SCREENSHOTS`` set (``make screenshots``), the
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import copy_project_data
+from tests.test_screenshots import folder
 from tests.test_sheets import sheet
 
 pytestmark = [pytest.mark.browser]
+__all__ = ["folder"]  # the README screenshots' folder fixture
 
 SIZE = (1280, 560)
 COLUMNS = ("Slug", "Title", "Issued", "Where to read it", "Themes", "Types", "Source")
@@ -60,15 +61,6 @@ def workbook_html(path: Path) -> str:
         f"<!doctype html><style>{STYLE}</style><table><tr><th class='number'>1</th>{head}</tr>"
         f"{''.join(rows)}<caption>Sheets: {html.escape(tabs)}</caption></table>"
     )
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Read before the per-test fixture clears the BELONG_ variables."""
-    chosen = os.environ.get("BELONG_SCREENSHOTS")
-    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def test_the_workbook_picture(browser: Browser, tmp_path: Path, folder: Path) -> None:
