@@ -4,6 +4,7 @@ of the real data/ (expected values from the seed listing, /work/shared/seeds/)."
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from openpyxl import load_workbook
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
+from belong_graph.build import build_in_memory
 from belong_graph.cli import main
 from belong_graph.namespaces import DCTERMS, PROV, SCHEMA
+from belong_graph.settings import Settings
 from belong_graph.sheets.columns import FILES, SHEETS
 from belong_graph.sheets.datafiles import export_tables, read_data
 from belong_graph.sheets.problems import UnrepresentableFacts
@@ -129,6 +132,7 @@ def test_the_workbook_has_notes_lists_frozen_headers_and_dates_as_text(
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "supporting-migrant-communities")
     date_cell = row[headers.index("Issued")]
     assert (date_cell.value, date_cell.number_format) == ("2022-11", "@")  # November 2022
+    assert ws.column_dimensions[chr(ord("A") + headers.index("Issued"))].number_format == "@"
     lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
     themes = f"{chr(ord('A') + headers.index('Themes'))}2:"
     assert any(k.startswith(themes) and f == "'Themes'!$A$2:$A$2000" for k, f in lists.items())
@@ -183,6 +187,24 @@ def test_an_added_row_is_a_new_resource_dated_in_the_ledger(data: Path, tmp_path
     ledger = (data / "changes" / "record-dates.tsv").read_text()
     assert "\nresource/a-new-guide\t" in ledger
     assert sheet(data, "import", str(folder)).output.startswith("No change.")
+
+
+def test_an_imported_row_is_in_the_build_with_its_change_date(data: Path, tmp_path: Path) -> None:
+    folder = exported_csv(data, tmp_path)
+    rows = read_rows(folder, "Resources")
+    rows.append(new_resource(rows[0]))
+    write_rows(folder, "Resources", rows)
+    assert sheet(data, "import", str(folder)).exit_code == 0
+    settings = Settings.load(
+        {"data_paths": (data,), "changes_file": data / "changes" / "record-dates.tsv"}
+    )
+    store = build_in_memory(settings)
+    answer = store.query(
+        f"SELECT ?title ?modified WHERE {{ <{RESOURCE}a-new-guide> "
+        "<http://purl.org/dc/terms/title> ?title ; <http://purl.org/dc/terms/modified> ?modified }"
+    )
+    found = [(row["title"].value, row["modified"].value) for row in answer]
+    assert found == [("A new guide", datetime.now(UTC).date().isoformat())]  # dated by the import
 
 
 def test_a_removed_row_is_kept_as_deleted_and_a_changed_cell_changes_one_fact(

@@ -76,6 +76,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[Row]) -> None:
         cell.comment = Comment(header_note(sheet, header), "belong-graph", width=320, height=160)
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = 40 if header in _WIDE else 18
+        ws.column_dimensions[letter].number_format = _TEXT  # new rows' cells too
         for number, row in enumerate(rows, start=FIRST_ROW):
             data = ws.cell(row=number, column=index, value=row.get(header, "") or None)
             data.number_format = _TEXT
