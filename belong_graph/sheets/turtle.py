@@ -136,7 +136,7 @@ class TurtleWriter:
         """``p o1, o2`` for each predicate of ``subject``, in canonical order."""
         by_predicate: dict[URIRef, list[str]] = {}
         inside = exclude | {subject} if isinstance(subject, BNode) else exclude
-        for predicate, obj in self.graph.predicate_objects(subject):
+        for predicate, obj in sorted(self.graph.predicate_objects(subject), key=self._shape):
             assert isinstance(predicate, URIRef)
             written = self.object(obj, slug, pending, inside)
             by_predicate.setdefault(predicate, []).append(written)
@@ -146,6 +146,17 @@ class TurtleWriter:
             f"{self.predicate(p)} {', '.join(sorted(by_predicate[p], key=natural_key))}"
             for p in ordered
         ]
+
+    def _shape(self, pair: tuple[Node, Node], seen: frozenset[Node] = frozenset()) -> str:
+        """A sort key for (predicate, object) that does not depend on blank node ids, so that
+        shared blank nodes are met, and labelled, in the same order every time."""
+        predicate, obj = pair
+        if not isinstance(obj, BNode):
+            return f"{predicate} {obj.n3()}"
+        if obj in seen:
+            return f"{predicate} _"
+        inner = sorted(self._shape(po, seen | {obj}) for po in self.graph.predicate_objects(obj))
+        return f"{predicate} [{' ; '.join(inner)}]"
 
     def predicate(self, predicate: URIRef) -> str:
         return "a" if predicate == RDF.type else self.term(predicate, "")
