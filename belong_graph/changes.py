@@ -151,6 +151,14 @@ class _Index:
         return "[" + " ; ".join(inner) + "]"
 
 
+def written_and_today(store: ox.Store, settings: Settings) -> tuple[Ledger, Ledger]:
+    """The ledger as written, and as it is with the curated entities of ``store`` dated today
+    (what ``changes --update`` and ``sheet import`` write)."""
+    ledger = read_ledger(settings.changes_file)
+    today = datetime.now(UTC).date()
+    return ledger, updated(ledger, current_digests(store, settings), today)
+
+
 def updated(ledger: Mapping[str, Entry], digests: Mapping[str, str], today: date) -> Ledger:
     """The ledger after today's data: new and changed entities dated today, gone ones deleted."""
     result: Ledger = {}

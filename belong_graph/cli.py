@@ -7,7 +7,6 @@ import hashlib
 import logging
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -216,9 +215,7 @@ def changes(settings: Settings, update: bool, check: bool) -> None:
     kept as deleted. Commit the ledger with the data change.
     """
     data = pipeline.check(settings, validate_data=False).data
-    ledger = change_dates.read_ledger(settings.changes_file)
-    today = datetime.now(UTC).date()
-    after = change_dates.updated(ledger, change_dates.current_digests(data.store, settings), today)
+    ledger, after = change_dates.written_and_today(data.store, settings)
     for line in change_dates.differences(ledger, after):
         click.echo(line)
     if update:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import URIRef
@@ -74,11 +73,7 @@ def import_tables(source: Path, settings: Settings, *, dry_run: bool = False) ->
 def update_ledger(settings: Settings) -> list[str]:
     """Date the entities that changed in the ledger, as ``changes --update`` does."""
     parsed = build.check(settings, validate_data=False).data
-    ledger = change_dates.read_ledger(settings.changes_file)
-    today = datetime.now(UTC).date()
-    after = change_dates.updated(
-        ledger, change_dates.current_digests(parsed.store, settings), today
-    )
+    ledger, after = change_dates.written_and_today(parsed.store, settings)
     change_dates.write_ledger(after, settings.changes_file)
     return change_dates.differences(ledger, after)
 
