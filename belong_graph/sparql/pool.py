@@ -216,6 +216,18 @@ class QueryPool:
             self._started = True
         threading.Thread(target=self._add_workers, daemon=True).start()
 
+    def wait_until_open(self, timeout: float) -> bool:
+        """Start the workers and wait until every one has opened the store; whether they all
+        did within ``timeout`` seconds."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self._workers) >= self.size:
+                    return True
+            time.sleep(_POLL_SECONDS)
+        return False
+
     def memory_workers(self) -> int:
         """How many running workers hold the store in memory."""
         with self._lock:
