@@ -217,13 +217,13 @@ class QueryPool:
         threading.Thread(target=self._add_workers, daemon=True).start()
 
     def wait_until_open(self, timeout: float) -> bool:
-        """Start the workers and wait until every one has opened the store; whether they all
-        did within ``timeout`` seconds."""
+        """Start the workers and wait until the first has opened the store; whether it did
+        within ``timeout`` seconds."""
         self.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                if len(self._workers) >= self.size:
+                if self._workers:
                     return True
             time.sleep(_POLL_SECONDS)
         return False

@@ -3,11 +3,11 @@
 A request looks at the pointer at most once a second (one ``resolve`` of a symbolic link).
 When it has moved, a thread opens the new build beside the one being served: a lease on its
 folder (:mod:`belong_graph.leases`), its version, a query pool whose workers open its store,
-an empty answer cache and its network file. Once every new worker is ready, new requests take
-the new build, while requests already under way finish on the old one, which is closed (its
-workers stopped, its lease released, its folder removed if no other process holds it) when
-the last of them ends. ETags and cached answers carry the dataset version, so they move with
-it.
+an empty answer cache and its network file. Once the first new worker is ready, new requests
+take the new build (the other workers open meanwhile, one after the other, as at start-up),
+while requests already under way finish on the old one, which is closed (its workers
+stopped, its lease released, its folder removed if no other process holds it) when the last
+of them ends. ETags and cached answers carry the dataset version, so they move with it.
 """
 
 from __future__ import annotations
@@ -82,17 +82,17 @@ class LiveBuild:
     def _look_at_the_pointer(self) -> None:
         """Start opening the build ``current`` points to, if it moved (with the lock held)."""
         now = time.monotonic()
-        if now < self._next_check:
+        if now < self._next_check or self._opening is not None:  # one build opens at a time
             return
         self._next_check = now + CHECK_SECONDS
         target = (self._store_dir / CURRENT).resolve()
-        if target in (self._current.folder, self._opening) or target in self._refused:
+        if target == self._current.folder or target in self._refused:
             return
         self._opening = target
         threading.Thread(target=self._switch_to, args=(target,), daemon=True).start()
 
     def _switch_to(self, folder: Path) -> None:
-        """Open ``folder``'s build and, once its workers are ready, serve it."""
+        """Open ``folder``'s build and, once a worker of it is ready, serve it."""
         try:
             serving = self._open(folder)
         except (StoreMissing, OSError) as error:
