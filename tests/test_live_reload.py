@@ -176,6 +176,8 @@ def test_a_new_build_is_served_without_a_restart(
 
     _wait_for(lambda: not old_folder.exists(), 15)  # closed once its last request ended
     assert sorted(live_settings.store_dir.glob("build-*")) == [new_folder]
+    held = {lease.name.split(".")[0] for lease in (new_folder.parent / leases.LEASES).iterdir()}
+    assert held == {new_folder.name}  # the server's, on the build it serves
     status, headers, _ = fetch(view, {"If-None-Match": old_etag})
     assert status == 200
     assert headers["ETag"] != old_etag
