@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from belong_graph import leases
 from belong_graph.changes import add_change_dates
 from belong_graph.derive import apply_rules, rule_files
 from belong_graph.errors import StoreMissing, ValidationFailed
@@ -88,7 +89,7 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
         report = helpers.submit(validation_report, settings) if validate_data else None
         data = parse(settings)
         store = OxigraphStore(data.store, _derive(data, settings))
-        staging = _new_folder(settings)
+        staging, building = _new_folder(settings)
         try:
             _write(store, staging, settings, helpers)
             with phase("waiting for validation"):
@@ -97,10 +98,11 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
         except BaseException:
             helpers.shutdown(cancel_futures=True)
             shutil.rmtree(staging, ignore_errors=True)
+            leases.release(building)
             raise
-    previous = current_store_dir(settings)
     _point_current_to(settings.store_dir, staging)
-    _remove_old_builds(settings.store_dir, keep={staging, previous})
+    leases.release(building)  # current now: no build removes it
+    leases.remove_unused(settings.store_dir, keep={staging})
     return store.version
 
 
@@ -140,12 +142,14 @@ def _helpers() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(3, context, initializer=log_like, initargs=(level,))
 
 
-def _new_folder(settings: Settings) -> Path:
-    """A new build folder beside the current store; nothing serves it yet."""
+def _new_folder(settings: Settings) -> tuple[Path, Path]:
+    """A new build folder beside the current store, and this process's lease on it (taken
+    first, so that no other build or server removes it); nothing serves it yet."""
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     folder = settings.store_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    lease = leases.hold(folder)
     folder.mkdir()
-    return folder
+    return folder, lease
 
 
 def _write(store: OxigraphStore, folder: Path, settings: Settings, helpers: Executor) -> None:
@@ -178,9 +182,3 @@ def _point_current_to(store_dir: Path, target: Path) -> None:
     temporary = store_dir / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
     temporary.symlink_to(target.name)
     os.replace(temporary, store_dir / CURRENT)
-
-
-def _remove_old_builds(store_dir: Path, *, keep: set[Path | None]) -> None:
-    for folder in store_dir.glob("build-*"):
-        if folder.resolve() not in keep:
-            shutil.rmtree(folder, ignore_errors=True)

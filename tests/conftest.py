@@ -80,7 +80,7 @@ def build_folder(built_settings: Settings) -> Path:
 def make_app(settings: Settings) -> Iterator[Flask]:
     app = create_app(settings)
     yield app
-    app.extensions["belong_graph"].pool.close()
+    app.extensions["belong_graph"].close()
 
 
 @pytest.fixture(scope="session")

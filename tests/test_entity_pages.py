@@ -191,7 +191,7 @@ def counted_app(built_settings: Settings) -> Iterator[tuple[Flask, list[Any]]]:
     """An app of its own (an empty answer cache) that records each query job it runs."""
     jobs: list[Any] = []
     for app in make_app(built_settings):
-        pool = app.extensions["belong_graph"].pool
+        pool = app.extensions["belong_graph"].serving.pool
         pool.run = partial(counting, pool.run, jobs)
         yield app, jobs
 

@@ -216,6 +216,18 @@ class QueryPool:
             self._started = True
         threading.Thread(target=self._add_workers, daemon=True).start()
 
+    def wait_until_open(self, timeout: float) -> bool:
+        """Start the workers and wait until the first has opened the store; whether it did
+        within ``timeout`` seconds."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._workers:
+                    return True
+            time.sleep(_POLL_SECONDS)
+        return False
+
     def memory_workers(self) -> int:
         """How many running workers hold the store in memory."""
         with self._lock:

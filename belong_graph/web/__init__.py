@@ -5,14 +5,17 @@ from __future__ import annotations
 import mimetypes
 import signal
 import sys
+from functools import partial
+from pathlib import Path
 
 from flask import Flask, request
 from flask_compress import Compress
 from flask_cors import CORS
 
 from belong_graph import build as pipeline
-from belong_graph.catalogue import load_catalogue
+from belong_graph.catalogue import CannedQuery, load_catalogue
 from belong_graph.formats import FORMATS
+from belong_graph.network.stored import NETWORK_FILE, StoredNetwork
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
@@ -31,7 +34,8 @@ from belong_graph.web import (
 )
 from belong_graph.web.budget import Budget
 from belong_graph.web.caching import AnswerCache
-from belong_graph.web.state import AppState, state
+from belong_graph.web.live import LiveBuild
+from belong_graph.web.state import EXTENSION, AppState, release_state, state
 
 # What the web process may come to hold beyond its start and its answer cache: at 30,000
 # resources it started at 67 MiB of PSS and held 153 MiB once every route had been used.
@@ -44,34 +48,28 @@ COMPRESSED_TYPES = sorted(  # every format of the table is text
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build the app on the current store of ``settings`` (see ``belong-graph build``)."""
+    """Build the app on the current store of ``settings`` (see ``belong-graph build``), which
+    follows that store when a new build becomes current (see ``web.live``)."""
     settings = settings or Settings.load()
     store_dir = pipeline.current_store_dir(settings) or (settings.store_dir / pipeline.CURRENT)
-    version = DatasetVersion.read(store_dir)
+    DatasetVersion.read(store_dir)  # no store: say so before anything is made
     mimetypes.add_type("text/javascript", ".mjs")  # Mermaid's modules (not known to 3.11)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
     app.config["COMPRESS_MIN_SIZE"] = 1024
-    app.extensions["belong_graph"] = AppState(
-        settings=settings,
-        version=version,
-        pool=QueryPool(
-            StoreSource(store_dir.resolve()),
-            size=settings.workers,
-            queue_limit=settings.queue_limit,
-            isolate_network=not settings.service_allowlist,
-            memory_budget=settings.memory_budget * 2**20,
-            reserved=(settings.cache_mib + WORKING_MIB) * 2**20,
-        ),
-        cache=AnswerCache(settings.cache_mib * 2**20),
-        catalogue=load_catalogue(settings.queries_dir),
-        budget=Budget(
+    opener = partial(
+        _open_build,
+        settings,
+        load_catalogue(settings.queries_dir),
+        Budget(
             seconds=settings.query_budget,
             requests=settings.request_limit,
             window=settings.budget_window,
         ),
     )
+    app.extensions[EXTENSION] = LiveBuild(settings.store_dir, store_dir, opener)
+    app.teardown_appcontext(release_state)
     CORS(app, origins="*", send_wildcard=True, expose_headers=EXPOSED_HEADERS, max_age=86400)
     Compress(app)
     errors.register(app)
@@ -89,6 +87,28 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
+def _open_build(
+    settings: Settings, catalogue: tuple[CannedQuery, ...], budget: Budget, folder: Path
+) -> AppState:
+    """What requests read of the build in ``folder``: its own pool, answer cache and network."""
+    return AppState(
+        settings=settings,
+        version=DatasetVersion.read(folder),
+        pool=QueryPool(
+            StoreSource(folder.resolve()),
+            size=settings.workers,
+            queue_limit=settings.queue_limit,
+            isolate_network=not settings.service_allowlist,
+            memory_budget=settings.memory_budget * 2**20,
+            reserved=(settings.cache_mib + WORKING_MIB) * 2**20,
+        ),
+        cache=AnswerCache(settings.cache_mib * 2**20),
+        network=StoredNetwork(folder / NETWORK_FILE),
+        catalogue=catalogue,
+        budget=budget,
+    )
+
+
 def _count_the_request() -> None:
     """Every request counts under its client's request ceiling (see ``web.budget``)."""
     state().budget.admit(request.remote_addr or "")
@@ -99,8 +119,8 @@ def serve(settings: Settings) -> None:
     import waitress
 
     app = create_app(settings)
-    state: AppState = app.extensions["belong_graph"]
-    state.pool.start()
+    builds: LiveBuild = app.extensions[EXTENSION]
+    builds.serving.pool.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the workers on the way out
     print(f"belong-graph serving on http://{settings.host}:{settings.port}/sparql", flush=True)
     try:
@@ -113,4 +133,4 @@ def serve(settings: Settings) -> None:
             ident="belong-graph",
         )
     finally:
-        state.pool.close()
+        builds.close()

@@ -24,7 +24,7 @@ from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import Network
 from belong_graph.network.measures import TOP
-from belong_graph.network.stored import NETWORK_FILE, NetworkReader, StoredNetwork
+from belong_graph.network.stored import NetworkReader
 from belong_graph.web.api import OPENAPI_PATHS, SCHEMAS
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.explore_view import (
@@ -42,7 +42,6 @@ from belong_graph.web.explore_view import (
 )
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.network_request import (
-    EXTENSION,
     MAX_LIMIT,
     MAX_PATHS,
     MOST_PATHS,
@@ -75,8 +74,6 @@ MOST_NAMES = 50
 
 @blueprint.record_once
 def _install(setup: BlueprintSetupState) -> None:
-    directory = setup.app.extensions["belong_graph"].pool.source.directory
-    setup.app.extensions[EXTENSION] = StoredNetwork(directory / NETWORK_FILE)
     setup.app.teardown_appcontext(close_served)
     setup.app.extensions.setdefault(OPENAPI_PATHS, {}).update(network_paths())
 

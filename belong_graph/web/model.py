@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template
 
 from belong_graph.datamodel import DataModel, data_model, mermaid
+from belong_graph.store import DatasetVersion
 from belong_graph.validate import load_graphs
 from belong_graph.web.caching import add_validators, etag_for, unchanged
 from belong_graph.web.state import state
@@ -28,7 +29,9 @@ def page() -> Response:
     etag = etag_for(app.version, "model")
     if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
         return held
-    model = _model(app.settings.shapes_dir, app.settings.ontology_dir, app.settings.base_iri)
+    model = _model(
+        app.settings.shapes_dir, app.settings.ontology_dir, app.settings.base_iri, app.version
+    )
     html = render_template(
         "model.html",
         title=TITLE,
@@ -42,8 +45,11 @@ def page() -> Response:
 
 
 @lru_cache(maxsize=2)
-def _model(shapes_dir: Path, ontology_dir: Path, base_iri: str) -> DataModel:
-    """The model of the shapes and ontology the server was started with, read once."""
+def _model(
+    shapes_dir: Path, ontology_dir: Path, base_iri: str, version: DatasetVersion
+) -> DataModel:
+    """The model of the shapes and ontology, read once per dataset version (a build of an
+    edited ontology is a new version)."""
     return data_model(
         load_graphs([shapes_dir], base_iri=base_iri), load_graphs([ontology_dir], base_iri=base_iri)
     )

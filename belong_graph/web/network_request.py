@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, UnknownEntity
@@ -15,12 +15,11 @@ from belong_graph.network import export
 from belong_graph.network import graph as network
 from belong_graph.network.graph import Network
 from belong_graph.network.selection import MAX_HOPS
-from belong_graph.network.stored import NetworkReader, StoredNetwork
+from belong_graph.network.stored import NetworkReader
 from belong_graph.web.querying import scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
 from belong_graph.web.urls import page_of
 
-EXTENSION = "belong_graph.network"
 MAX_LIMIT = 5000
 MAX_PATHS = 10  # paths answered when no limit is given
 MOST_PATHS = 100
@@ -31,8 +30,7 @@ Args = MultiDict[str, str]
 def served() -> NetworkReader:
     """The network of the build being served, open for this request (closed after it)."""
     if "network" not in g:
-        stored: StoredNetwork = current_app.extensions[EXTENSION]
-        g.network = stored.open()
+        g.network = state().network.open()
     reader: NetworkReader = g.network
     return reader
 
