@@ -184,6 +184,27 @@ class LiveServer:
             return self.process.stdout.read().decode()
 
 
+@pytest.fixture
+def live_settings(tmp_path: Path) -> Settings:
+    """Settings on a copy of data/ and a store of their own, built once."""
+    data = copy_project_data(tmp_path / "data")
+    settings = dataclasses.replace(
+        Settings.load({"store_dir": tmp_path / "store"}),
+        data_paths=(data,),
+        changes_file=data / "changes" / "record-dates.tsv",
+    )
+    build_store(settings)
+    return settings
+
+
+@pytest.fixture
+def own_server(live_settings: Settings) -> Iterator[LiveServer]:
+    """A server of its own on ``live_settings``'s store, which a test may rebuild."""
+    running = LiveServer(live_settings.store_dir)
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
 def live_server(built_settings: Settings) -> Iterator[LiveServer]:
     server = LiveServer(built_settings.store_dir)

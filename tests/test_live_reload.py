@@ -11,18 +11,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pytest
-
 from belong_graph import leases
 from belong_graph.build import CURRENT, build_store, current_store_dir
 from belong_graph.settings import Settings
-from tests.conftest import LiveServer, copy_project_data, fetch
+from tests.conftest import LiveServer, fetch
 
 NEW_TITLE = "Live Reload Example"
 NEW_RESOURCE = f"""
@@ -112,37 +110,17 @@ class ClientLoop:
         return [seen.answer for seen in self.seen if seen.probe == probe]
 
 
-@pytest.fixture
-def live_settings(tmp_path: Path) -> Settings:
-    """Settings on a copy of data/ and a store of their own, built once."""
-    data = copy_project_data(tmp_path / "data")
-    settings = dataclasses.replace(
-        Settings.load({"store_dir": tmp_path / "store"}),
-        data_paths=(data,),
-        changes_file=data / "changes" / "record-dates.tsv",
-    )
-    build_store(settings)
-    return settings
-
-
-@pytest.fixture
-def server(live_settings: Settings) -> Iterator[LiveServer]:
-    running = LiveServer(live_settings.store_dir)
-    yield running
-    running.stop()
-
-
 def test_a_new_build_is_served_without_a_restart(
-    live_settings: Settings, server: LiveServer
+    live_settings: Settings, own_server: LiveServer
 ) -> None:
     old_folder = current_store_dir(live_settings)
     assert old_folder is not None
-    view = server.url + PROBES["view"][0]
+    view = own_server.url + PROBES["view"][0]
     _, headers, _ = fetch(view)
     old_etag = headers["ETag"]
     assert fetch(view, {"If-None-Match": old_etag})[0] == 304
 
-    loop = ClientLoop(server.url)
+    loop = ClientLoop(own_server.url)
     client = threading.Thread(target=loop.run, daemon=True)
     client.start()
     _wait_for(lambda: all(loop.answers(probe) for probe in PROBES), 30)
