@@ -32,7 +32,13 @@ from belong_graph.phases import log_like, phase, without_gc
 from belong_graph.publish.publication import publish
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore, save_on_disk
-from belong_graph.validate import ValidationReport, load_graphs, validate
+from belong_graph.validate import (
+    ValidationReport,
+    keep_for_next,
+    load_graphs,
+    validate,
+    validate_change,
+)
 
 CURRENT = "current"
 
@@ -59,19 +65,36 @@ def parse(settings: Settings) -> ParsedData:
         return parse_files(sources(settings), base_iri=settings.base_iri)
 
 
-def check(settings: Settings, *, validate_data: bool = True) -> CheckedData:
-    """Parse the ontology and the data and validate them against the shapes."""
+def check(
+    settings: Settings, *, validate_data: bool = True, since: Path | None = None
+) -> CheckedData:
+    """Parse the ontology and the data and validate them against the shapes: with ``since``
+    (a build folder), only what changed since that build (:func:`validate_change`, pySHACL),
+    which reports what validating the whole data would."""
     data = parse(settings)
     if not validate_data:
         return CheckedData(data, ValidationReport(()))
     shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
+    if since is not None:
+        with phase("change validation"):
+            prefix = settings.graph_iri("ontology/")
+            report = validate_change(data, shapes=shapes, previous=since, ontology_prefix=prefix)
+        return CheckedData(data, report)
     with phase("validation"):
         return CheckedData(data, validate(data, shapes=shapes, engine=settings.validator))
 
 
-def validation_report(settings: Settings) -> ValidationReport:
-    """Only the report of :func:`check` (what a validating process sends back)."""
-    return check(settings).report
+def validation_report(
+    settings: Settings, *, since: Path | None = None, keep_in: Path | None = None
+) -> ValidationReport:
+    """Only the report of :func:`check` (what a validating process sends back), having kept in
+    the build folder ``keep_in`` what the next build's change validation compares with."""
+    checked = check(settings, since=since)
+    if keep_in is not None:
+        shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
+        with phase("keeping the curated data"):
+            keep_for_next(checked.data, checked.report, shapes, keep_in)
+    return checked.report
 
 
 def build_in_memory(settings: Settings) -> OxigraphStore:
@@ -84,13 +107,19 @@ def build_in_memory(settings: Settings) -> OxigraphStore:
 
 
 def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVersion:
-    """Validate, then write a new store to disk and make it current, atomically."""
+    """Validate (only what changed since the current build, when it kept what it was built
+    from), then write a new store to disk and make it current, atomically."""
     with phase("build"), without_gc(), _helpers() as helpers:
-        report = helpers.submit(validation_report, settings) if validate_data else None
-        data = parse(settings)
-        store = OxigraphStore(data.store, _derive(data, settings))
         staging, building = _new_folder(settings)
         try:
+            since = current_store_dir(settings)
+            report = (
+                helpers.submit(validation_report, settings, since=since, keep_in=staging)
+                if validate_data
+                else None
+            )
+            data = parse(settings)
+            store = OxigraphStore(data.store, _derive(data, settings))
             _write(store, staging, settings, helpers)
             with phase("waiting for validation"):
                 if report is not None and not report.result().conforms:

@@ -4,8 +4,9 @@ and the shape's message."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
+from belong_graph.delta import WHOLE_GRAPH_SHAPES, affected, compare, curated_lines, subgraph
 from belong_graph.load import ParsedData, new_graph, parse_file, rdf_files
 from belong_graph.namespaces import DCTERMS, RDFS, SCHEMA, SH, SKOS
 
@@ -35,6 +37,8 @@ class Finding:
     path: str
     message: str
     value: str
+    owner: str = field(default="", compare=False, repr=False)  # the IRI the focus belongs to
+    whole_graph: bool = field(default=False, compare=False, repr=False)  # a rule across nodes
 
 
 @dataclass(frozen=True)
@@ -77,22 +81,107 @@ def validate(data: ParsedData, *, shapes: Graph, engine: str = "pyshacl") -> Val
             data.store, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
         )
     else:
-        _, results, _ = pyshacl.validate(
-            _rdflib_graph(data.store),
-            shacl_graph=shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-        )
+        results = _pyshacl_results(_rdflib_graph(data.store), shapes)
+    return ValidationReport(_sorted(_findings(results, data)))
+
+
+def validate_change(
+    data: ParsedData, *, shapes: Graph, previous: Path | None, ontology_prefix: str
+) -> ValidationReport:
+    """The report :func:`validate` (with pySHACL) gives on ``data``, found by validating only
+    what changed since the build in the folder ``previous``: the changed nodes and what the
+    shapes reach from them (:mod:`belong_graph.delta`), with the previous build's findings on the
+    rest. The whole data is validated when ``previous`` kept no curated data or report, or was
+    checked against other shapes, or when the ontology changed."""
+    before = _previous(previous, shapes)
+    if before is None:
+        return validate(data, shapes=shapes)
+    old_lines, old_findings = before
+    delta = compare(old_lines, curated_lines(data.store), ontology_prefix=ontology_prefix)
+    if delta.ontology_changed:
+        return validate(data, shapes=shapes)
+    focus = affected(data.store, delta)
+    owners = _iris(focus) | {_rdflib(literal).n3() for literal in delta.literals}
+    kept = [
+        replace(f, files=_files(data, f.owner))
+        for f in old_findings
+        if not (f.whole_graph or f.owner in owners)
+    ]
+    if delta.empty:
+        return ValidationReport(_sorted(kept))
+    part = subgraph(data.store, focus, delta.literals, ontology_prefix=ontology_prefix)
+    found = _findings(_pyshacl_results(_rdflib_graph(part), shapes), data)
+    fresh = [f for f in found if f.whole_graph or f.owner in owners]
+    return ValidationReport(_sorted([*kept, *fresh]))
+
+
+CURATED_FILE = "curated.nq"
+REPORT_FILE = "validation.json"
+
+
+def keep_for_next(data: ParsedData, report: ValidationReport, shapes: Graph, folder: Path) -> None:
+    """Write into a build's ``folder`` what :func:`validate_change` compares the next data with:
+    the curated data as N-Quads and the report with the shapes it was made against."""
+    (folder / CURATED_FILE).write_bytes(curated_lines(data.store))
+    kept = {"shapes": _shapes_key(shapes), "findings": [asdict(f) for f in report.findings]}
+    (folder / REPORT_FILE).write_text(json.dumps(kept), encoding="utf-8")
+
+
+def _previous(folder: Path | None, shapes: Graph) -> tuple[bytes, list[Finding]] | None:
+    if (
+        folder is None
+        or not (folder / CURATED_FILE).exists()
+        or not (folder / REPORT_FILE).exists()
+    ):
+        return None
+    kept = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
+    if kept["shapes"] != _shapes_key(shapes):
+        return None
+    findings = [Finding(**{**f, "files": tuple(f["files"])}) for f in kept["findings"]]
+    return (folder / CURATED_FILE).read_bytes(), findings
+
+
+def _shapes_key(shapes: Graph) -> str:
+    """The shapes as sorted N-Triples, blank nodes aside (a change in them changes this)."""
+    lines = shapes.serialize(format="nt").splitlines()
+    return str(sorted(line for line in lines if "_:" not in line))
+
+
+def _files(data: ParsedData, owner: str) -> tuple[str, ...]:
+    """Where ``owner`` is described now (a previous report names the files of its build)."""
+    if not owner or owner.startswith('"'):
+        return ()
+    return tuple(str(p) for p in data.files_describing(ox.NamedNode(owner)))
+
+
+def _iris(nodes: Iterable[ox.NamedNode | ox.BlankNode]) -> set[str]:
+    return {n.value for n in nodes if isinstance(n, ox.NamedNode)}
+
+
+def _pyshacl_results(graph: Graph, shapes: Graph) -> Graph:
+    _, results, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    assert isinstance(results, Graph)
+    return results
+
+
+def _findings(results: Graph, data: ParsedData) -> list[Finding]:
     names = new_graph().namespace_manager  # the project's prefixes, not those of a data file
-    findings = [
+    return [
         _finding(results, result, data, names) for result in results.subjects(SH.resultSeverity)
     ]
-    findings.sort(key=lambda f: (f.files, f.label, f.focus, SEVERITY_ORDER[f.severity], f.path))
-    return ValidationReport(tuple(findings))
 
 
-def _rdflib_graph(store: ox.Store) -> Graph:
+def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:
+    return tuple(
+        sorted(
+            findings, key=lambda f: (f.files, f.label, f.focus, SEVERITY_ORDER[f.severity], f.path)
+        )
+    )
+
+
+def _rdflib_graph(store: Iterable[ox.Quad]) -> Graph:
     """The union of the dataset's graphs as an rdflib graph, keeping blank node identifiers."""
     graph = new_graph()
     for quad in store:
@@ -125,6 +214,7 @@ def _oxigraph(node: Node | None) -> ox.NamedNode | ox.BlankNode | None:
 def _finding(results: Graph, result: Node, data: ParsedData, names: NamespaceManager) -> Finding:
     focus = results.value(result, SH.focusNode)
     owner = _named_owner(data.store, _oxigraph(focus))
+    shape = results.value(result, SH.sourceShape)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
     severity = results.value(result, SH.resultSeverity)
@@ -136,7 +226,17 @@ def _finding(results: Graph, result: Node, data: ParsedData, names: NamespaceMan
         path=_show_path(names, results, path),
         message=str(results.value(result, SH.resultMessage) or "Does not conform to the shapes."),
         value=_show(names, value) if value is not None else "",
+        owner=_owner_key(focus, owner),
+        whole_graph=str(shape) in WHOLE_GRAPH_SHAPES,
     )
+
+
+def _owner_key(focus: Node | None, owner: ox.NamedNode | ox.BlankNode | None) -> str:
+    """What change validation knows a finding by: the IRI its focus belongs to, or its focus
+    literal as N-Triples."""
+    if isinstance(focus, Literal):
+        return focus.n3()
+    return owner.value if isinstance(owner, ox.NamedNode) else ""
 
 
 def _named_owner(

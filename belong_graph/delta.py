@@ -1,0 +1,194 @@
+"""What changed between two versions of the curated data, and the part of the new data that the
+shapes read when they check it: what change validation (:func:`belong_graph.validate.
+validate_change`) hands pySHACL instead of the whole library.
+
+The two versions are compared as N-Quads lines (Oxigraph's dump, a second at 30,000 resources):
+a line in one and not the other changed its subject, and touched its object. Blank nodes get new
+labels at every parse, so the lines that hold one are compared as the descriptions of the named
+node that owns them (a dated name, a period), nested, labels left out.
+
+Which nodes a change can affect follows from the shapes (checked by ``tests/test_incremental_
+validation.py`` against every shape in ``shapes/``):
+
+- a node shape reads its focus node's statements, and through paths, ``sh:class``, ``sh:node`` and
+  the SPARQL rules, the statements of nodes up to three steps ahead (an organisation's dated name,
+  its period, the period's type); so a changed node affects itself and the nodes that reach it in
+  one or two steps, and a touched object (one that gained or lost a referrer) affects itself;
+- two predicates are read backwards (``^prov:qualifiedAttribution``, and ``rdf:subject`` from a
+  mapping's statement), so a focus node also brings the nodes that point to it by them;
+- two rules compare nodes anywhere in the graph (:data:`WHOLE_GRAPH_SHAPES`: the same
+  participation recorded twice, a loop of units and parents); they get every statement of the
+  predicates they read, and their findings are taken whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Namespace
+
+from belong_graph.namespaces import ORG, PROV, RDF
+
+Term = ox.NamedNode | ox.BlankNode
+BSH = Namespace("https://data.belongnetwork.co.uk/shapes#")  # the shapes' own IRIs
+REACH = 3
+INVERSE_READS = (ox.NamedNode(PROV.qualifiedAttribution), ox.NamedNode(RDF.subject))
+WHOLE_GRAPH_SHAPES = {
+    str(BSH.RepeatedParticipation): (ORG.member, ORG.organization, ORG.role),
+    str(BSH.HierarchyLoop): (ORG.unitOf, ORG.subOrganizationOf),
+}
+
+
+@dataclass
+class Delta:
+    """The nodes whose statements changed, and the objects of the statements added or removed."""
+
+    changed: set[Term] = field(default_factory=set)
+    touched: set[Term] = field(default_factory=set)
+    literals: set[ox.Literal] = field(default_factory=set)  # touched ones (targets too)
+    ontology_changed: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.touched or self.literals or self.ontology_changed)
+
+
+def curated_lines(store: ox.Store) -> bytes:
+    """The parsed data and ontology as N-Quads (what a build keeps to compare the next with)."""
+    dumped = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert dumped is not None  # Oxigraph returns bytes when given no output file
+    return dumped
+
+
+def compare(old: bytes, new: bytes, *, ontology_prefix: str) -> Delta:
+    """The :class:`Delta` from the curated N-Quads ``old`` to ``new``."""
+    old_plain, old_blank = _split(old)
+    new_plain, new_blank = _split(new)
+    delta = Delta()
+    for quad in _quads(old_plain.symmetric_difference(new_plain)):
+        delta.changed.add(quad.subject)  # type: ignore[arg-type]  # no RDF-star in data
+        if isinstance(quad.object, ox.NamedNode):
+            delta.touched.add(quad.object)
+        elif isinstance(quad.object, ox.Literal):
+            delta.literals.add(quad.object)
+        if quad.graph_name.value.startswith(ontology_prefix):  # type: ignore[union-attr]
+            delta.ontology_changed = True
+    old_owned, new_owned = _owned(old_blank), _owned(new_blank)
+    for owner in old_owned.keys() | new_owned.keys():
+        if old_owned.get(owner) != new_owned.get(owner):
+            delta.changed.add(ox.NamedNode(owner))
+    return delta
+
+
+def affected(store: ox.Store, delta: Delta) -> set[Term]:
+    """The nodes whose findings ``delta`` may change, in the new data ``store``."""
+    nodes: set[Term] = set(delta.changed | delta.touched)
+    frontier: set[Term] = set(delta.changed)
+    for _ in range(2):
+        frontier = {
+            q.subject
+            for node in frontier
+            for q in store.quads_for_pattern(None, None, node)
+            if not isinstance(q.subject, ox.Triple)
+        } - nodes
+        nodes |= frontier
+    return nodes
+
+
+def subgraph(
+    store: ox.Store, focus: Iterable[Term], literals: Iterable[ox.Literal], *, ontology_prefix: str
+) -> Iterator[ox.Quad]:
+    """The statements the shapes read when they check ``focus`` and ``literals`` (a literal is
+    a focus node of a shape that targets the objects of a predicate): the ontology, each focus
+    node's own up to :data:`REACH` steps ahead, those of the nodes pointing to it by
+    :data:`INVERSE_READS`, every statement with one of ``literals`` as object, and every
+    statement that :data:`WHOLE_GRAPH_SHAPES` read."""
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(ontology_prefix):
+            yield from store.quads_for_pattern(None, None, None, graph)
+    seen: dict[Term, int] = {}
+    for node in focus:
+        yield from _ahead(store, node, REACH, seen)
+        for predicate in INVERSE_READS:
+            for quad in store.quads_for_pattern(None, predicate, node):
+                yield from _ahead(store, quad.subject, REACH - 1, seen)  # type: ignore[arg-type]
+    for literal in literals:
+        yield from store.quads_for_pattern(None, None, literal)
+    for read in WHOLE_GRAPH_SHAPES.values():
+        for iri in read:
+            yield from store.quads_for_pattern(None, ox.NamedNode(str(iri)), None)
+
+
+def _ahead(store: ox.Store, node: Term, steps: int, seen: dict[Term, int]) -> Iterator[ox.Quad]:
+    """``node``'s statements and those of the nodes ahead of it, ``steps`` steps (a blank node
+    costs no step: it is part of the description of the node that holds it)."""
+    if seen.get(node, -1) >= steps:
+        return
+    first = node not in seen
+    seen[node] = steps
+    for quad in store.quads_for_pattern(node, None, None):
+        if first:
+            yield quad
+        value = quad.object
+        if isinstance(value, ox.BlankNode):
+            yield from _ahead(store, value, steps, seen)
+        elif isinstance(value, ox.NamedNode) and steps > 0:
+            yield from _ahead(store, value, steps - 1, seen)
+
+
+def _split(dump: bytes) -> tuple[set[bytes], list[bytes]]:
+    """The dump's lines without blank nodes (as a set) and those with one (as a list)."""
+    plain: set[bytes] = set()
+    blank: list[bytes] = []
+    for line in dump.splitlines():
+        if b"_:" in line:
+            blank.append(line)
+        elif line:
+            plain.add(line)
+    return plain, blank
+
+
+def _quads(lines: Iterable[bytes]) -> Iterator[ox.Quad]:
+    yield from ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)
+
+
+def _owned(lines: list[bytes]) -> dict[str, tuple[str, ...]]:
+    """For each named node holding blank nodes, its statements that lead to them, each blank
+    node written out as its own statements (a node no named node holds counts as held by "")."""
+    quads = list(_quads(lines))
+    by_subject: dict[Term, list[ox.Quad]] = {}
+    held: set[ox.BlankNode] = set()
+    for quad in quads:
+        by_subject.setdefault(quad.subject, []).append(quad)  # type: ignore[arg-type]
+        if isinstance(quad.object, ox.BlankNode):
+            held.add(quad.object)
+    owned: dict[str, tuple[str, ...]] = {}
+    for subject, statements in by_subject.items():
+        if isinstance(subject, ox.NamedNode):
+            owned[subject.value] = _described(statements, by_subject, set())
+        elif subject not in held:
+            owned[""] = tuple(
+                sorted((*owned.get("", ()), *_described(statements, by_subject, set())))
+            )
+    return owned
+
+
+def _described(
+    statements: list[ox.Quad], by_subject: dict[Term, list[ox.Quad]], path: set[ox.BlankNode]
+) -> tuple[str, ...]:
+    described = []
+    for quad in statements:
+        value = quad.object
+        if isinstance(value, ox.BlankNode):
+            inner = (
+                ()
+                if value in path
+                else _described(by_subject.get(value, []), by_subject, path | {value})
+            )
+            shown = "[" + " ; ".join(inner) + "]"
+        else:
+            shown = str(value)
+        described.append(f"{quad.predicate} {shown} {quad.graph_name}")
+    return tuple(sorted(described))
