@@ -13,7 +13,9 @@ validation.py`` against every shape in ``shapes/``):
 - a node shape reads its focus node's statements, and through paths, ``sh:class``, ``sh:node`` and
   the SPARQL rules, the statements of nodes up to three steps ahead (an organisation's dated name,
   its period, the period's type); so a changed node affects itself and the nodes that reach it in
-  one or two steps, and a touched object (one that gained or lost a referrer) affects itself;
+  one or two steps by the predicates along which a shape reads on (:func:`read_through`: a
+  changed source document affects no resource that cites it, a changed credit affects its
+  resource), and a touched object (one that gained or lost a referrer) affects itself;
 - two predicates are read backwards (``^prov:qualifiedAttribution``, and ``rdf:subject`` from a
   mapping's statement), so a focus node also brings the nodes that point to it by them;
 - two rules compare nodes anywhere in the graph (:data:`WHOLE_GRAPH_SHAPES`: the same
@@ -25,16 +27,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
-from rdflib import Namespace
+from rdflib import Graph, Namespace, URIRef
 
-from belong_graph.namespaces import ORG, PROV, RDF
+from belong_graph.namespaces import ORG, PROV, RDF, SCHEMA, SH
 
 Term = ox.NamedNode | ox.BlankNode
 BSH = Namespace("https://data.belongnetwork.co.uk/shapes#")  # the shapes' own IRIs
 REACH = 3
 INVERSE_READS = (ox.NamedNode(PROV.qualifiedAttribution), ox.NamedNode(RDF.subject))
+SPARQL_READ_THROUGH = (PROV.qualifiedAttribution, SCHEMA.identifier, SCHEMA.propertyID)
 WHOLE_GRAPH_SHAPES = {
     str(BSH.RepeatedParticipation): (ORG.member, ORG.organization, ORG.role),
     str(BSH.HierarchyLoop): (ORG.unitOf, ORG.subOrganizationOf),
@@ -64,10 +68,11 @@ def curated_lines(store: ox.Store) -> bytes:
 
 def compare(old: bytes, new: bytes, *, ontology_prefix: str) -> Delta:
     """The :class:`Delta` from the curated N-Quads ``old`` to ``new``."""
-    old_plain, old_blank = _split(old)
-    new_plain, new_blank = _split(new)
+    old_lines, new_lines = set(old.splitlines()), set(new.splitlines())
+    old_plain, old_blank = _split(old_lines - new_lines)  # every line with a blank node differs
+    new_plain, new_blank = _split(new_lines - old_lines)
     delta = Delta()
-    for quad in _quads(old_plain.symmetric_difference(new_plain)):
+    for quad in _quads(old_plain | new_plain):
         delta.changed.add(quad.subject)  # type: ignore[arg-type]  # no RDF-star in data
         if isinstance(quad.object, ox.NamedNode):
             delta.touched.add(quad.object)
@@ -82,43 +87,80 @@ def compare(old: bytes, new: bytes, *, ontology_prefix: str) -> Delta:
     return delta
 
 
-def affected(store: ox.Store, delta: Delta) -> set[Term]:
-    """The nodes whose findings ``delta`` may change, in the new data ``store``."""
+def read_through(shapes: Graph) -> set[ox.NamedNode]:
+    """The predicates along which a shape reads the statements of the node it reaches: the
+    path of a property shape that checks its values' class or shape, and the first steps of
+    the SPARQL rules' chains (:data:`SPARQL_READ_THROUGH`)."""
+    found = shapes.query(
+        """SELECT DISTINCT ?path WHERE {
+            ?shape sh:path ?path ;
+                sh:class|sh:node|sh:qualifiedValueShape|sh:or|sh:and|sh:xone|sh:not ?values .
+        }""",
+        initNs={"sh": SH},
+    )
+    paths = {row[0] for row in found if isinstance(row[0], URIRef)}  # type: ignore[index]
+    return {ox.NamedNode(str(p)) for p in (*paths, *SPARQL_READ_THROUGH)}
+
+
+def affected(store: ox.Store, delta: Delta, through: set[ox.NamedNode]) -> set[Term]:
+    """The nodes whose findings ``delta`` may change, in the new data ``store``, given the
+    predicates ``through`` which shapes read on (:func:`read_through`)."""
     nodes: set[Term] = set(delta.changed | delta.touched)
     frontier: set[Term] = set(delta.changed)
     for _ in range(2):
         frontier = {
             q.subject
             for node in frontier
-            for q in store.quads_for_pattern(None, None, node)
+            for predicate in through
+            for q in store.quads_for_pattern(None, predicate, node)
             if not isinstance(q.subject, ox.Triple)
         } - nodes
         nodes |= frontier
     return nodes
 
 
+def targeting(shapes: Graph) -> set[ox.NamedNode]:
+    """The predicates whose objects a shape targets (``sh:targetObjectsOf``)."""
+    return {ox.NamedNode(str(p)) for p in shapes.objects(None, SH.targetObjectsOf)}
+
+
 def subgraph(
-    store: ox.Store, focus: Iterable[Term], literals: Iterable[ox.Literal], *, ontology_prefix: str
+    store: ox.Store,
+    focus: Iterable[Term],
+    literals: Iterable[ox.Literal],
+    *,
+    targets: set[ox.NamedNode],
+    ontology_prefix: str,
 ) -> Iterator[ox.Quad]:
     """The statements the shapes read when they check ``focus`` and ``literals`` (a literal is
     a focus node of a shape that targets the objects of a predicate): the ontology, each focus
     node's own up to :data:`REACH` steps ahead, those of the nodes pointing to it by
-    :data:`INVERSE_READS`, every statement with one of ``literals`` as object, and every
-    statement that :data:`WHOLE_GRAPH_SHAPES` read."""
+    :data:`INVERSE_READS`, one statement by each of ``targets`` (:func:`targeting`) that makes
+    it a focus node, and every statement that :data:`WHOLE_GRAPH_SHAPES` read."""
     for graph in store.named_graphs():
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(ontology_prefix):
             yield from store.quads_for_pattern(None, None, None, graph)
     seen: dict[Term, int] = {}
+    for value in literals:
+        yield from _targeted(store, value, targets)
     for node in focus:
         yield from _ahead(store, node, REACH, seen)
+        yield from _targeted(store, node, targets)
         for predicate in INVERSE_READS:
             for quad in store.quads_for_pattern(None, predicate, node):
                 yield from _ahead(store, quad.subject, REACH - 1, seen)  # type: ignore[arg-type]
-    for literal in literals:
-        yield from store.quads_for_pattern(None, None, literal)
     for read in WHOLE_GRAPH_SHAPES.values():
         for iri in read:
             yield from store.quads_for_pattern(None, ox.NamedNode(str(iri)), None)
+
+
+def _targeted(
+    store: ox.Store, value: Term | ox.Literal, targets: set[ox.NamedNode]
+) -> Iterator[ox.Quad]:
+    """A statement by each of ``targets`` that has ``value`` as object: one is enough to make
+    ``value`` a focus node, and its shapes read no referrer."""
+    for predicate in targets:
+        yield from islice(store.quads_for_pattern(None, predicate, value), 1)
 
 
 def _ahead(store: ox.Store, node: Term, steps: int, seen: dict[Term, int]) -> Iterator[ox.Quad]:
@@ -138,11 +180,11 @@ def _ahead(store: ox.Store, node: Term, steps: int, seen: dict[Term, int]) -> It
             yield from _ahead(store, value, steps - 1, seen)
 
 
-def _split(dump: bytes) -> tuple[set[bytes], list[bytes]]:
-    """The dump's lines without blank nodes (as a set) and those with one (as a list)."""
+def _split(lines: set[bytes]) -> tuple[set[bytes], list[bytes]]:
+    """The lines without blank nodes (as a set) and those with one (as a list)."""
     plain: set[bytes] = set()
     blank: list[bytes] = []
-    for line in dump.splitlines():
+    for line in lines:
         if b"_:" in line:
             blank.append(line)
         elif line:

@@ -16,7 +16,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
-from belong_graph.delta import WHOLE_GRAPH_SHAPES, affected, compare, curated_lines, subgraph
+from belong_graph.delta import (
+    WHOLE_GRAPH_SHAPES,
+    affected,
+    compare,
+    curated_lines,
+    read_through,
+    subgraph,
+    targeting,
+)
 from belong_graph.load import ParsedData, new_graph, parse_file, rdf_files
 from belong_graph.namespaces import DCTERMS, RDFS, SCHEMA, SH, SKOS
 
@@ -100,7 +108,7 @@ def validate_change(
     delta = compare(old_lines, curated_lines(data.store), ontology_prefix=ontology_prefix)
     if delta.ontology_changed:
         return validate(data, shapes=shapes)
-    focus = affected(data.store, delta)
+    focus = affected(data.store, delta, read_through(shapes))
     owners = _iris(focus) | {_rdflib(literal).n3() for literal in delta.literals}
     kept = [
         replace(f, files=_files(data, f.owner))
@@ -109,7 +117,13 @@ def validate_change(
     ]
     if delta.empty:
         return ValidationReport(_sorted(kept))
-    part = subgraph(data.store, focus, delta.literals, ontology_prefix=ontology_prefix)
+    part = subgraph(
+        data.store,
+        focus,
+        delta.literals,
+        targets=targeting(shapes),
+        ontology_prefix=ontology_prefix,
+    )
     found = _findings(_pyshacl_results(_rdflib_graph(part), shapes), data)
     fresh = [f for f in found if f.whole_graph or f.owner in owners]
     return ValidationReport(_sorted([*kept, *fresh]))
