@@ -1,10 +1,11 @@
 """Change validation (only what changed since the last build, and what the shapes reach from it)
 reports what validating the whole data reports: on every shape fixture added to the real data,
 and on edits made in the data files (a changed title, a removed person, a removed resource, a new
-resource with credits)."""
+resource with credits); a build keeps what the next one compares with, and refuses a bad edit."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -12,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from belong_graph.build import check
+from belong_graph.build import build_store, check, current_store_dir
 from belong_graph.delta import WHOLE_GRAPH_SHAPES
+from belong_graph.errors import ValidationFailed
 from belong_graph.namespaces import SH
 from belong_graph.settings import PROJECT_ROOT, Settings
-from belong_graph.validate import ValidationReport, keep_for_next, load_graphs
+from belong_graph.validate import (
+    CURATED_FILE,
+    REPORT_FILE,
+    ValidationReport,
+    keep_for_next,
+    load_graphs,
+)
 
 FIXTURES = Path(__file__).parent / "shapes"
 NEW_RESOURCE = """
@@ -146,3 +154,26 @@ def test_every_rule_across_nodes_is_placed() -> None:
         WHOLE_GRAPH_SHAPES
     )
     assert rules == placed
+
+
+def test_a_build_keeps_what_the_next_compares_with_and_refuses_a_bad_edit(tmp_path: Path) -> None:
+    data = shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data")
+    settings = Settings.load({"data_paths": (data,), "store_dir": tmp_path / "store"})
+    build_store(settings)
+    folder = current_store_dir(settings)
+    assert folder is not None
+    kept = json.loads((folder / REPORT_FILE).read_text())
+    assert [f["message"] for f in kept["findings"]] == [
+        f.message for f in check(settings).report.findings
+    ]
+    assert (
+        b"<https://data.belongnetwork.co.uk/id/person/lloyd-dobbs>"
+        in (folder / CURATED_FILE).read_bytes()
+    )
+    resources = data / "resources.ttl"
+    resources.write_text(resources.read_text() + NEW_RESOURCE.format(position=1))
+    with pytest.raises(ValidationFailed) as failed:
+        build_store(settings)
+    [finding] = failed.value.report.violations
+    assert finding.message.startswith("Two credits of this resource share position 1")
+    assert current_store_dir(settings) == folder
