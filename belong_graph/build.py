@@ -88,8 +88,14 @@ def validation_report(
     settings: Settings, *, since: Path | None = None, keep_in: Path | None = None
 ) -> ValidationReport:
     """Only the report of :func:`check` (what a validating process sends back), having kept in
-    the build folder ``keep_in`` what the next build's change validation compares with."""
-    checked = check(settings, since=since)
+    the build folder ``keep_in`` what the next build's change validation compares with; the
+    build ``since`` is leased meanwhile, so that no build or server removes it."""
+    reading = leases.hold(since) if since is not None else None
+    try:
+        checked = check(settings, since=since)
+    finally:
+        if reading is not None:
+            leases.release(reading)
     if keep_in is not None:
         shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
         with phase("keeping the curated data"):
