@@ -348,7 +348,8 @@ def _check_query(path: Path, view: CannedQuery) -> None:
             f"{path}: a view with parameters needs a '{binding.PLACE}' line, first in its WHERE "
             "clause (or in each branch of a UNION), where their values are bound."
         )
-    if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", view.sparql, re.IGNORECASE):
+    solution_modifiers = view.sparql[view.sparql.rfind("}") + 1 :]  # a subquery may set its own
+    if view.pagination and re.search(r"\b(LIMIT|OFFSET)\b", solution_modifiers, re.IGNORECASE):
         raise CatalogueError(f"{path}: a paged view sets its own LIMIT and OFFSET; remove them.")
     if not view.pagination and any(place.search(view.sparql) for place in PAGE_PLACES):
         raise CatalogueError(

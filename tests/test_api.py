@@ -208,6 +208,13 @@ def test_a_malformed_view_file_fails_with_its_name(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogueError, match=r"broken\.rq: .* needs a '# @values' line"):
         read_query(broken)
+    paged = "#+ title: Paged\n#+ description: x\n#+ pagination: 10\n"
+    broken.write_text(paged + "SELECT * WHERE { ?s ?p ?o } LIMIT 10\n")
+    with pytest.raises(CatalogueError, match=r"broken\.rq: a paged view sets its own LIMIT"):
+        read_query(broken)
+    subquery = "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 200 } } ORDER BY ?s\n"
+    broken.write_text(paged + subquery)
+    assert read_query(broken).pagination == 10  # a subquery may bound itself
 
 
 def test_the_openapi_document_is_valid_and_describes_every_view(client: FlaskClient) -> None:

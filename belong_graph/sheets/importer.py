@@ -53,7 +53,8 @@ def import_tables(source: Path, settings: Settings, *, dry_run: bool = False) ->
         shutil.copytree(data, staging)
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
-        report = build.check(replace(settings, data_paths=(staging,))).report
+        since = build.current_store_dir(settings)  # validate what changed since the build
+        report = build.check(replace(settings, data_paths=(staging,)), since=since).report
         if not report.conforms:
             raise WorkbookProblems([_problem(f, curated, settings) for f in report.violations])
         words = changes_in_words(
