@@ -43,8 +43,10 @@ RECORD = (
     PROLOGUE
     + """
 SELECT ?part ?value ?position ?name ?printed ?given ?family ?role ?person WHERE {
-  # @values
+  # The resource bound in each branch: bound once above them, Oxigraph read the names of every
+  # agent in the graph for the second (1 s at 30,000).
   {
+    # @values
     { ?resource dcterms:title ?value BIND ("title" AS ?part) }
     UNION { ?resource dcterms:issued ?value BIND ("issued" AS ?part) }
     UNION { ?resource dcterms:description ?value BIND ("abstract" AS ?part) }
@@ -56,6 +58,7 @@ SELECT ?part ?value ?position ?name ?printed ?given ?family ?role ?person WHERE 
       ?identifier schema:propertyID/skos:notation ?part ; schema:value ?value .
     }
   } UNION {
+    # @values
     {
       ?resource dcterms:publisher ?agent BIND ("publisher" AS ?part)
     } UNION {
@@ -67,10 +70,11 @@ SELECT ?part ?value ?position ?name ?printed ?given ?family ?role ?person WHERE 
     OPTIONAL { ?agent schema:givenName ?given }
     OPTIONAL { ?agent schema:familyName ?family }
     BIND (EXISTS { ?agent a schema:Person } AS ?person)
-    OPTIONAL {
-      ?resource dcterms:issued ?issued .
+    OPTIONAL {  # each step named, as in queries/resource.rq (where the path read every dated name)
       ?agent bel:datedName ?dated .
-      ?dated rdf:value ?printed ; dcterms:temporal/time:inside/time:inXSDgYearMonth ?issued .
+      ?dated rdf:value ?printed ; dcterms:temporal ?period .
+      ?period time:inside ?instant . ?instant time:inXSDgYearMonth ?issued .
+      ?resource dcterms:issued ?issued .
     }
   }
 }
