@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from belong_graph import leases
 from belong_graph.build import build_store, current_store_dir
 from belong_graph.catalogue import read_query, with_counts, with_matches
 from belong_graph.namespaces import XSD
@@ -366,7 +367,7 @@ def test_the_index_finds_every_word_of_a_keyword_by_its_stem(tmp_path: Path) -> 
 
 def test_each_build_indexes_its_own_texts(tmp_path: Path) -> None:
     """A title changed between two builds: the second build's index finds the new words, the
-    first build's (kept beside it) still finds the old."""
+    first build's (kept beside it while a server holds it) still finds the old."""
     data = copy_project_data(tmp_path / "data")
     settings = Settings.load(
         {
@@ -377,6 +378,8 @@ def test_each_build_indexes_its_own_texts(tmp_path: Path) -> None:
     )
     build_store(settings, validate_data=False)
     first = current_store_dir(settings)
+    assert first is not None
+    lease = leases.hold(first)  # as a server serving it does
     resources = data / "resources.ttl"
     old = "Cultivating Contact: A Guide"
     text = resources.read_text(encoding="utf-8")
@@ -384,7 +387,7 @@ def test_each_build_indexes_its_own_texts(tmp_path: Path) -> None:
     resources.write_text(text.replace(old, "Zephyrs Galore: A Guide"), encoding="utf-8")
     build_store(settings, validate_data=False)
     second = current_store_dir(settings)
-    assert first is not None and second is not None and first != second
+    assert second is not None and first != second
     contact = [RESOURCE + "cultivating-contact"]
 
     def found(index: CatalogueIndex, keyword: str) -> list[str] | None:
@@ -394,6 +397,7 @@ def test_each_build_indexes_its_own_texts(tmp_path: Path) -> None:
         assert (found(before, "zephyrs"), found(after, "zephyrs")) == ([], contact)
         assert found(before, "cultivating") == contact
         assert found(after, "cultivating") == []
+    leases.release(lease)
 
 
 def test_each_kind_query_parses() -> None:
