@@ -70,15 +70,22 @@ def check(
 ) -> CheckedData:
     """Parse the ontology and the data and validate them against the shapes: with ``since``
     (a build folder), only what changed since that build (:func:`validate_change`, pySHACL),
-    which reports what validating the whole data would."""
+    which reports what validating the whole data would; ``since`` is leased meanwhile, so that
+    no build or server removes it."""
     data = parse(settings)
     if not validate_data:
         return CheckedData(data, ValidationReport(()))
     shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
     if since is not None:
-        with phase("change validation"):
-            prefix = settings.graph_iri("ontology/")
-            report = validate_change(data, shapes=shapes, previous=since, ontology_prefix=prefix)
+        reading = leases.hold(since)
+        try:
+            with phase("change validation"):
+                prefix = settings.graph_iri("ontology/")
+                report = validate_change(
+                    data, shapes=shapes, previous=since, ontology_prefix=prefix
+                )
+        finally:
+            leases.release(reading)
         return CheckedData(data, report)
     with phase("validation"):
         return CheckedData(data, validate(data, shapes=shapes, engine=settings.validator))
@@ -88,14 +95,8 @@ def validation_report(
     settings: Settings, *, since: Path | None = None, keep_in: Path | None = None
 ) -> ValidationReport:
     """Only the report of :func:`check` (what a validating process sends back), having kept in
-    the build folder ``keep_in`` what the next build's change validation compares with; the
-    build ``since`` is leased meanwhile, so that no build or server removes it."""
-    reading = leases.hold(since) if since is not None else None
-    try:
-        checked = check(settings, since=since)
-    finally:
-        if reading is not None:
-            leases.release(reading)
+    the build folder ``keep_in`` what the next build's change validation compares with."""
+    checked = check(settings, since=since)
     if keep_in is not None:
         shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
         with phase("keeping the curated data"):
