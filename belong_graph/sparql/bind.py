@@ -63,9 +63,21 @@ def bind(query: str, values: Values) -> str:
     """
     if not values:
         return query
+    return _written(query, [values_block(name, value) for name, value in values.items()])
+
+
+def bind_rows(query: str, names: Collection[str], rows: Collection[Collection[Bindable]]) -> str:
+    """``query`` with one ``VALUES`` block of ``rows`` (:func:`values_rows`) at each of its
+    ``# @values`` lines. Where a query takes constants besides a list of alternatives, rows
+    of them together keep Oxigraph starting from the rows: with a block per variable it read
+    every statement of a constant (every resource of the library, 30,000) and joined the
+    alternatives to them, ten times slower for 30 resources of 30,000."""
+    return _written(query, [values_rows(names, rows)])
+
+
+def _written(query: str, blocks: list[str]) -> str:
     if not has_place(query):
         raise ValueError(f"A query given values needs a '{PLACE}' line.")
-    blocks = [values_block(name, value) for name, value in values.items()]
 
     def written(place: re.Match[str]) -> str:
         line = place.group()
