@@ -12,7 +12,7 @@ import rdflib
 
 from belong_graph.errors import QueryError
 from belong_graph.sparql.answer import Job, answer
-from belong_graph.sparql.bind import bind, has_place
+from belong_graph.sparql.bind import bind, bind_rows, has_place
 from belong_graph.sparql.results import read_json, read_solutions, select
 from belong_graph.store import DatasetVersion, OxigraphStore
 
@@ -157,6 +157,28 @@ def test_every_branch_of_a_union_gets_the_blocks_and_the_same_answers() -> None:
     assert sorted(str(r["y"]) for r in store.query(bound)) == sorted(
         str(r["y"]) for r in store.query(bind(outside, values))
     )
+
+
+def test_rows_bind_their_variables_together_at_every_place() -> None:
+    query = """SELECT ?x ?y WHERE {
+  {
+    # @values
+    BIND (1 AS ?one)
+  } UNION {
+    # @values
+    BIND (2 AS ?one)
+  }
+}"""
+    rows = [[ox.Literal("a"), ox.Literal("b")], [ox.Literal("c"), ox.Literal("d")]]
+    bound = bind_rows(query, ["x", "y"], rows)
+    assert bound.count('    VALUES (?x ?y) { ("a" "b") ("c" "d") }') == 2
+    assert sorted((r["x"].value, r["y"].value) for r in ox.Store().query(bound)) == [
+        ("a", "b"),
+        ("a", "b"),
+        ("c", "d"),
+        ("c", "d"),
+    ]  # each row, never "a" with "d"
+    assert solutions(bind_rows(QUERY, ["x"], [])) == []  # no rows: no solution
 
 
 def test_a_query_without_a_place_or_a_bad_name_or_term_is_refused() -> None:
