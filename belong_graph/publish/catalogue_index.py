@@ -15,7 +15,10 @@ the first matches of a page at the ``resources`` view's ``# @matches`` lines and
 place of the ``facets`` view's counting sub-select (``# @counts``), see
 :mod:`belong_graph.catalogue`; the view still checks every filter of each match, so its answer
 is the one SPARQL alone gives. A filter the index does not know, or a build without the index,
-leaves the views to SPARQL.
+leaves the views to SPARQL. A build of a small change refreshes a copy of the previous build's
+index instead (:func:`refresh_index`), reading only the resources that changed, by the same
+queries with ``?resource`` bound (at 30,000 synthetic resources, 0.8-1.2 s for one to ten
+resources, mostly deriving the facets' tables again; the whole index takes 22 s).
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def refresh_index(store: GraphStore, path: Path, resources: Collection[str]) -> 
             "DELETE FROM facts WHERE resource IN (SELECT id FROM resources WHERE iri IN changed)"
         )
         connection.execute("DELETE FROM resources WHERE iri IN changed")
-        among = {"resource": [ox.NamedNode(iri) for iri in resources]}
+        among = {"resource": [ox.NamedNode(iri) for iri in sorted(set(resources))]}
         _insert(connection, store, among, known=known, next_id=(last or 0) + 1)
         connection.executescript("DROP TABLE terms; DROP TABLE counted;" + DERIVED)
         connection.commit()

@@ -6,7 +6,10 @@ and the deleted ones the change ledger remembers); the build does that once, by 
 writes each item as a row keyed by its IRI, with its set memberships and the set hierarchy. A
 request then reads one page of the list, or one item, by an indexed SQL query (SQLite from the
 standard library, opened read-only), never the library: only the page's records are read from
-the store, for their metadata (:mod:`belong_graph.publish.oai_records`).
+the store, for their metadata (:mod:`belong_graph.publish.oai_records`). A build of a small
+change refreshes a copy of the previous build's file instead (:func:`refresh_index`): it reads
+only the items that changed, by the same queries with ``?item`` bound (at 30,000 synthetic
+resources, 0.1-0.2 s for one to ten items; the whole list takes 3 s).
 
 The file also holds what Identify states (the repository's name) and a fingerprint of the whole
 list (every item with its datestamp), which resumption tokens carry: a list that changed since a
