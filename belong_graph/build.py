@@ -24,12 +24,14 @@ from pathlib import Path
 
 from belong_graph import leases
 from belong_graph.changes import add_change_dates
+from belong_graph.delta import Delta
 from belong_graph.derive import apply_rules, rule_files
 from belong_graph.errors import StoreMissing, ValidationFailed
 from belong_graph.load import ParsedData, SourceFile, parse_files, source_files
 from belong_graph.network.compute import view_answers, write_network
 from belong_graph.phases import log_like, phase, without_gc
 from belong_graph.publish.publication import publish
+from belong_graph.quick import fits, quick_build
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore, save_on_disk
 from belong_graph.validate import (
@@ -45,10 +47,12 @@ CURRENT = "current"
 
 @dataclass
 class CheckedData:
-    """The parsed ontology and data, and their validation report."""
+    """The parsed ontology and data, their validation report, and what changed since the build
+    they were compared with (None when they were not compared)."""
 
     data: ParsedData
     report: ValidationReport
+    delta: Delta | None = None
 
 
 def sources(settings: Settings) -> list[SourceFile]:
@@ -81,12 +85,12 @@ def check(
         try:
             with phase("change validation"):
                 prefix = settings.graph_iri("ontology/")
-                report = validate_change(
+                report, delta = validate_change(
                     data, shapes=shapes, previous=since, ontology_prefix=prefix
                 )
         finally:
             leases.release(reading)
-        return CheckedData(data, report)
+        return CheckedData(data, report, delta)
     with phase("validation"):
         return CheckedData(data, validate(data, shapes=shapes, engine=settings.validator))
 
@@ -119,7 +123,7 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
     with phase("build"), without_gc(), _helpers() as helpers:
         staging, building = _new_folder(settings)
         try:
-            since = current_store_dir(settings)
+            since = current_store_dir(settings)  # the quick build's, if there was one
             report = (
                 helpers.submit(validation_report, settings, since=since, keep_in=staging)
                 if validate_data
@@ -133,13 +137,57 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
                     raise ValidationFailed(report.result())
         except BaseException:
             helpers.shutdown(cancel_futures=True)
-            shutil.rmtree(staging, ignore_errors=True)
-            leases.release(building)
+            _discard(staging, building)
             raise
     _point_current_to(settings.store_dir, staging)
     leases.release(building)  # current now: no build removes it
     leases.remove_unused(settings.store_dir, keep={staging})
     return store.version
+
+
+def build_quickly(settings: Settings) -> DatasetVersion | None:
+    """Validate what changed since the current build and, if it is small, make it current by
+    a quick build (:func:`go_live_quickly`); its version, or None if it made none."""
+    since = current_store_dir(settings)
+    if since is None:
+        return None
+    checked = check(settings, since=since)
+    if not checked.report.conforms:
+        raise ValidationFailed(checked.report)
+    return go_live_quickly(settings, checked, since)
+
+
+def go_live_quickly(settings: Settings, checked: CheckedData, since: Path) -> DatasetVersion | None:
+    """Make the change that ``checked`` (conforming) found since the build in ``since`` current
+    by a quick build (:mod:`belong_graph.quick`), if it fits one; its version, or None. The
+    full build should follow: a quick build leaves what ranks or counts the whole library, the
+    dumps and the network as they were."""
+    if checked.delta is None or not fits(checked.delta):
+        return None
+    reading = leases.hold(since)
+    staging, building = _new_folder(settings)
+    try:
+        with phase("quick build"):
+            inputs = [s.path for s in sources(settings)]
+            ledger = settings.changes_file.read_text() if settings.changes_file.exists() else ""
+            digest = _digest(settings, inputs, f"quick after {since.name}\n{ledger}")
+            version = quick_build(
+                settings, checked.data, checked.delta, since, staging, digest=digest
+            )
+    except BaseException:
+        _discard(staging, building)
+        raise
+    finally:
+        leases.release(reading)
+    if version is None:
+        _discard(staging, building)
+        return None
+    _point_current_to(settings.store_dir, staging)
+    leases.release(building)
+    with phase("keeping the curated data"):  # what the full build that follows compares with
+        shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
+        keep_for_next(checked.data, checked.report, shapes, staging)
+    return version
 
 
 def current_store_dir(settings: Settings) -> Path | None:
@@ -169,6 +217,12 @@ def _derive(data: ParsedData, settings: Settings) -> DatasetVersion:
         quads=len(data.store),
         graphs=tuple(sorted(g.value for g in data.store.named_graphs())),
     )
+
+
+def _discard(folder: Path, lease: Path) -> None:
+    """Remove an unfinished build ``folder`` and let go of this process's ``lease`` on it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    leases.release(lease)
 
 
 def _helpers() -> ProcessPoolExecutor:

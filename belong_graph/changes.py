@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -256,3 +256,120 @@ def add_change_dates(store: ox.Store, settings: Settings, *, today: date | None 
         to_graph=ox.NamedNode(settings.changes_graph_iri()),
     )
     return ledger
+
+
+def affected_entities(
+    store: ox.Store, nodes: Iterable[ox.NamedNode | ox.BlankNode], settings: Settings
+) -> set[str]:
+    """The entities (by IRI relative to ``<base>id/``) whose description may have changed when
+    the statements of ``nodes`` did (and they gained or lost referrers), in the curated data of
+    ``store``: the nodes themselves, the entities and parts naming them (a name is a label in
+    the description of whoever names it), and the entities a changed or naming part links."""
+    graphs = _data_graphs(store, settings)
+    found: set[ox.NamedNode | ox.BlankNode] = set(nodes)
+    parts = {n for n in found if _is_part(store, n, graphs)}
+    for node in list(found):
+        for referrer in _referrers(store, node, graphs):
+            found.add(referrer)
+            if _is_part(store, referrer, graphs):
+                parts.add(referrer)
+    for part in parts:
+        found |= _referrers(store, part, graphs)
+        found |= {
+            q.object
+            for g in graphs
+            for q in store.quads_for_pattern(part, None, None, g)
+            if isinstance(q.object, ox.NamedNode)
+        }
+    prefix = f"{settings.base_iri}id/"
+    return {
+        n.value[len(prefix) :]
+        for n in found
+        if isinstance(n, ox.NamedNode) and n.value.startswith(prefix)
+    }
+
+
+def digests_of(store: ox.Store, entities: Iterable[str], settings: Settings) -> dict[str, str]:
+    """The digests :func:`current_digests` gives ``entities`` (relative IRIs), found from the
+    statements their descriptions hold (their own, their parts', the labels of what these
+    name) instead of the whole data; an entity the data no longer describes has none."""
+    graphs = _data_graphs(store, settings)
+    wanted = set(entities)
+    prefix = f"{settings.base_iri}id/"
+    part = ox.Store()
+    for entity in wanted:
+        node = ox.NamedNode(prefix + entity)
+        linked = {node} | {
+            n
+            for n in (*_referrers(store, node, graphs), *_objects(store, node, graphs))
+            if _is_part(store, n, graphs)
+        }
+        for described in linked:
+            for quad in _closure(store, described, graphs):
+                part.add(quad)
+                if isinstance(quad.object, ox.NamedNode):
+                    for label in LABEL_NODES:
+                        for g in graphs:
+                            part.extend(store.quads_for_pattern(quad.object, label, None, g))
+    ntriples = "".join(_ntriples(part, graph) for graph in graphs)
+    digests = entity_digests(ntriples, base_iri=settings.base_iri)
+    return {entity: digest for entity, digest in digests.items() if entity in wanted}
+
+
+def updated_entities(
+    ledger: Mapping[str, Entry], digests: Mapping[str, str], entities: Iterable[str], today: date
+) -> Ledger:
+    """:func:`updated` for ``entities`` alone, ``digests`` being theirs (:func:`digests_of`)."""
+    return updated({e: ledger[e] for e in entities if e in ledger}, digests, today)
+
+
+LABEL_NODES = tuple(
+    ox.NamedNode(iri) for iri in (DCTERMS.title, SCHEMA.name, SKOS.prefLabel, RDFS.label)
+)
+PART_NODES = frozenset(ox.NamedNode(iri) for iri in (BEL.Authorship, BEL.Participation))
+
+
+def _data_graphs(store: ox.Store, settings: Settings) -> list[ox.NamedNode]:
+    data = settings.graph_iri("data/")
+    return [
+        g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(data)
+    ]
+
+
+def _referrers(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
+) -> set[ox.NamedNode | ox.BlankNode]:
+    return {q.subject for g in graphs for q in store.quads_for_pattern(None, None, node, g)}  # type: ignore[misc]
+
+
+def _objects(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
+) -> set[ox.NamedNode | ox.BlankNode]:
+    return {
+        q.object
+        for g in graphs
+        for q in store.quads_for_pattern(node, None, None, g)
+        if isinstance(q.object, ox.NamedNode | ox.BlankNode)
+    }
+
+
+def _is_part(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
+) -> bool:
+    rdf_type = ox.NamedNode(str(RDF.type))
+    return any(
+        q.object in PART_NODES
+        for g in graphs
+        for q in store.quads_for_pattern(node, rdf_type, None, g)
+    )
+
+
+def _closure(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
+) -> Iterator[ox.Quad]:
+    """``node``'s statements in ``graphs`` and those of the blank nodes under it."""
+    for g in graphs:
+        for quad in store.quads_for_pattern(node, None, None, g):
+            yield quad
+            if isinstance(quad.object, ox.BlankNode):
+                yield from _closure(store, quad.object, [g])

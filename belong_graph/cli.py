@@ -24,6 +24,7 @@ from belong_graph.phases import log_like
 from belong_graph.settings import Settings
 from belong_graph.sheets import importer, workbook
 from belong_graph.sheets.datafiles import export_tables
+from belong_graph.store import DatasetVersion
 from belong_graph.validate import format_report
 
 P = ParamSpec("P")
@@ -74,16 +75,31 @@ def validate(settings: Settings, paths: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.option("--verbose", "-v", count=True, help="Log each phase's time (-vv: each rule's too).")
+@click.option(
+    "--quick/--full-only",
+    default=True,
+    help="A small change goes live first by a quick build, the full build following (default).",
+)
 @click.pass_obj
 @reports_errors
-def build(settings: Settings, verbose: int) -> None:
+def build(settings: Settings, verbose: int, quick: bool) -> None:
     """Validate the data, then build the store atomically."""
     if verbose:
         log_like(logging.INFO if verbose == 1 else logging.DEBUG)
+    if quick:
+        _say_quick(pipeline.build_quickly(settings))
     version = pipeline.build_store(settings)
     click.echo(
         f"Built dataset version {version.digest}: {version.quads} quads in {settings.store_dir}."
     )
+
+
+def _say_quick(quick: DatasetVersion | None) -> None:
+    if quick is not None:
+        click.echo(
+            f"Quick build {quick.digest} is live with the change; the full build follows "
+            "(lists, counts, dumps and the network as they were until it ends)."
+        )
 
 
 @main.command()
@@ -256,19 +272,32 @@ def sheet_export(settings: Settings, path: Path, format_name: str) -> None:
 @sheet.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option(
+    "--build",
+    "then_build",
+    is_flag=True,
+    help="Then build: a small change goes live at once by a quick build, the full build following.",
+)
 @click.pass_obj
 @reports_errors
-def sheet_import(settings: Settings, path: Path, dry_run: bool) -> None:
+def sheet_import(settings: Settings, path: Path, dry_run: bool, then_build: bool) -> None:
     """Check a workbook (or folder of CSV files) against the shapes, then write it into data/.
 
     Every problem names its sheet, row and column; if there is any, nothing is written and
-    the command exits 1. Run `belong-graph build` afterwards: the running server picks up the
-    new build.
+    the command exits 1. With --build (or `belong-graph build` afterwards) the change is
+    built, and the running server picks up the new build.
     """
     result = importer.import_tables(path, settings, dry_run=dry_run)
     for line in result.changes or ["No change."]:
         click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was written.")
-    elif result.written:
+        return
+    if result.written:
         click.echo(f"Wrote {', '.join(result.written)} and the change ledger.")
+    if then_build and result.written:
+        if result.checked is not None and result.compared_with is not None:
+            quick = pipeline.go_live_quickly(settings, result.checked, result.compared_with)
+            _say_quick(quick)
+        version = pipeline.build_store(settings)
+        click.echo(f"Built dataset version {version.digest}: {version.quads} quads.")

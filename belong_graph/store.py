@@ -55,7 +55,7 @@ class DatasetVersion:
     @classmethod
     def read(cls, directory: Path) -> DatasetVersion:
         """The version of the store built in ``directory``."""
-        parts = (VERSION_FILE, DATASET_FILE, DISK_FOLDER)
+        parts = (VERSION_FILE, DISK_FOLDER)  # a quick build has no snapshot (DATASET_FILE)
         if not all((directory / part).exists() for part in parts):
             raise StoreMissing(f"No built store at {directory}: run `belong-graph build` first.")
         fields = json.loads((directory / VERSION_FILE).read_text())
@@ -89,8 +89,10 @@ class StoreSource:
         return OxigraphStore.open(self.directory, in_memory=in_memory)
 
     def memory_estimate(self) -> int:
-        """The bytes a copy of the store takes in memory, estimated from its snapshot."""
-        return int((self.directory / DATASET_FILE).stat().st_size * MEMORY_PER_SNAPSHOT_BYTE)
+        """The bytes a copy of the store takes in memory, estimated from its snapshot (none
+        without one: :meth:`OxigraphStore.open` reads it on disk)."""
+        snapshot = self.directory / DATASET_FILE
+        return int(snapshot.stat().st_size * MEMORY_PER_SNAPSHOT_BYTE) if snapshot.exists() else 0
 
 
 def save_on_disk(directory: Path, version: DatasetVersion) -> None:
@@ -116,9 +118,9 @@ class OxigraphStore:
     @classmethod
     def open(cls, directory: Path, *, in_memory: bool = True) -> OxigraphStore:
         """Open a store that ``belong-graph build`` wrote: loaded into memory, or read-only
-        on disk."""
+        on disk (always, for a quick build, which has no snapshot to load)."""
         version = DatasetVersion.read(directory)
-        if not in_memory:
+        if not in_memory or not (directory / DATASET_FILE).exists():
             return cls(ox.Store.read_only(str(directory / DISK_FOLDER)), version)
         return cls.load_snapshot(directory, version)
 

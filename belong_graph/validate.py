@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from belong_graph.delta import (
     WHOLE_GRAPH_SHAPES,
+    Delta,
     affected,
     compare,
     curated_lines,
@@ -95,19 +96,20 @@ def validate(data: ParsedData, *, shapes: Graph, engine: str = "pyshacl") -> Val
 
 def validate_change(
     data: ParsedData, *, shapes: Graph, previous: Path | None, ontology_prefix: str
-) -> ValidationReport:
+) -> tuple[ValidationReport, Delta | None]:
     """The report :func:`validate` (with pySHACL) gives on ``data``, found by validating only
     what changed since the build in the folder ``previous``: the changed nodes and what the
     shapes reach from them (:mod:`belong_graph.delta`), with the previous build's findings on the
-    rest. The whole data is validated when ``previous`` kept no curated data or report, or was
-    checked against other shapes, or when the ontology changed."""
+    rest; and that change (None when there was no previous build to compare with). The whole data
+    is validated when ``previous`` kept no curated data or report, or was checked against other
+    shapes, or when the ontology changed."""
     before = _previous(previous, shapes)
     if before is None:
-        return validate(data, shapes=shapes)
+        return validate(data, shapes=shapes), None
     old_lines, old_findings = before
     delta = compare(old_lines, curated_lines(data.store), ontology_prefix=ontology_prefix)
     if delta.ontology_changed:
-        return validate(data, shapes=shapes)
+        return validate(data, shapes=shapes), delta
     focus = affected(data.store, delta, read_through(shapes))
     owners = _iris(focus) | {_rdflib(literal).n3() for literal in delta.literals}
     kept = [
@@ -116,7 +118,7 @@ def validate_change(
         if not (f.whole_graph or f.owner in owners)
     ]
     if delta.empty:
-        return ValidationReport(_sorted(kept))
+        return ValidationReport(_sorted(kept)), delta
     part = subgraph(
         data.store,
         focus,
@@ -126,7 +128,7 @@ def validate_change(
     )
     found = _findings(_pyshacl_results(_rdflib_graph(part), shapes), data)
     fresh = [f for f in found if f.whole_graph or f.owner in owners]
-    return ValidationReport(_sorted([*kept, *fresh]))
+    return ValidationReport(_sorted([*kept, *fresh])), delta
 
 
 CURATED_FILE = "curated.nq"

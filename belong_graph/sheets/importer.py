@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import URIRef
@@ -30,10 +31,13 @@ from belong_graph.validate import Finding
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import changed (or, in a dry run, would change)."""
+    """What an import changed (or, in a dry run, would change), and the check of the data it
+    wrote against the build in ``compared_with`` (which a quick build applies)."""
 
     changes: list[str]
     written: list[str]
+    checked: build.CheckedData | None = None
+    compared_with: Path | None = None
 
 
 def data_folder(settings: Settings) -> Path:
@@ -53,30 +57,38 @@ def import_tables(source: Path, settings: Settings, *, dry_run: bool = False) ->
         shutil.copytree(data, staging)
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
-        since = build.current_store_dir(settings)  # validate what changed since the build
-        report = build.check(replace(settings, data_paths=(staging,)), since=since).report
-        if not report.conforms:
-            raise WorkbookProblems([_problem(f, curated, settings) for f in report.violations])
-        words = changes_in_words(
+        words = changes_in_words(  # before the check: after it, only what makes it live
             export_tables(data, base_iri=settings.base_iri),
             export_tables(staging, base_iri=settings.base_iri),
         )
+        since = build.current_store_dir(settings)  # validate what changed since the build
+        checked = build.check(replace(settings, data_paths=(staging,)), since=since)
+        report = checked.report
+        if not report.conforms:
+            raise WorkbookProblems([_problem(f, curated, settings) for f in report.violations])
     changed = [n for n, t in texts.items() if (data / n).read_text(encoding="utf-8") != t]
     if dry_run:
         return ImportResult(words, [])
     for name in changed:
         (data / name).write_text(texts[name], encoding="utf-8")
     if changed:
-        update_ledger(settings)
-    return ImportResult(words, changed)
+        update_ledger(settings, checked)
+    return ImportResult(words, changed, checked, since)
 
 
-def update_ledger(settings: Settings) -> list[str]:
-    """Date the entities that changed in the ledger, as ``changes --update`` does."""
-    parsed = build.check(settings, validate_data=False).data
-    ledger, after = change_dates.written_and_today(parsed.store, settings)
+def update_ledger(settings: Settings, checked: build.CheckedData) -> None:
+    """Date the entities that changed in the ledger, as ``changes --update`` does: those the
+    change since the current build reaches, when ``checked`` compared with one, else all."""
+    ledger = change_dates.read_ledger(settings.changes_file)
+    if checked.delta is None:
+        _, after = change_dates.written_and_today(checked.data.store, settings)
+    else:
+        store, delta = checked.data.store, checked.delta
+        entities = change_dates.affected_entities(store, delta.changed | delta.touched, settings)
+        digests = change_dates.digests_of(store, entities, settings)
+        today = datetime.now(UTC).date()
+        after = {**ledger, **change_dates.updated_entities(ledger, digests, entities, today)}
     change_dates.write_ledger(after, settings.changes_file)
-    return change_dates.differences(ledger, after)
 
 
 def _problem(finding: Finding, curated: Curated, settings: Settings) -> Problem:
