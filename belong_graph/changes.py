@@ -259,28 +259,26 @@ def add_change_dates(store: ox.Store, settings: Settings, *, today: date | None 
 
 
 def affected_entities(
-    store: ox.Store, nodes: Iterable[ox.NamedNode | ox.BlankNode], settings: Settings
+    store: ox.Store,
+    changed: Iterable[ox.NamedNode | ox.BlankNode],
+    touched: Iterable[ox.NamedNode | ox.BlankNode],
+    settings: Settings,
 ) -> set[str]:
-    """The entities (by IRI relative to ``<base>id/``) whose description may have changed when
-    the statements of ``nodes`` did (and they gained or lost referrers), in the curated data of
-    ``store``: the nodes themselves, the entities and parts naming them (a name is a label in
-    the description of whoever names it), and the entities a changed or naming part links."""
+    """The entities (by IRI relative to ``<base>id/``) whose description may differ when the
+    statements of ``changed`` nodes did and ``touched`` nodes gained or lost a referrer, in the
+    curated data of ``store``: the nodes themselves, the entities and parts naming a changed
+    node (a name is a label in the description of whoever names it), and the entities that a
+    changed part, or a part naming a changed node, links."""
     graphs = _data_graphs(store, settings)
-    found: set[ox.NamedNode | ox.BlankNode] = set(nodes)
-    parts = {n for n in found if _is_part(store, n, graphs)}
-    for node in list(found):
+    found: set[ox.NamedNode | ox.BlankNode] = {*changed, *touched}
+    parts = {n for n in changed if _is_part(store, n, graphs)}
+    for node in changed:
         for referrer in _referrers(store, node, graphs):
             found.add(referrer)
             if _is_part(store, referrer, graphs):
                 parts.add(referrer)
     for part in parts:
-        found |= _referrers(store, part, graphs)
-        found |= {
-            q.object
-            for g in graphs
-            for q in store.quads_for_pattern(part, None, None, g)
-            if isinstance(q.object, ox.NamedNode)
-        }
+        found |= _referrers(store, part, graphs) | _objects(store, part, graphs)
     prefix = f"{settings.base_iri}id/"
     return {
         n.value[len(prefix) :]

@@ -147,10 +147,13 @@ def _reach(store: ox.Store, delta: Delta, settings: Settings) -> Reach:
     and touched nodes, those entities, what the changed nodes name, and the organisations above
     any of them; less the hubs (named by more than :data:`HUB` statements), whose derived
     statements wait for the full build."""
-    changed = delta.changed | delta.touched
-    entities = changes.affected_entities(store, changed, settings)
+    entities = changes.affected_entities(store, delta.changed, delta.touched, settings)
     prefix = f"{settings.base_iri}id/"
-    nodes: set[Term] = {*changed, *(ox.NamedNode(prefix + e) for e in entities)}
+    nodes: set[Term] = {
+        *delta.changed,
+        *delta.touched,
+        *(ox.NamedNode(prefix + e) for e in entities),
+    }
     nodes |= {
         q.object
         for node in delta.changed

@@ -5,6 +5,7 @@ for what ranks the whole library (list positions), which the full build that fol
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -41,6 +42,9 @@ authorship:a-new-report-1 a bel:Authorship ;
     schema:affiliation organisation:university-of-sheffield ;
     prov:wasDerivedFrom source:belong-network-library .
 """
+GONE = "resource:everybodys-business-online-launch-webinar"
+TEAM = """    skos:altLabel "Stronger Communities Team at Bradford Council"@en ;
+    org:unitOf organisation:bradford-council ;"""
 OLD_TITLE = '"Supporting Migrant Communities: A resource for practitioners"@en'
 NEW_TITLE = '"Supporting Migrant Communities: A guide for practitioners"@en'
 DCTERMS_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
@@ -57,12 +61,20 @@ def settings_on(data: Path, store: Path) -> Settings:
 
 
 def edit(data: Path) -> None:
-    """A title changed, a resource added with a credit, a person renamed (whose name the
-    credits and co-authorships of others carry)."""
+    """A title changed, a resource added with a credit, a resource removed, a person renamed
+    (whose name the credits and co-authorships of others carry), a team moved to another
+    organisation (whose counts roll up its units')."""
     resources = data / "resources.ttl"
     text = resources.read_text(encoding="utf-8")
     assert OLD_TITLE in text
+    text = re.sub(rf"\n{GONE} a .*?\n\n", "\n", text, count=1, flags=re.DOTALL)
+    assert GONE not in text
     resources.write_text(text.replace(OLD_TITLE, NEW_TITLE) + NEW_RESOURCE, encoding="utf-8")
+    organisations = data / "organisations.ttl"
+    text = organisations.read_text(encoding="utf-8")
+    moved = TEAM.replace("bradford-council ;", "university-of-kent ;")
+    assert TEAM in text
+    organisations.write_text(text.replace(TEAM, moved), encoding="utf-8")
     people = data / "people.ttl"
     text = people.read_text(encoding="utf-8")
     assert 'schema:name "Lloyd Dobbs"' in text

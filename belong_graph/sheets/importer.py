@@ -84,7 +84,7 @@ def update_ledger(settings: Settings, checked: build.CheckedData) -> None:
         _, after = change_dates.written_and_today(checked.data.store, settings)
     else:
         store, delta = checked.data.store, checked.delta
-        entities = change_dates.affected_entities(store, delta.changed | delta.touched, settings)
+        entities = change_dates.affected_entities(store, delta.changed, delta.touched, settings)
         digests = change_dates.digests_of(store, entities, settings)
         today = datetime.now(UTC).date()
         after = {**ledger, **change_dates.updated_entities(ledger, digests, entities, today)}
