@@ -2,8 +2,11 @@
 
 An entity is every IRI under ``<base>id/`` that the curated data describes. Its description is
 what a record of it shows: its own triples (with the blank nodes under it), the triples of the
-part nodes that link it (credits and participations, typed :data:`PART_CLASSES`), and the labels
-of everything those triples name. The description is hashed with the base IRI left out, so the
+part nodes that link it (credits and participations, typed :data:`PART_CLASSES`: those it names,
+as a resource its credits, and those that name it by :data:`LINKING`, as a credit its agent and
+printed affiliation, a participation its member and initiative; not the role or source document
+a part names, whose records a new credit leaves as they were), and the labels of everything
+those triples name. The description is hashed with the base IRI left out, so the
 hash is the same whatever ``base_iri`` is.
 
 The ledger (setting ``changes_file``, ``data/changes/record-dates.tsv``) holds, per entity, the
@@ -28,11 +31,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from belong_graph.errors import LedgerError
-from belong_graph.namespaces import BEL, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from belong_graph.namespaces import BEL, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from belong_graph.settings import Settings
 
 RDF_TYPE = f"<{RDF.type}>"  # terms as N-Triples writes them
 PART_CLASSES = frozenset({f"<{BEL.Authorship}>", f"<{BEL.Participation}>"})
+LINKING = frozenset(
+    f"<{iri}>" for iri in (PROV.agent, SCHEMA.affiliation, ORG.member, ORG.organization)
+)
 LABELS = frozenset(f"<{iri}>" for iri in (DCTERMS.title, SCHEMA.name, SKOS.prefLabel, RDFS.label))
 HEADER = (
     "# When each entity's description last changed. Written by `belong-graph changes --update`;"
@@ -86,8 +92,9 @@ class _Index:
         self.triples = dict(triples)
         self.parts_naming: dict[str, set[str]] = defaultdict(set)
         for part in self.parts:
-            for _, value, _ in self.triples[part]:
-                self.parts_naming[value].add(part)
+            for predicate, value, _ in self.triples[part]:
+                if predicate in LINKING:
+                    self.parts_naming[value].add(part)
         self._labels: dict[str, list[str]] = {}
         self._statements: dict[str, tuple[list[str], dict[str, int]]] = {}
 
@@ -267,8 +274,8 @@ def affected_entities(
     """The entities (by IRI relative to ``<base>id/``) whose description may differ when the
     statements of ``changed`` nodes did and ``touched`` nodes gained or lost a referrer, in the
     curated data of ``store``: the nodes themselves, the entities and parts naming a changed
-    node (a name is a label in the description of whoever names it), and the entities that a
-    changed part, or a part naming a changed node, links."""
+    node (a name is a label in the description of whoever names it), and the entities whose
+    description holds such a part or a changed one."""
     graphs = _data_graphs(store, settings)
     found: set[ox.NamedNode | ox.BlankNode] = {*changed, *touched}
     parts = {n for n in changed if _is_part(store, n, graphs)}
@@ -278,7 +285,7 @@ def affected_entities(
             if _is_part(store, referrer, graphs):
                 parts.add(referrer)
     for part in parts:
-        found |= _referrers(store, part, graphs) | _objects(store, part, graphs)
+        found |= _referrers(store, part, graphs) | _linked_by(store, part, graphs)
     prefix = f"{settings.base_iri}id/"
     return {
         n.value[len(prefix) :]
@@ -299,7 +306,7 @@ def digests_of(store: ox.Store, entities: Iterable[str], settings: Settings) -> 
         node = ox.NamedNode(prefix + entity)
         linked = {node} | {
             n
-            for n in (*_referrers(store, node, graphs), *_objects(store, node, graphs))
+            for n in (*_linking(store, node, graphs), *_objects(store, node, graphs))
             if _is_part(store, n, graphs)
         }
         for described in linked:
@@ -324,6 +331,7 @@ def updated_entities(
 LABEL_NODES = tuple(
     ox.NamedNode(iri) for iri in (DCTERMS.title, SCHEMA.name, SKOS.prefLabel, RDFS.label)
 )
+LINKING_NODES = tuple(ox.NamedNode(iri[1:-1]) for iri in sorted(LINKING))
 PART_NODES = frozenset(ox.NamedNode(iri) for iri in (BEL.Authorship, BEL.Participation))
 
 
@@ -348,6 +356,31 @@ def _objects(
         for g in graphs
         for q in store.quads_for_pattern(node, None, None, g)
         if isinstance(q.object, ox.NamedNode | ox.BlankNode)
+    }
+
+
+def _linked_by(
+    store: ox.Store, part: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
+) -> set[ox.NamedNode | ox.BlankNode]:
+    """What ``part`` links (:data:`LINKING`)."""
+    return {
+        q.object
+        for g in graphs
+        for p in LINKING_NODES
+        for q in store.quads_for_pattern(part, p, None, g)
+        if isinstance(q.object, ox.NamedNode | ox.BlankNode)
+    }
+
+
+def _linking(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
+) -> set[ox.NamedNode | ox.BlankNode]:
+    """What links ``node`` (:data:`LINKING`): the parts that may hold it in their record."""
+    return {
+        q.subject  # type: ignore[misc]
+        for g in graphs
+        for p in LINKING_NODES
+        for q in store.quads_for_pattern(None, p, node, g)
     }
 
 
