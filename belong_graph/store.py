@@ -4,9 +4,11 @@ The graph lives in an embedded Oxigraph store. ``belong-graph build`` writes it 
 as one N-Quads file, which opening in memory loads back (about 8 s for 1.6 million quads), and as
 an on-disk Oxigraph (RocksDB) store, which opens at once read-only, answers two to three times
 slower, and keeps its data in the operating system's page cache, shared by every process that
-reads it. A version file sits beside them. Anything that offers :class:`GraphStore` can stand
-in, such as a remote SPARQL store. Queries are passed to Oxigraph as SPARQL text, their values
-bound by :mod:`belong_graph.sparql.bind`, never through rdflib's engine.
+reads it. A version file sits beside them. A quick build (:mod:`belong_graph.quick`) writes only
+the on-disk store, which is then read on disk whatever is asked. Anything that offers
+:class:`GraphStore` can stand in, such as a remote SPARQL store. Queries are passed to Oxigraph
+as SPARQL text, their values bound by :mod:`belong_graph.sparql.bind`, never through rdflib's
+engine.
 """
 
 from __future__ import annotations
