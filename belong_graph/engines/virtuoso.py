@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +57,14 @@ class Ports:
 
     http: int  # SPARQL endpoints
     sql: int  # ISQL, for administration
+
+
+def free_ports() -> Ports:
+    """Two loopback ports free at the time of asking."""
+    with socket.socket() as http, socket.socket() as sql:
+        http.bind(("127.0.0.1", 0))
+        sql.bind(("127.0.0.1", 0))
+        return Ports(http=http.getsockname()[1], sql=sql.getsockname()[1])
 
 
 @dataclass
@@ -181,15 +189,18 @@ def _answers(url: str) -> bool:
         return False
 
 
-def publish(build: Path, target: Path, *, account: Account, ports: Ports, loading: Ports) -> None:
+def publish(build: Path, target: Path, *, account: Account, ports: Ports) -> None:
     """Load the full build in ``build`` into a new Virtuoso database in ``target`` (a folder
-    that must not exist), on the ``loading`` ports, with ``account`` as its reader, and leave it
+    that must not exist), on free ports, with ``account`` as its reader, and leave it
     configured to serve on ``ports``."""
     snapshot = build / DATASET_FILE
     if not snapshot.exists():
         raise StoreMissing(f"No {DATASET_FILE} in {build}: an engine loads only a full build.")
     version = DatasetVersion.read(build)
+    if target.exists():
+        raise EngineFailed(f"{target} exists: a build is loaded into a new folder.")
     target.mkdir(parents=True)
+    loading = free_ports()
     write_config(target, loading, readable=[build])
     password = secrets.token_urlsafe(24)
     server = start(target, loading)
