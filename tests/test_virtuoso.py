@@ -21,6 +21,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, Unauthorized
 from belong_graph.catalogue import CannedQuery, load_catalogue
 from belong_graph.cli import main
 from belong_graph.engines import virtuoso as engine
+from belong_graph.errors import StoreMissing
 from belong_graph.settings import Settings
 from belong_graph.sparql.results import Results, read_json, select
 from belong_graph.store import DatasetVersion, OxigraphStore
@@ -115,6 +116,16 @@ def test_the_account_cannot_update(virtuoso: str) -> None:
 def test_a_wrong_password_is_refused(virtuoso: str) -> None:
     with pytest.raises(Unauthorized):
         ask(virtuoso, "ASK {}", password="not-" + ACCOUNT.password)
+
+
+def test_only_a_full_build_into_a_new_folder(build_folder: Path, tmp_path: Path) -> None:
+    with pytest.raises(StoreMissing, match="only a full build"):  # a quick build has no snapshot
+        engine.publish(tmp_path, tmp_path / "target", account=ACCOUNT, ports=engine.free_ports())
+    again = CliRunner().invoke(
+        main, ["engine", "load", "virtuoso", str(build_folder), str(tmp_path), "--password", "x"]
+    )
+    assert again.exit_code == 1
+    assert f"{tmp_path} exists: a build is loaded into a new folder." in again.output
 
 
 def view_query(view: CannedQuery) -> str:
