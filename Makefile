@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser bench bench-routes screenshots clean
+.PHONY: install serve build test lint browser virtuoso bench bench-routes screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ browser:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	command -v rapper >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils)
 
+# The Virtuoso tests load a build into Debian's Virtuoso Open Source (the server binary only; the
+# tests start it on free loopback ports and stop it by its process id).
+virtuoso:
+	command -v virtuoso-t >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource)
+
 build: install
 	$(BIN)/belong-graph build
 
@@ -55,7 +60,7 @@ lint: install
 	$(BIN)/belong-graph namespace --check
 	$(BIN)/belong-graph changes --check
 
-test: lint browser
+test: lint browser virtuoso
 	$(BIN)/pytest
 
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),

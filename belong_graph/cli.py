@@ -243,6 +243,46 @@ def changes(settings: Settings, update: bool, check: bool) -> None:
 
 
 @main.group()
+def engine() -> None:
+    """Publish a build to an existing SPARQL engine, which then serves it."""
+
+
+@engine.group("load")
+def engine_load() -> None:
+    """Load a full build into a fresh engine folder (blue/green: switch to it once it serves)."""
+
+
+@engine_load.command("virtuoso")
+@click.argument("build_folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("target_dir", type=click.Path(exists=False, path_type=Path))
+@click.option("--user", default="belong", show_default=True, help="The read-only account.")
+@click.option(
+    "--password",
+    envvar="BELONG_STORE_PASSWORD",
+    prompt=True,
+    hide_input=True,
+    help="The account's password (default: $BELONG_STORE_PASSWORD, else asked for).",
+)
+@click.option("--http-port", default=8890, show_default=True, help="Loopback SPARQL port.")
+@click.option("--sql-port", default=1111, show_default=True, help="Loopback ISQL port.")
+@reports_errors
+def engine_load_virtuoso(
+    build_folder: Path, target_dir: Path, user: str, password: str, http_port: int, sql_port: int
+) -> None:
+    """Load BUILD_FOLDER into a new Virtuoso database in TARGET_DIR, readable by --user only."""
+    from belong_graph.engines import virtuoso
+
+    ports = virtuoso.Ports(http=http_port, sql=sql_port)
+    account = virtuoso.Account(user=user, password=password)
+    virtuoso.publish(build_folder, target_dir, account=account, ports=ports)
+    click.echo(
+        f"Loaded {build_folder} into {target_dir}. Serve it with: cd {target_dir} && "
+        f"{virtuoso.SERVER} +foreground +configfile {virtuoso.CONFIG_FILE}  (SPARQL for {user}: "
+        f"http://127.0.0.1:{http_port}{virtuoso.READER_ENDPOINT}, HTTP digest)"
+    )
+
+
+@main.group()
 def sheet() -> None:
     """The curated data as a spreadsheet: export it, edit it, import it back."""
 

@@ -80,6 +80,12 @@ class StoreMissing(BelongError):
     status = 503
 
 
+class EngineFailed(BelongError):
+    """A SPARQL engine that could not be started, loaded or stopped as asked."""
+
+    status = 500
+
+
 class QueryError(BelongError):
     """A SPARQL query that cannot be parsed or run."""
 

@@ -1,0 +1,1 @@
+"""Publishing a build to an existing SPARQL engine, which then serves it."""
