@@ -136,6 +136,10 @@ class RemoteStore:
             f"({type(error).__name__}); data requests fail until it is back."
         )
 
+    def close(self) -> None:
+        """Close the connections to the engine."""
+        self._client.close()
+
     def dump(self, fmt: Format) -> bytes:
         """The whole dataset: every quad for dataset formats, else the union of the graphs."""
         if fmt.oxigraph is None:
