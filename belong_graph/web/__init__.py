@@ -124,6 +124,8 @@ def serve(settings: Settings) -> None:
     builds.serving.pool.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the workers on the way out
     print(f"belong-graph serving on http://{settings.host}:{settings.port}/sparql", flush=True)
+    if (remote := engine(settings)) is not None:
+        print(f"every query goes to the SPARQL engine at {remote.address}", flush=True)
     try:
         waitress.serve(
             app,
