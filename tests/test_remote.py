@@ -222,6 +222,7 @@ def test_a_stopped_engine_gives_data_requests_503(built_settings: Settings, load
             status, _, body = fetch(server.url + path, {"Accept": accept})
             assert status == 503, path
             assert b"SPARQL engine this server reads is not answering" in body, path
+        assert f"every query goes to the SPARQL engine at {engine.url}" in server.stop()
     finally:
         engine.stop()
         server.stop()
