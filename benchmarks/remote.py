@@ -1,6 +1,6 @@
 """Measure the remote path (`serve` with `store_url` on an Oxigraph server loaded from the build)
-against the embedded store (in memory, and on disk), on the benchmark queries and every view with its documented examples,
-on a synthetic library; print a Markdown table of medians and their ratios.
+against the embedded store (in memory, and on disk), on the benchmark queries and every view with
+its documented examples, on a synthetic library; print a Markdown table of medians and ratios.
 
     .venv/bin/python benchmarks/remote.py --resources 3000
 
@@ -99,10 +99,7 @@ def main() -> None:
         )
     for column, name in ((1, "in memory"), (2, "on disk")):
         ratios = [row[3] / row[column] for row in rows]
-        print(
-            f"\nserver / {name}: median {statistics.median(ratios):.2f}, "
-            f"worst {max(ratios):.2f}"
-        )
+        print(f"\nserver / {name}: median {statistics.median(ratios):.2f}, worst {max(ratios):.2f}")
 
 
 if __name__ == "__main__":
