@@ -6,7 +6,8 @@ of its named graphs (``oxigraph serve-read-only --union-default-graph``). The bu
 gives the dataset version and every artefact read locally (catalogue, OAI-PMH, network, dumps).
 An engine that does not answer raises :class:`EngineUnavailable` (503): there is no fallback to an
 embedded copy. A query past its limit is stopped by the pool killing its worker, which closes the
-connection; the read timeout here stops a worker that no pool watches. Credentials go in an
+connection (Oxigraph server 0.5 goes on computing it all the same); the read timeout here stops a
+worker that no pool watches. Credentials go in an
 ``Authorization`` header, never in a URL that could be logged.
 """
 
