@@ -115,6 +115,9 @@ ANSWERS = [  # (path, Accept, how to read the body)
     ("/id/resource/discrimination-prejudice-and-cohesion", "text/html", "text"),
     ("/id/organisation/university-of-kent", "text/html", "text"),
     ("/resources?theme=theme/migration", "text/html", "text"),
+    ("/.well-known/void", "text/turtle", "turtle"),
+    ("/api/network/ego?entity=organisation/nuffield-foundation", "application/json", "json"),
+    ("/explore", "text/html", "text"),
     (
         "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier="
         + test_oai.PREFIX
