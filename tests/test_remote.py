@@ -208,6 +208,25 @@ def test_a_parse_error_reads_as_on_the_embedded_store(
     assert b"line 1, column 24" in answers[1][2]
 
 
+def test_a_query_past_its_limit_is_stopped_and_the_next_one_answers(
+    remote_server: LiveServer,
+) -> None:
+    """The worker waiting on the engine is killed at the limit, which drops the connection (the
+    engine finishes this query, about 3 s, on its own: see the README)."""
+    pairs = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 20 million rows counted
+    started = time.monotonic()
+    status, _, body = fetch(
+        remote_server.url + "/sparql?" + urllib.parse.urlencode({"query": pairs, "timeout": "1"})
+    )
+    assert (status, body) == (503, b"The query exceeded the 1 s limit and was stopped.\n")
+    assert time.monotonic() - started < 2.5
+    status, _, body = fetch(
+        remote_server.url + "/sparql?" + urllib.parse.urlencode({"query": FUNDERS}),
+        {"Accept": "text/csv"},
+    )
+    assert status == 200 and b"Nuffield Foundation" in body
+
+
 def test_a_stopped_engine_gives_data_requests_503(built_settings: Settings, loaded: Path) -> None:
     """A second engine on the same directory (read-only servers share it), stopped by its pid
     once the server has used it: data requests get 503 and say why; no request falls back."""
