@@ -1,6 +1,7 @@
 """Measure the remote path (`serve` with `store_url` on an Oxigraph server loaded from the build)
 against the embedded store (in memory, and on disk), on the benchmark queries and every view with
-its documented examples, on a synthetic library; print a Markdown table of medians and ratios.
+its documented examples, on a synthetic library; write the medians and their ratios to their
+section of benchmarks/RESULTS.md.
 
     .venv/bin/python benchmarks/remote.py --resources 3000
 
@@ -12,13 +13,17 @@ The engine is `oxigraph serve-read-only --union-default-graph` on the same machi
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 import urllib.parse
+from datetime import UTC, datetime
 from pathlib import Path
 
-from run import QUERIES, Server, belong_server, generate, latency, timed_build
+from routes import commit
+from run import HERE, QUERIES, Server, belong_server, generate, latency, timed_build
+from sections import write_section
 
 from belong_graph.build import CURRENT
 from belong_graph.catalogue import load_catalogue
@@ -75,31 +80,50 @@ def main() -> None:
                 if server is remote:
                     server.env["BELONG_STORE_URL"] = f"http://127.0.0.1:{engine.port}/query"
                 server.start(port)
-            rows = []
+            rows: list[tuple[str, float, float, float]] = []
             for name in QUERIES:
                 times = [latency(s, name, args.runs)["median"] for s in measured]
-                rows.append((f"query `{name}`", *times))
+                rows.append((f"query `{name}`", times[0], times[1], times[2]))
             for view in load_catalogue(Settings().queries_dir):
                 values = {p.name: p.example for p in view.parameters if p.example}
                 path = f"/api/views/{view.name}?" + urllib.parse.urlencode(values)
                 times = [view_median(s, path, args.runs) for s in measured]
-                rows.append((f"view `{view.name}`", *times))
+                rows.append((f"view `{view.name}`", times[0], times[1], times[2]))
         finally:
             for server in servers:
                 server.stop()
-    print(
+    report = write_report(rows, args)
+    write_section(HERE / "RESULTS.md", "remote", report)
+    print(report)
+
+
+def write_report(rows: list[tuple[str, float, float, float]], args: argparse.Namespace) -> str:
+    """The section of benchmarks/RESULTS.md: the medians, their ratios, and how they were made."""
+    lines = [
+        "## The remote path: Oxigraph server against the embedded store",
+        "",
+        f"`.venv/bin/python benchmarks/remote.py --resources {args.resources} --seed {args.seed} "
+        f"--runs {args.runs}` at commit {commit()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"load average {os.getloadavg()[0]:.1f} at the end. Medians of {args.runs} requests, "
+        "two query workers, no answer cache; the engine on the same machine.",
+        "",
         f"| {args.resources:,} resources | in memory (ms) | on disk (ms) | Oxigraph server (ms) "
-        "| server / in memory | server / on disk |"
-    )
-    print("|---|---|---|---|---|---|")
+        "| server / in memory | server / on disk |",
+        "|---|---|---|---|---|---|",
+    ]
     for label, memory, disk, far in rows:
-        print(
+        lines.append(
             f"| {label} | {memory:.1f} | {disk:.1f} | {far:.1f} | {far / memory:.2f} "
             f"| {far / disk:.2f} |"
         )
+    lines.append("")
     for column, name in ((1, "in memory"), (2, "on disk")):
         ratios = [row[3] / row[column] for row in rows]
-        print(f"\nserver / {name}: median {statistics.median(ratios):.2f}, worst {max(ratios):.2f}")
+        lines.append(
+            f"Oxigraph server / {name}: median {statistics.median(ratios):.2f}, "
+            f"worst {max(ratios):.2f}.  "
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
