@@ -27,6 +27,7 @@ from rdflib.compare import isomorphic
 from belong_graph.cli import main
 from belong_graph.engines import oxigraph
 from belong_graph.errors import EngineError, EngineUnavailable, SettingError, StoreMissing
+from belong_graph.formats import rdf_format
 from belong_graph.remote import Engine, RemoteStore
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
@@ -102,8 +103,12 @@ def test_the_engine_holds_every_quad_of_the_build(
     store = RemoteStore(Engine(engine.url), DatasetVersion.read(build_folder))
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     rows = store.query(count)
+    quads = store.dump(rdf_format("nquads")).splitlines()
+    turtle = Graph().parse(data=store.dump(rdf_format("turtle")), format="turtle")
     store.close()
     assert int(next(iter(rows))["n"].value) == store.version.quads  # type: ignore[index, arg-type]
+    assert len(set(quads)) == store.version.quads
+    assert len(turtle) == len({line.rsplit(b" ", 2)[0] for line in quads})  # the union's triples
 
 
 ANSWERS = [  # (path, Accept, how to read the body)
