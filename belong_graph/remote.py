@@ -24,6 +24,7 @@ from belong_graph.errors import EngineUnavailable, QueryError, QueryTimeout, Set
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.settings import Settings
+from belong_graph.sparql.guard import dataset_clauses, declares_dataset
 from belong_graph.sparql.syntax import syntax_error_message
 from belong_graph.store import DatasetVersion, QueryResult
 
@@ -103,7 +104,11 @@ class RemoteStore:
         named_graphs: Sequence[str] = (),
     ) -> QueryResult:
         """Run a query on the engine, with the protocol's dataset parameters when given (else
-        the query's FROM clauses, else the engine's union default graph)."""
+        the query's FROM clauses, else the engine's union default graph). The query's own FROM
+        and FROM NAMED are sent as those parameters too, which give the same dataset (Protocol
+        §2.1.4): Oxigraph server's union default graph overrides the query's clauses."""
+        if not (default_graphs or named_graphs) and declares_dataset(sparql):
+            default_graphs, named_graphs = dataset_clauses(sparql)
         form: dict[str, str | list[str]] = {"query": sparql}
         if default_graphs:
             form["default-graph-uri"] = list(default_graphs)

@@ -5,6 +5,8 @@ module."""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import os
 import signal
@@ -14,13 +16,15 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from functools import partial
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from types import ModuleType
 from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -31,8 +35,21 @@ from belong_graph.formats import rdf_format
 from belong_graph.remote import Engine, RemoteStore
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
-from tests import test_citations, test_crawl, test_linked_data, test_oai, test_server
-from tests.conftest import LiveServer, fetch, free_port
+from tests import (
+    test_api,
+    test_citations,
+    test_crawl,
+    test_dataset,
+    test_endpoint,
+    test_entity_pages,
+    test_home,
+    test_linked_data,
+    test_lists,
+    test_oai,
+    test_search,
+    test_server,
+)
+from tests.conftest import LiveServer, fetch, free_port, make_app
 
 pytestmark = pytest.mark.integration
 
@@ -168,39 +185,59 @@ def _without_dates(oai: str) -> str:
     return oai.split("</oai:responseDate>", 1)[1]
 
 
-# Existing integration tests of the endpoint, linked data, citations and OAI-PMH, run again with
-# the server on the engine.
-EXISTING: list[Callable[[LiveServer], None]] = [
-    partial(
-        test_server.test_sparqlwrapper_select_in_every_format,
-        fmt=test_server.JSON,
-        rows=test_server.rows_from_json,
-    ),
-    partial(test_server.test_sparqlwrapper_construct_in_every_format, fmt=test_server.TURTLE),
-    test_server.test_sparqlwrapper_post,
-    partial(test_server.test_rdflib_sparqlstore, return_format="xml"),
-    test_server.test_conditional_get_over_http,
-    test_server.test_missing_query_is_a_400_with_a_message,
-    test_crawl.test_an_entity_answers_a_conditional_request_with_304,
-    test_crawl.test_the_dataset_iri_leads_to_its_description,
-    test_linked_data.test_a_crawl_from_the_root_reaches_entities_on_this_server,
-    test_citations.test_csl_json_of_a_report_holds_its_printed_credits,
-    test_citations.test_bibtex_parses_with_bibtexparser,
-    partial(test_oai.test_a_full_harvest_in_oai_dc_returns_every_resource_once, method="GET"),
-    test_oai.test_pages_carry_resumption_tokens_with_list_size_and_cursor,
-    test_oai.test_get_record_gives_the_seed_credits_in_order,
-]
+# Existing tests, run again with every query on the engine: those of the real server that need
+# only it, and those of the Flask client that need only it (in the same app, on the engine).
+ON_SERVER = (test_server, test_crawl, test_citations, test_oai, test_linked_data)
+ON_CLIENT = (
+    test_endpoint,
+    test_api,
+    test_linked_data,
+    test_entity_pages,
+    test_dataset,
+    test_lists,
+    test_search,
+    test_home,
+)
 
 
-def _name(check: Callable[[LiveServer], None]) -> str:
-    return getattr(check, "func", check).__name__.removeprefix("test_")
+def _taking(modules: tuple[ModuleType, ...], names: list[str]) -> list[Callable[..., None]]:
+    """The test functions of ``modules`` whose only argument is one of ``names``."""
+    return [
+        check
+        for module in modules
+        for name, check in vars(module).items()
+        if name.startswith("test_")
+        and callable(check)
+        and len(parameters := list(inspect.signature(check).parameters)) == 1
+        and parameters[0] in names
+    ]
 
 
-@pytest.mark.parametrize("check", EXISTING, ids=[_name(check) for check in EXISTING])
-def test_an_existing_integration_test_passes_on_the_engine(
+def _name(check: Callable[..., None]) -> str:
+    return f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
+
+
+SERVER_TESTS = _taking(ON_SERVER, ["live_server", "server"])
+CLIENT_TESTS = _taking(ON_CLIENT, ["client"])
+
+
+@pytest.mark.parametrize("check", SERVER_TESTS, ids=[_name(check) for check in SERVER_TESTS])
+def test_an_existing_server_test_passes_on_the_engine(
     remote_server: LiveServer, check: Callable[[LiveServer], None]
 ) -> None:
     check(remote_server)
+
+
+@pytest.fixture(scope="module")
+def remote_app(built_settings: Settings, engine: OxigraphServer) -> Iterator[Flask]:
+    yield from make_app(dataclasses.replace(built_settings, store_url=engine.url))
+
+
+@pytest.mark.parametrize("check", CLIENT_TESTS, ids=[_name(check) for check in CLIENT_TESTS])
+def test_an_existing_client_test_passes_on_the_engine(
+    remote_app: Flask, check: Callable[[FlaskClient], None]
+) -> None:
+    check(remote_app.test_client())
 
 
 def test_a_parse_error_reads_as_on_the_embedded_store(
