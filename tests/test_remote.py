@@ -45,7 +45,9 @@ from tests import (
     test_home,
     test_linked_data,
     test_lists,
+    test_network,
     test_oai,
+    test_pages,
     test_search,
     test_server,
 )
@@ -197,6 +199,8 @@ ON_CLIENT = (
     test_lists,
     test_search,
     test_home,
+    test_network,
+    test_pages,
 )
 
 
