@@ -244,12 +244,26 @@ def changes(settings: Settings, update: bool, check: bool) -> None:
 
 @main.group()
 def engine() -> None:
-    """Publish a build to an existing SPARQL engine, which then serves it."""
+    """Publish a build to a SPARQL engine, which `serve` then reads (setting store_url)."""
 
 
 @engine.group("load")
 def engine_load() -> None:
-    """Load a full build into a fresh engine folder (blue/green: switch to it once it serves)."""
+    """Load a full build (BUILD_FOLDER, such as var/store/current) into a fresh engine store."""
+
+
+@engine_load.command("oxigraph")
+@click.argument("build_folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
+@reports_errors
+def engine_load_oxigraph(build_folder: Path, target: Path) -> None:
+    """Load BUILD_FOLDER into the new Oxigraph directory TARGET, for
+    `oxigraph serve-read-only --location TARGET --union-default-graph`."""
+    from belong_graph.engines import oxigraph
+
+    oxigraph.load(build_folder.resolve(), target)
+    version = DatasetVersion.read(build_folder.resolve())
+    click.echo(f"Loaded dataset version {version.digest} ({version.quads} quads) into {target}.")
 
 
 @engine_load.command("virtuoso")

@@ -150,6 +150,21 @@ class WorkerCrashed(BelongError):
     status = 503
 
 
+class EngineUnavailable(BelongError):
+    """The SPARQL engine at ``store_url`` does not answer, or answers with a server error: data
+    requests fail rather than fall back to an embedded copy."""
+
+    status = 503
+
+
+class EngineError(BelongError):
+    """An engine command (loading a build into a SPARQL engine) that failed."""
+
+
+class SettingError(BelongError):
+    """A setting whose value cannot be used."""
+
+
 class ClientGone(BelongError):
     """The client disconnected before its answer was ready; its query was stopped."""
 

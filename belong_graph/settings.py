@@ -59,6 +59,23 @@ class Settings:
     store_dir: Path = _setting(
         PROJECT_ROOT / "var" / "store", "Folder where `belong-graph build` keeps the built stores."
     )
+    store_url: str = _setting(
+        "",
+        "SPARQL 1.1 query endpoint of an engine loaded from the current build (its default graph "
+        "the union of the named graphs; see `belong-graph engine`), which then answers every "
+        "query; empty: the embedded store. Never with credentials in it.",
+    )
+    store_user: str = _setting("", "User name for the engine at `store_url`; empty: none.")
+    store_password: str = field(
+        default="",
+        repr=False,
+        metadata={"help": "Password of `store_user` (sent as HTTP Basic auth, never shown)."},
+    )
+    store_timeout: float = _setting(
+        10.0,
+        "Seconds to wait for the engine at `store_url` to accept a connection; one that does "
+        "not is down, and data requests get 503.",
+    )
     host: str = _setting("127.0.0.1", "Address the server binds to.")
     port: int = _setting(8000, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")

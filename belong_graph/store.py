@@ -14,12 +14,12 @@ engine.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
@@ -31,7 +31,11 @@ from belong_graph.sparql.guard import declares_dataset
 from belong_graph.sparql.results import select
 from belong_graph.sparql.syntax import syntax_error_message
 
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+if TYPE_CHECKING:
+    from belong_graph.remote import Engine
+
+# A remote store's CONSTRUCT or DESCRIBE answers triples parsed from N-Triples.
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterator[ox.Triple]
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 VERSION_FILE = "version.json"
@@ -83,17 +87,25 @@ class GraphStore(Protocol):
 
 @dataclass(frozen=True)
 class StoreSource:
-    """Where a built store is, for a query worker to open (picklable)."""
+    """Where a built store is, for a query worker to open (picklable): the build's folder, or
+    an engine loaded from it (``store_url``), which then answers every query."""
 
     directory: Path  # a resolved store folder, as ``belong-graph build`` wrote it
+    engine: Engine | None = None
 
     def open(self, *, in_memory: bool = True) -> GraphStore:
+        if self.engine is not None:
+            from belong_graph.remote import RemoteStore  # which builds on this module
+
+            return RemoteStore(self.engine, DatasetVersion.read(self.directory))
         return OxigraphStore.open(self.directory, in_memory=in_memory)
 
     def memory_estimate(self) -> int:
         """The bytes a copy of the store takes in memory, estimated from its snapshot (none
-        without one: :meth:`OxigraphStore.open` reads it on disk)."""
+        without one, as :meth:`OxigraphStore.open` reads it on disk, or on an engine)."""
         snapshot = self.directory / DATASET_FILE
+        if self.engine is not None:
+            return 0
         return int(snapshot.stat().st_size * MEMORY_PER_SNAPSHOT_BYTE) if snapshot.exists() else 0
 
 

@@ -8,6 +8,7 @@ store does, but for the dialect differences listed in ``DIFFERENCES``."""
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,11 @@ def test_a_wrong_password_is_refused(virtuoso: str) -> None:
 
 
 def test_only_a_full_build_into_a_new_folder(build_folder: Path, tmp_path: Path) -> None:
-    with pytest.raises(StoreMissing, match="only a full build"):  # a quick build has no snapshot
-        engine.publish(tmp_path, tmp_path / "target", account=ACCOUNT, ports=engine.free_ports())
+    quick = tmp_path / "quick"  # a quick build: a version and an on-disk store, no snapshot
+    (quick / "oxigraph").mkdir(parents=True)
+    shutil.copyfile(build_folder / "version.json", quick / "version.json")
+    with pytest.raises(StoreMissing, match=r"is a quick build, .* load a full build"):
+        engine.publish(quick, tmp_path / "target", account=ACCOUNT, ports=engine.free_ports())
     again = CliRunner().invoke(
         main, ["engine", "load", "virtuoso", str(build_folder), str(tmp_path), "--password", "x"]
     )

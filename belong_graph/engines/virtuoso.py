@@ -30,7 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from belong_graph.errors import EngineFailed, StoreMissing
+from belong_graph.engines import snapshot
+from belong_graph.errors import EngineFailed
 from belong_graph.store import DATASET_FILE, DatasetVersion
 
 SERVER = "virtuoso-t"
@@ -194,9 +195,7 @@ def publish(build: Path, target: Path, *, account: Account, ports: Ports) -> Non
     """Load the full build in ``build`` into a new Virtuoso database in ``target`` (a folder
     that must not exist), on free ports, with ``account`` as its reader, and leave it
     configured to serve on ``ports``."""
-    snapshot = build / DATASET_FILE
-    if not snapshot.exists():
-        raise StoreMissing(f"No {DATASET_FILE} in {build}: an engine loads only a full build.")
+    snapshot(build)  # a full build, or say so
     version = DatasetVersion.read(build)
     if target.exists():
         raise EngineFailed(f"{target} exists: a build is loaded into a new folder.")

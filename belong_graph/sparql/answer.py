@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -47,7 +48,7 @@ def answer(store: GraphStore, job: Job) -> Answer:
     result = store.query(
         job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
     )
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples, from any store
         return _graph_answer(result, _chosen(job.graph_format, RDF_FORMATS, "graph"), job.limit)
     fmt = _chosen(job.result_format, RESULT_FORMATS, "result")
     assert fmt.results is not None
@@ -64,7 +65,7 @@ def _chosen(name: str | None, formats: tuple[Format, ...], kind: str) -> Format:
     return fmt
 
 
-def _graph_answer(triples: ox.QueryTriples, fmt: Format, limit: int) -> Answer:
+def _graph_answer(triples: Iterable[ox.Triple], fmt: Format, limit: int) -> Answer:
     kept = list(islice(triples, limit + 1))
     truncated = len(kept) > limit
     kept = kept[:limit]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from belong_graph.errors import ForbiddenOperation, QueryError
 
@@ -59,17 +60,31 @@ def _code(query: str) -> str:
     return _MASKED.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
 
 
-def service_iris(query: str) -> list[str]:
-    """The IRIs of the query's SERVICE clauses; a SERVICE on a variable is refused."""
+def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
+    """The IRIs of the query's FROM and of its FROM NAMED clauses, prefixed names expanded."""
+    clauses = _algebra(query).get("datasetClause") or []
+    default = [str(clause["default"]) for clause in clauses if "default" in clause]
+    named = [str(clause["named"]) for clause in clauses if "named" in clause]
+    return default, named
+
+
+def _algebra(query: str) -> Any:
+    """The query as rdflib reads it (its algebra)."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return translateQuery(parseQuery(query)).algebra
+    except Exception as error:  # pyparsing raises several unrelated types
+        raise QueryError(f"The query does not parse: {error}") from None
+
+
+def service_iris(query: str) -> list[str]:
+    """The IRIs of the query's SERVICE clauses; a SERVICE on a variable is refused."""
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef
 
-    try:
-        algebra = translateQuery(parseQuery(query)).algebra
-    except Exception as error:  # pyparsing raises several unrelated types
-        raise QueryError(f"The query does not parse: {error}") from None
+    algebra = _algebra(query)
     iris: list[str] = []
 
     def visit(node: object) -> None:

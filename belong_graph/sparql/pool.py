@@ -41,6 +41,7 @@ from multiprocessing.process import BaseProcess
 from belong_graph.errors import (
     BelongError,
     ClientGone,
+    EngineUnavailable,
     NotAcceptable,
     QueryError,
     QueryTimeout,
@@ -52,7 +53,8 @@ from belong_graph.store import StoreSource
 
 log = logging.getLogger(__name__)
 
-_ERRORS: dict[str, type[BelongError]] = {e.__name__: e for e in (QueryError, NotAcceptable)}
+_ANSWERED = (QueryError, NotAcceptable, EngineUnavailable, QueryTimeout)  # passed on to the caller
+_ERRORS: dict[str, type[BelongError]] = {e.__name__: e for e in _ANSWERED}
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
 _POLL_SECONDS = 0.02
@@ -342,7 +344,7 @@ def _worker_main(
             return
         try:
             connection.send(("answer", answer(store, job)))
-        except (QueryError, NotAcceptable) as error:
+        except _ANSWERED as error:
             connection.send(("error", (type(error).__name__, error.message)))
 
 

@@ -16,6 +16,7 @@ from belong_graph import build as pipeline
 from belong_graph.catalogue import CannedQuery, load_catalogue
 from belong_graph.formats import FORMATS
 from belong_graph.network.stored import NETWORK_FILE, StoredNetwork
+from belong_graph.remote import engine
 from belong_graph.settings import Settings
 from belong_graph.sparql.pool import QueryPool
 from belong_graph.store import DatasetVersion, StoreSource
@@ -95,10 +96,10 @@ def _open_build(
         settings=settings,
         version=DatasetVersion.read(folder),
         pool=QueryPool(
-            StoreSource(folder.resolve()),
+            StoreSource(folder.resolve(), engine(settings)),
             size=settings.workers,
             queue_limit=settings.queue_limit,
-            isolate_network=not settings.service_allowlist,
+            isolate_network=not (settings.service_allowlist or settings.store_url),
             memory_budget=settings.memory_budget * 2**20,
             reserved=(settings.cache_mib + WORKING_MIB) * 2**20,
         ),
@@ -123,6 +124,8 @@ def serve(settings: Settings) -> None:
     builds.serving.pool.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the workers on the way out
     print(f"belong-graph serving on http://{settings.host}:{settings.port}/sparql", flush=True)
+    if (remote := engine(settings)) is not None:
+        print(f"every query goes to the SPARQL engine at {remote.address}", flush=True)
     try:
         waitress.serve(
             app,

@@ -1,0 +1,180 @@
+"""A store on an existing SPARQL engine, asked over the SPARQL 1.1 Protocol.
+
+With ``store_url`` set, each query worker opens a :class:`RemoteStore` in place of its own copy of
+the build: the same guarded, bounded jobs go to the engine, whose default graph must be the union
+of its named graphs (``oxigraph serve-read-only --union-default-graph``). The build's folder still
+gives the dataset version and every artefact read locally (catalogue, OAI-PMH, network, dumps).
+An engine that does not answer raises :class:`EngineUnavailable` (503): there is no fallback to an
+embedded copy. A query past its limit is stopped by the pool killing its worker, which closes the
+connection (Oxigraph server 0.5 goes on computing it all the same); the read timeout here stops a
+worker that no pool watches. Credentials go in an
+``Authorization`` header, never in a URL that could be logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+import pyoxigraph as ox
+
+from belong_graph.errors import EngineUnavailable, QueryError, QueryTimeout, SettingError
+from belong_graph.formats import Format
+from belong_graph.namespaces import PREFIXES
+from belong_graph.settings import Settings
+from belong_graph.sparql.guard import dataset_clauses, declares_dataset
+from belong_graph.sparql.syntax import syntax_error_message
+from belong_graph.store import DatasetVersion, QueryResult
+
+RESULTS = "application/sparql-results+json"
+TRIPLES = "application/n-triples"
+# SELECT and ASK as SPARQL JSON, CONSTRUCT and DESCRIBE as N-Triples (``text/plain`` is its older
+# name, which some engines still answer with).
+ACCEPT = f"{RESULTS}, {TRIPLES};q=0.9, text/plain;q=0.5"
+_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where a SPARQL engine answers, and how to ask it (picklable, for a query worker)."""
+
+    url: str  # its SPARQL 1.1 query endpoint, without credentials
+    user: str = ""
+    password: str = field(default="", repr=False)
+    connect_timeout: float = 10.0  # seconds; an engine that takes longer is down
+    read_timeout: float = 30.0  # seconds without a byte of the answer, past which it is dropped
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingError(f"store_url must be an http(s) address, not {self.address!r}.")
+        if parts.username or parts.password:
+            raise SettingError(
+                "store_url must not carry credentials (they would be logged with it): set "
+                "store_user and store_password instead."
+            )
+
+    @property
+    def address(self) -> str:
+        """The endpoint's address as it may be shown: scheme, host, port and path only."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def engine(settings: Settings) -> Engine | None:
+    """The engine that ``settings`` name (``store_url``), if any. A query's time limit
+    (``query_timeout``) bounds each wait for the engine's next byte too."""
+    if not settings.store_url:
+        return None
+    return Engine(
+        settings.store_url,
+        user=settings.store_user,
+        password=settings.store_password,
+        connect_timeout=settings.store_timeout,
+        read_timeout=settings.query_timeout,
+    )
+
+
+class RemoteStore:
+    """A :class:`~belong_graph.store.GraphStore` on a SPARQL engine."""
+
+    def __init__(self, engine: Engine, version: DatasetVersion) -> None:
+        self._engine = engine
+        self._version = version
+        auth = httpx.BasicAuth(engine.user, engine.password) if engine.user else None
+        self._client = httpx.Client(
+            auth=auth,
+            timeout=httpx.Timeout(engine.connect_timeout, read=engine.read_timeout),
+            headers={"Accept": ACCEPT},
+        )
+
+    @property
+    def version(self) -> DatasetVersion:
+        return self._version
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a query on the engine, with the protocol's dataset parameters when given (else
+        the query's FROM clauses, else the engine's union default graph). The query's own FROM
+        and FROM NAMED are sent as those parameters too, which give the same dataset (Protocol
+        §2.1.4): Oxigraph server's union default graph overrides the query's clauses."""
+        if not (default_graphs or named_graphs) and declares_dataset(sparql):
+            default_graphs, named_graphs = dataset_clauses(sparql)
+        form: dict[str, str | list[str]] = {"query": sparql}
+        if default_graphs:
+            form["default-graph-uri"] = list(default_graphs)
+        if named_graphs:
+            form["named-graph-uri"] = list(named_graphs)
+        response = self._post(form)
+        if response.status_code == httpx.codes.BAD_REQUEST:
+            raise QueryError(syntax_error_message(sparql, response.text.strip()))
+        if response.is_error:
+            raise EngineUnavailable(
+                f"The SPARQL engine this server reads answered {response.status_code} "
+                f"({response.reason_phrase}); try again later."
+            )
+        return _parsed(response)
+
+    def _post(self, form: dict[str, str | list[str]]) -> httpx.Response:
+        try:
+            return self._client.post(self._engine.url, data=form)
+        except httpx.TimeoutException as error:
+            if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
+                raise self._down(error) from None
+            raise QueryTimeout(
+                f"The SPARQL engine gave no answer within {self._engine.read_timeout:g} s."
+            ) from None
+        except httpx.TransportError as error:
+            raise self._down(error) from None
+
+    def _down(self, error: Exception) -> EngineUnavailable:
+        return EngineUnavailable(
+            "The SPARQL engine this server reads is not answering "
+            f"({type(error).__name__}); data requests fail until it is back."
+        )
+
+    def close(self) -> None:
+        """Close the connections to the engine."""
+        self._client.close()
+
+    def dump(self, fmt: Format) -> bytes:
+        """The whole dataset: every quad for dataset formats, else the union of the graphs."""
+        if fmt.oxigraph is None:
+            raise QueryError(f"{fmt.name} is not an RDF format")
+        if fmt.datasets:
+            rows = self.query(_QUADS)
+            assert isinstance(rows, ox.QuerySolutions)
+            quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
+            serialized = ox.serialize(quads, format=fmt.oxigraph, prefixes=PREFIXES)
+        else:
+            triples = self.query(_TRIPLES)
+            assert not isinstance(triples, ox.QuerySolutions | ox.QueryBoolean)
+            serialized = ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES)
+        assert serialized is not None
+        return serialized
+
+
+def _parsed(response: httpx.Response) -> QueryResult:
+    """The engine's answer as Oxigraph reads it: solutions, a boolean or triples."""
+    media_type = response.headers.get("content-type", "").split(";")[0].strip()
+    if media_type == RESULTS:
+        return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+    if media_type in (TRIPLES, "text/plain"):
+        return _triples(response.content)
+    raise EngineUnavailable(
+        f"The SPARQL engine this server reads answered in {media_type or 'no media type'}, "
+        f"which is not what was asked ({ACCEPT})."
+    )
+
+
+def _triples(document: bytes) -> Iterator[ox.Triple]:
+    return (quad.triple for quad in ox.parse(document, ox.RdfFormat.N_TRIPLES))

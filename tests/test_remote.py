@@ -1,0 +1,357 @@
+"""The server on an Oxigraph server (the PyPI wheel `oxigraph`) loaded from the build by
+`belong-graph engine load oxigraph`: the same answers as on the embedded store, and 503 once the
+engine is stopped. One engine, started on a free loopback port and stopped by its pid, serves the
+module."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from belong_graph.cli import main
+from belong_graph.engines import oxigraph
+from belong_graph.errors import EngineError, EngineUnavailable, SettingError, StoreMissing
+from belong_graph.formats import rdf_format
+from belong_graph.remote import Engine, RemoteStore
+from belong_graph.settings import Settings
+from belong_graph.store import DatasetVersion
+from tests import (
+    test_api,
+    test_citations,
+    test_crawl,
+    test_dataset,
+    test_endpoint,
+    test_entity_pages,
+    test_home,
+    test_linked_data,
+    test_lists,
+    test_network,
+    test_oai,
+    test_pages,
+    test_search,
+    test_server,
+)
+from tests.conftest import LiveServer, fetch, free_port, make_app
+
+pytestmark = pytest.mark.integration
+
+FUNDERS = (
+    "PREFIX schema: <http://schema.org/> SELECT ?funder WHERE { ?p schema:funder ?f . "
+    "?f schema:name ?funder } ORDER BY ?funder"
+)
+
+
+class OxigraphServer:
+    """`oxigraph serve-read-only` on a loaded directory, on a free loopback port."""
+
+    def __init__(self, location: Path) -> None:
+        self.url = f"http://127.0.0.1:{free_port()}/query"
+        bind = self.url.removeprefix("http://").removesuffix("/query")
+        self.process = subprocess.Popen(
+            oxigraph.serve_command(location, bind, timeout=30),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "?query=ASK%7B%7D", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("the Oxigraph server did not answer in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def loaded(build_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build loaded into an Oxigraph directory, by the command the README gives."""
+    target = tmp_path_factory.mktemp("engine") / "blue"
+    done = CliRunner().invoke(main, ["engine", "load", "oxigraph", str(build_folder), str(target)])
+    assert done.exit_code == 0, done.output
+    digest = DatasetVersion.read(build_folder).digest
+    assert f"Loaded dataset version {digest}" in done.output
+    return target
+
+
+@pytest.fixture(scope="module")
+def engine(loaded: Path) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(loaded)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def remote_server(built_settings: Settings, engine: OxigraphServer) -> Iterator[LiveServer]:
+    """`serve` on the build, every query sent to the engine (OAI-PMH pages as test_oai's)."""
+    server = LiveServer(
+        built_settings.store_dir, store_url=engine.url, oai_page_size=str(test_oai.PAGE_SIZE)
+    )
+    yield server
+    server.stop()
+
+
+def test_the_engine_holds_every_quad_of_the_build(
+    engine: OxigraphServer, build_folder: Path
+) -> None:
+    store = RemoteStore(Engine(engine.url), DatasetVersion.read(build_folder))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    rows = store.query(count)
+    quads = store.dump(rdf_format("nquads")).splitlines()
+    turtle = Graph().parse(data=store.dump(rdf_format("turtle")), format="turtle")
+    store.close()
+    assert int(next(iter(rows))["n"].value) == store.version.quads  # type: ignore[index, arg-type]
+    assert len(set(quads)) == store.version.quads
+    assert len(turtle) == len({line.rsplit(b" ", 2)[0] for line in quads})  # the union's triples
+
+
+ANSWERS = [  # (path, Accept, how to read the body)
+    ("/sparql?" + urllib.parse.urlencode({"query": FUNDERS}), "text/csv", "text"),
+    ("/api/views/funders", "application/json", "json"),
+    ("/api/views/resources?theme=theme/migration", "application/json", "json"),
+    ("/id/person/jo-broadwood", "text/turtle", "turtle"),
+    ("/id/organisation/university-of-kent", "application/n-triples", "nt"),
+    ("/id/resource/discrimination-prejudice-and-cohesion", "text/html", "text"),
+    ("/id/organisation/university-of-kent", "text/html", "text"),
+    ("/resources?theme=theme/migration", "text/html", "text"),
+    ("/.well-known/void", "text/turtle", "turtle"),
+    ("/api/network/ego?entity=organisation/nuffield-foundation", "application/json", "json"),
+    ("/explore", "text/html", "text"),
+    (
+        "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier="
+        + test_oai.PREFIX
+        + "discrimination-prejudice-and-cohesion",
+        "text/xml",
+        "oai",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def on_disk_server(built_settings: Settings) -> Iterator[LiveServer]:
+    """`serve` on the embedded store read on disk (a budget too small for a copy in memory),
+    whose indexes the engine's own store orders as it does: where SPARQL leaves an order to the
+    engine (a GROUP_CONCAT's parts, a page's rows without ORDER BY), both choose the same."""
+    server = LiveServer(built_settings.store_dir, memory_budget="1")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(("path", "accept", "kind"), ANSWERS, ids=[a[0][:40] for a in ANSWERS])
+def test_the_same_answers_as_the_embedded_store(
+    on_disk_server: LiveServer, remote_server: LiveServer, path: str, accept: str, kind: str
+) -> None:
+    answers = []
+    for server in (on_disk_server, remote_server):
+        status, headers, body = fetch(server.url + path, {"Accept": accept})
+        assert (status, headers.get_content_type()) == (200, accept), path
+        answers.append(body.decode().replace(server.url, "http://server"))
+    embedded, remote = answers
+    if kind == "json":
+        assert json.loads(remote) == json.loads(embedded)
+    elif kind in ("turtle", "nt"):
+        graphs = [Graph().parse(data=answer, format=kind) for answer in answers]
+        assert len(graphs[0]) > 10 and isomorphic(*graphs)
+    elif kind == "oai":  # the answer's own time aside
+        assert _without_dates(remote) == _without_dates(embedded)
+    else:
+        assert remote == embedded
+
+
+def _without_dates(oai: str) -> str:
+    return oai.split("</oai:responseDate>", 1)[1]
+
+
+# Existing tests, run again with every query on the engine: those of the real server that need
+# only it, and those of the Flask client that need only it (in the same app, on the engine).
+ON_SERVER = (test_server, test_crawl, test_citations, test_oai, test_linked_data)
+ON_CLIENT = (
+    test_endpoint,
+    test_api,
+    test_linked_data,
+    test_entity_pages,
+    test_dataset,
+    test_lists,
+    test_search,
+    test_home,
+    test_network,
+    test_pages,
+)
+
+
+def _taking(modules: tuple[ModuleType, ...], names: list[str]) -> list[Callable[..., None]]:
+    """The test functions of ``modules`` whose only argument is one of ``names``."""
+    return [
+        check
+        for module in modules
+        for name, check in vars(module).items()
+        if name.startswith("test_")
+        and callable(check)
+        and len(parameters := list(inspect.signature(check).parameters)) == 1
+        and parameters[0] in names
+    ]
+
+
+def _name(check: Callable[..., None]) -> str:
+    return f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
+
+
+SERVER_TESTS = _taking(ON_SERVER, ["live_server", "server"])
+CLIENT_TESTS = _taking(ON_CLIENT, ["client"])
+
+
+@pytest.mark.parametrize("check", SERVER_TESTS, ids=[_name(check) for check in SERVER_TESTS])
+def test_an_existing_server_test_passes_on_the_engine(
+    remote_server: LiveServer, check: Callable[[LiveServer], None]
+) -> None:
+    check(remote_server)
+
+
+@pytest.fixture(scope="module")
+def remote_app(built_settings: Settings, engine: OxigraphServer) -> Iterator[Flask]:
+    yield from make_app(dataclasses.replace(built_settings, store_url=engine.url))
+
+
+@pytest.mark.parametrize("check", CLIENT_TESTS, ids=[_name(check) for check in CLIENT_TESTS])
+def test_an_existing_client_test_passes_on_the_engine(
+    remote_app: Flask, check: Callable[[FlaskClient], None]
+) -> None:
+    check(remote_app.test_client())
+
+
+def test_a_parse_error_reads_as_on_the_embedded_store(
+    live_server: LiveServer, remote_server: LiveServer
+) -> None:
+    broken = "/sparql?query=" + urllib.parse.quote("SELECT ?x WHERE { ?x ?y")
+    answers = [fetch(server.url + broken) for server in (live_server, remote_server)]
+    assert [status for status, _, _ in answers] == [400, 400]
+    assert answers[1][2] == answers[0][2]
+    assert b"line 1, column 24" in answers[1][2]
+
+
+def test_a_query_past_its_limit_is_stopped_and_the_next_one_answers(
+    remote_server: LiveServer,
+) -> None:
+    """The worker waiting on the engine is killed at the limit, which drops the connection (the
+    engine finishes this query, about 3 s, on its own: see the README)."""
+    pairs = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 20 million rows counted
+    started = time.monotonic()
+    status, _, body = fetch(
+        remote_server.url + "/sparql?" + urllib.parse.urlencode({"query": pairs, "timeout": "1"})
+    )
+    assert (status, body) == (503, b"The query exceeded the 1 s limit and was stopped.\n")
+    assert time.monotonic() - started < 2.5
+    status, _, body = fetch(
+        remote_server.url + "/sparql?" + urllib.parse.urlencode({"query": FUNDERS}),
+        {"Accept": "text/csv"},
+    )
+    assert status == 200 and b"Nuffield Foundation" in body
+
+
+def test_a_stopped_engine_gives_data_requests_503(built_settings: Settings, loaded: Path) -> None:
+    """A second engine on the same directory (read-only servers share it), stopped by its pid
+    once the server has used it: data requests get 503 and say why; no request falls back."""
+    engine = OxigraphServer(loaded)
+    server = LiveServer(built_settings.store_dir, store_url=engine.url)
+    try:
+        assert fetch(server.url + "/api/views/funders", {"Accept": "application/json"})[0] == 200
+        engine.stop()
+        for path, accept in [
+            ("/sparql?" + urllib.parse.urlencode({"query": FUNDERS}), "text/csv"),
+            ("/api/views/funders?format=csv", "text/csv"),
+            ("/id/person/jo-broadwood", "text/turtle"),
+            ("/id/organisation/university-of-kent", "text/html"),
+        ]:
+            status, _, body = fetch(server.url + path, {"Accept": accept})
+            assert status == 503, path
+            assert b"SPARQL engine this server reads is not answering" in body, path
+        assert f"every query goes to the SPARQL engine at {engine.url}" in server.stop()
+    finally:
+        engine.stop()
+        server.stop()
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """An engine that answers every query with no rows and keeps the requests' headers."""
+
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def do_POST(self) -> None:
+        self.seen.append(dict(self.headers))
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_credentials_go_in_a_header_never_in_the_url(build_folder: Path) -> None:
+    with pytest.raises(SettingError, match="must not carry credentials"):
+        Engine("http://reader:secret@127.0.0.1:7878/query")
+    recorder = HTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{recorder.server_port}/query"
+        engine = Engine(url, user="reader", password="secret")
+        store = RemoteStore(engine, DatasetVersion.read(build_folder))
+        store.query("SELECT * WHERE {}")
+        store.close()
+    finally:
+        recorder.shutdown()
+        recorder.server_close()
+    assert _Recorder.seen[-1]["Authorization"] == "Basic cmVhZGVyOnNlY3JldA=="  # reader:secret
+    assert "secret" not in repr(engine) + repr(Settings.load({"store_password": "secret"}))
+
+
+def test_an_engine_that_refuses_connections_is_unavailable(build_folder: Path) -> None:
+    store = RemoteStore(
+        Engine(f"http://127.0.0.1:{free_port()}/query"), DatasetVersion.read(build_folder)
+    )
+    with pytest.raises(EngineUnavailable):
+        store.query("ASK {}")
+    store.close()
+
+
+def test_a_build_is_loaded_whole_into_a_fresh_directory_only(
+    build_folder: Path, loaded: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(EngineError, match="fresh directory"):
+        oxigraph.load(build_folder, loaded)
+    quick = tmp_path / "quick"
+    quick.mkdir()
+    for part in ("version.json", "oxigraph"):
+        (quick / part).symlink_to(build_folder / part)
+    with pytest.raises(StoreMissing, match="quick build"):
+        oxigraph.load(quick, tmp_path / "green")
+    assert not (tmp_path / "green").exists()
+    assert not (tmp_path / ("green" + oxigraph.PARTIAL)).exists()
