@@ -35,6 +35,7 @@ from belong_graph import changes
 from belong_graph.delta import Delta, Term
 from belong_graph.derive import POSITION_TYPE, apply_rules
 from belong_graph.load import ParsedData
+from belong_graph.namespaces import ORG
 from belong_graph.phases import phase
 from belong_graph.publish import catalogue_index, oai_index
 from belong_graph.settings import Settings
@@ -56,9 +57,7 @@ CARRIED = (  # what a quick build takes over from the previous one, unchanged (h
     "completions.sqlite",
 )
 REFRESHED = (oai_index.INDEX_FILE, catalogue_index.INDEX_FILE)  # copied, then brought up to date
-HIERARCHY = tuple(
-    ox.NamedNode("http://www.w3.org/ns/org#" + name) for name in ("unitOf", "subOrganizationOf")
-)
+HIERARCHY = tuple(ox.NamedNode(str(iri)) for iri in (ORG.unitOf, ORG.subOrganizationOf))
 
 
 @dataclass(frozen=True)
