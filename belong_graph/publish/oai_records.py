@@ -90,12 +90,15 @@ SELECT ?record ?field ?value ?position WHERE {
   }
 }"""
 
+# The record's own triples bind ?s before the pattern: Virtuoso 7.2 crashes (a segfault) on
+# `?record ?p ?o . BIND (?record AS ?s)` in a UNION with the labels' branch; this order is as
+# fast on Oxigraph.
 DESCRIPTION = """
 CONSTRUCT { ?s ?p ?o } WHERE {
   # @values
   {
     # @values
-    ?record ?p ?o . BIND (?record AS ?s)
+    BIND (?record AS ?s) ?s ?p ?o
   } UNION {
     # @values
     ?record prov:qualifiedAttribution ?s . ?s ?p ?o
