@@ -166,6 +166,13 @@ def on_disk_server(built_settings: Settings) -> Iterator[LiveServer]:
 def test_the_same_answers_as_the_embedded_store(
     on_disk_server: LiveServer, remote_server: LiveServer, path: str, accept: str, kind: str
 ) -> None:
+    assert_the_same_answers(on_disk_server, remote_server, path, accept, kind)
+
+
+def assert_the_same_answers(
+    on_disk_server: LiveServer, remote_server: LiveServer, path: str, accept: str, kind: str
+) -> None:
+    """``path`` answers alike on the two servers (one of ``ANSWERS``)."""
     answers = []
     for server in (on_disk_server, remote_server):
         status, headers, body = fetch(server.url + path, {"Accept": accept})
