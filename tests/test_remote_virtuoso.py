@@ -40,8 +40,8 @@ DUBLIN_CORE = (
     "BIND): every oai_dc answer is 400"
 )
 CITATION = (
-    "Virtuoso gives the citation query's title rows the values of other branches (a constant "
-    "BIND in each branch of a UNION): the CSL title and type are wrong"
+    "Virtuoso does not join the citation query's VALUES block with the UNION nested after it: "
+    "the record reads every resource's title, abstract and types"
 )
 # What Virtuoso 7.2 answers otherwise than the embedded store, by test id, and why.
 WRONG = {
