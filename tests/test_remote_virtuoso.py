@@ -34,11 +34,6 @@ pytestmark = pytest.mark.integration
 
 __all__ = ["on_disk_server", "virtuoso"]  # fixtures shared with test_remote and test_virtuoso
 
-DUBLIN_CORE = (
-    "Virtuoso's SPARQL compiler fails on OAI-PMH's Dublin Core query (SP031 "
-    "sparp_gp_deprecate(): the relation branch's FILTER with a BIND, in a UNION with another "
-    "BIND): every oai_dc answer is 400"
-)
 CITATION = (
     "Virtuoso does not join the citation query's VALUES block with the UNION nested after it: "
     "the record reads every resource's title, abstract and types"
@@ -55,17 +50,11 @@ WRONG = {
         "listed again among its properties (not analysed)"
     ),
     "/resources?theme=theme/migration text/html": ORDER,
-    "/oai?verb=GetRecord&metadataPrefix=oai_d text/xml": DUBLIN_CORE,
     "test_citations.test_csl_json_of_a_report_holds_its_printed_credits": CITATION,
     "test_citations.test_bibtex_parses_with_bibtexparser": CITATION,
     "test_citations.test_ris_parses_with_rispy": CITATION,
     "test_citations.test_harvard_and_chicago_and_a_locale": CITATION,
     "test_linked_data.test_resource_page_has_citation_and_dublin_core_tags": CITATION,
-    "test_oai.test_each_token_gives_the_next_items_in_the_lists_order": DUBLIN_CORE,
-    "test_oai.test_get_record_gives_the_seed_credits_in_order": DUBLIN_CORE,
-    "test_oai.test_people_and_organisations_are_creators_in_credit_order": DUBLIN_CORE,
-    "test_oai.test_selective_harvesting_by_set": DUBLIN_CORE,
-    "test_oai.test_selective_harvesting_by_date": DUBLIN_CORE,
     "test_endpoint.test_syntax_error_shows_where": (
         "a syntax error is described by the engine's own message (Virtuoso's SP030), not "
         "Oxigraph's line and column"
