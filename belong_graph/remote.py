@@ -8,7 +8,8 @@ An engine that does not answer raises :class:`EngineUnavailable` (503): there is
 embedded copy. A query past its limit is stopped by the pool killing its worker, which closes the
 connection (Oxigraph server 0.5 goes on computing it all the same); the read timeout here stops a
 worker that no pool watches. Credentials go in an
-``Authorization`` header, never in a URL that could be logged.
+``Authorization`` header (HTTP Basic, or Digest as Virtuoso's ``/sparql-auth`` asks:
+``store_auth``), never in a URL that could be logged.
 """
 
 from __future__ import annotations
@@ -24,15 +25,24 @@ from belong_graph.errors import EngineUnavailable, QueryError, QueryTimeout, Set
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.settings import Settings
-from belong_graph.sparql.guard import dataset_clauses, declares_dataset
+from belong_graph.sparql.guard import dataset_clauses, declares_dataset, query_form
 from belong_graph.sparql.syntax import syntax_error_message
 from belong_graph.store import DatasetVersion, QueryResult
 
 RESULTS = "application/sparql-results+json"
 TRIPLES = "application/n-triples"
 # SELECT and ASK as SPARQL JSON, CONSTRUCT and DESCRIBE as N-Triples (``text/plain`` is its older
-# name, which some engines still answer with).
-ACCEPT = f"{RESULTS}, {TRIPLES};q=0.9, text/plain;q=0.5"
+# name, which some engines still answer with), each asked for alone: Virtuoso answers a CONSTRUCT
+# as JSON rows when JSON is acceptable at all.
+ACCEPT = {
+    "CONSTRUCT": f"{TRIPLES}, text/plain;q=0.5",
+    "DESCRIBE": f"{TRIPLES}, text/plain;q=0.5",
+}
+# Virtuoso 7.2 names a blank node in SPARQL JSON "nodeID://b10016", which is no blank node label
+# (SPARQL 1.1 JSON Results §3.2.2): read as "b10016". Quotes in a string are escaped, so no value
+# holds this text.
+VIRTUOSO_BLANK_NODE = b'"type": "bnode", "value": "nodeID://'
+AUTHENTICATIONS = {"basic": httpx.BasicAuth, "digest": httpx.DigestAuth}
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -44,6 +54,7 @@ class Engine:
     url: str  # its SPARQL 1.1 query endpoint, without credentials
     user: str = ""
     password: str = field(default="", repr=False)
+    auth: str = "basic"  # how the user is authenticated: a key of AUTHENTICATIONS
     connect_timeout: float = 10.0  # seconds; an engine that takes longer is down
     read_timeout: float = 30.0  # seconds without a byte of the answer, past which it is dropped
 
@@ -55,6 +66,11 @@ class Engine:
             raise SettingError(
                 "store_url must not carry credentials (they would be logged with it): set "
                 "store_user and store_password instead."
+            )
+        if self.auth not in AUTHENTICATIONS:
+            raise SettingError(
+                f"store_auth must be {' or '.join(AUTHENTICATIONS)} (HTTP authentication), "
+                f"not {self.auth!r}."
             )
 
     @property
@@ -74,6 +90,7 @@ def engine(settings: Settings) -> Engine | None:
         settings.store_url,
         user=settings.store_user,
         password=settings.store_password,
+        auth=settings.store_auth,
         connect_timeout=settings.store_timeout,
         read_timeout=settings.query_timeout,
     )
@@ -85,11 +102,10 @@ class RemoteStore:
     def __init__(self, engine: Engine, version: DatasetVersion) -> None:
         self._engine = engine
         self._version = version
-        auth = httpx.BasicAuth(engine.user, engine.password) if engine.user else None
+        scheme = AUTHENTICATIONS[engine.auth]
         self._client = httpx.Client(
-            auth=auth,
+            auth=scheme(engine.user, engine.password) if engine.user else None,
             timeout=httpx.Timeout(engine.connect_timeout, read=engine.read_timeout),
-            headers={"Accept": ACCEPT},
         )
 
     @property
@@ -114,19 +130,28 @@ class RemoteStore:
             form["default-graph-uri"] = list(default_graphs)
         if named_graphs:
             form["named-graph-uri"] = list(named_graphs)
-        response = self._post(form)
+        asked = query_form(sparql)
+        response = self._post(form, ACCEPT.get(asked or "", RESULTS))
         if response.status_code == httpx.codes.BAD_REQUEST:
             raise QueryError(syntax_error_message(sparql, response.text.strip()))
+        if response.status_code in (httpx.codes.UNAUTHORIZED, httpx.codes.FORBIDDEN):
+            raise EngineUnavailable(
+                f"The SPARQL engine this server reads refused its account ({response.status_code} "
+                f"{response.reason_phrase}): check store_user, store_password and store_auth."
+            )
         if response.is_error:
             raise EngineUnavailable(
                 f"The SPARQL engine this server reads answered {response.status_code} "
                 f"({response.reason_phrase}); try again later."
             )
-        return _parsed(response)
+        result = _parsed(response)
+        if asked == "ASK" and isinstance(result, ox.QuerySolutions):
+            return _boolean(result)
+        return result
 
-    def _post(self, form: dict[str, str | list[str]]) -> httpx.Response:
+    def _post(self, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
         try:
-            return self._client.post(self._engine.url, data=form)
+            return self._client.post(self._engine.url, data=form, headers={"Accept": accept})
         except httpx.TimeoutException as error:
             if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
                 raise self._down(error) from None
@@ -167,13 +192,25 @@ def _parsed(response: httpx.Response) -> QueryResult:
     """The engine's answer as Oxigraph reads it: solutions, a boolean or triples."""
     media_type = response.headers.get("content-type", "").split(";")[0].strip()
     if media_type == RESULTS:
-        return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+        document = response.content.replace(VIRTUOSO_BLANK_NODE, b'"type": "bnode", "value": "')
+        return ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
     if media_type in (TRIPLES, "text/plain"):
         return _triples(response.content)
     raise EngineUnavailable(
         f"The SPARQL engine this server reads answered in {media_type or 'no media type'}, "
-        f"which is not what was asked ({ACCEPT})."
+        f"which is not what was asked ({response.request.headers['accept']})."
     )
+
+
+def _boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
+    """An ASK answered as a table (as Virtuoso 7.2 answers it: a row ``__ASK_RETVAL`` 1 for
+    true, no row for false) read as the boolean it stands for."""
+    truth = b"true" if any(True for _ in solutions) else b"false"
+    boolean = ox.parse_query_results(
+        b'{"head":{},"boolean":%s}' % truth, ox.QueryResultsFormat.JSON
+    )
+    assert isinstance(boolean, ox.QueryBoolean)
+    return boolean
 
 
 def _triples(document: bytes) -> Iterator[ox.Triple]:

@@ -69,7 +69,12 @@ class Settings:
     store_password: str = field(
         default="",
         repr=False,
-        metadata={"help": "Password of `store_user` (sent as HTTP Basic auth, never shown)."},
+        metadata={"help": "Password of `store_user` (sent as `store_auth` asks, never shown)."},
+    )
+    store_auth: str = _setting(
+        "basic",
+        "How `store_user` is authenticated to the engine: basic or digest (HTTP authentication; "
+        "Virtuoso's `/sparql-auth` takes digest only).",
     )
     store_timeout: float = _setting(
         10.0,

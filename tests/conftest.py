@@ -144,7 +144,8 @@ def copy_project_data(target: Path) -> Path:
 class LiveServer:
     """`belong-graph serve` in its own process, on a free loopback port."""
 
-    def __init__(self, store_dir: Path, *args: str, **settings: str) -> None:
+    def __init__(self, store_dir: Path, *args: str, ready: int = 200, **settings: str) -> None:
+        """Start it and wait until its endpoint answers ``ready`` (a status)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "BELONG_STORE_DIR": str(store_dir)}
@@ -153,9 +154,9 @@ class LiveServer:
         self.process = subprocess.Popen(
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
-        self._wait_until_up()
+        self._wait_until_up(ready)
 
-    def _wait_until_up(self, timeout: float = 60) -> None:
+    def _wait_until_up(self, ready: int, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -164,6 +165,11 @@ class LiveServer:
             try:
                 with urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=1):
                     return
+            except urllib.error.HTTPError as error:
+                error.close()
+                if error.code == ready:
+                    return
+                time.sleep(0.1)
             except OSError:
                 time.sleep(0.1)
         self.stop()

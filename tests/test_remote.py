@@ -166,6 +166,13 @@ def on_disk_server(built_settings: Settings) -> Iterator[LiveServer]:
 def test_the_same_answers_as_the_embedded_store(
     on_disk_server: LiveServer, remote_server: LiveServer, path: str, accept: str, kind: str
 ) -> None:
+    assert_the_same_answers(on_disk_server, remote_server, path, accept, kind)
+
+
+def assert_the_same_answers(
+    on_disk_server: LiveServer, remote_server: LiveServer, path: str, accept: str, kind: str
+) -> None:
+    """``path`` answers alike on the two servers (one of ``ANSWERS``)."""
     answers = []
     for server in (on_disk_server, remote_server):
         status, headers, body = fetch(server.url + path, {"Accept": accept})
@@ -355,3 +362,29 @@ def test_a_build_is_loaded_whole_into_a_fresh_directory_only(
         oxigraph.load(quick, tmp_path / "green")
     assert not (tmp_path / "green").exists()
     assert not (tmp_path / ("green" + oxigraph.PARTIAL)).exists()
+
+
+def test_each_query_form_asks_for_one_kind_of_answer(build_folder: Path) -> None:
+    """SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE, never both (Virtuoso
+    answers a CONSTRUCT as JSON rows when JSON is acceptable), read from the query's tokens."""
+    recorder = HTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    prologue = "PREFIX construct: <urn:ask:> # SELECT in a comment\nBASE <urn:describe:>\n"
+    forms = {
+        "SELECT": "application/sparql-results+json",
+        "ask": "application/sparql-results+json",
+        "CONSTRUCT": "application/n-triples, text/plain;q=0.5",
+        "Describe": "application/n-triples, text/plain;q=0.5",
+    }
+    try:
+        url = f"http://127.0.0.1:{recorder.server_port}/query"
+        store = RemoteStore(Engine(url), DatasetVersion.read(build_folder))
+        for form in forms:
+            store.query(
+                f"{prologue}{form} {'*' if form in ('SELECT', 'Describe') else ''} WHERE {{}}"
+            )
+        store.close()
+    finally:
+        recorder.shutdown()
+        recorder.server_close()
+    assert [headers["Accept"] for headers in _Recorder.seen[-4:]] == list(forms.values())

@@ -47,6 +47,9 @@ FORMATS = (
 )
 
 
+# The relations' filter sits in each direction's branch and isPartOf is bound, not given as VALUES:
+# Virtuoso 7.2's compiler fails on the filter after the branches (SP031) with the BINDs of the
+# other branches, and it drops a VALUES branch of a UNION. As fast on Oxigraph, the same rows.
 DUBLIN_CORE = """
 SELECT ?record ?field ?value ?position WHERE {
   # @values
@@ -75,9 +78,10 @@ SELECT ?record ?field ?value ?position WHERE {
     ?record dcterms:type ?dcmi . FILTER (STRSTARTS(STR(?dcmi), STR(dcmitype:)))
     BIND (STRAFTER(STR(?dcmi), STR(dcmitype:)) AS ?value) BIND ("type" AS ?field)
   } UNION {
-    { ?record ?link ?value } UNION { ?value ?link ?record }
-    { ?link rdfs:subPropertyOf* dcterms:relation } UNION { VALUES ?link { dcterms:isPartOf } }
-    FILTER (isIRI(?value)) BIND ("relation" AS ?field)
+    { ?record ?link ?value FILTER (isIRI(?value)) }
+    UNION { ?value ?link ?record FILTER (isIRI(?value)) }
+    { ?link rdfs:subPropertyOf* dcterms:relation } UNION { BIND (dcterms:isPartOf AS ?link) }
+    BIND ("relation" AS ?field)
   } UNION {
     ?record dcterms:spatial/rdfs:label ?value . BIND ("coverage" AS ?field)
   } UNION {
@@ -90,12 +94,15 @@ SELECT ?record ?field ?value ?position WHERE {
   }
 }"""
 
+# The record's own triples bind ?s before the pattern: Virtuoso 7.2 crashes (a segfault) on
+# `?record ?p ?o . BIND (?record AS ?s)` in a UNION with the labels' branch; this order is as
+# fast on Oxigraph.
 DESCRIPTION = """
 CONSTRUCT { ?s ?p ?o } WHERE {
   # @values
   {
     # @values
-    ?record ?p ?o . BIND (?record AS ?s)
+    BIND (?record AS ?s) ?s ?p ?o
   } UNION {
     # @values
     ?record prov:qualifiedAttribution ?s . ?s ?p ?o
