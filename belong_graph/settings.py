@@ -123,6 +123,12 @@ class Settings:
     budget_window: float = _setting(
         60.0, "Seconds over which `query_budget` and `request_limit` are counted and regained."
     )
+    budget_storage: str = _setting(
+        "memory://",
+        "Where the clients' budgets are kept: `memory://` in each server process, or "
+        "`redis://host:port/db` in a Redis that every replica shares (one that does not answer "
+        "at start is an error; one that goes away later leaves each replica counting alone).",
+    )
     service_allowlist: tuple[str, ...] = _setting(
         (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."
     )

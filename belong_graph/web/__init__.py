@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             seconds=settings.query_budget,
             requests=settings.request_limit,
             window=settings.budget_window,
+            storage=settings.budget_storage,
         ),
     )
     app.extensions[EXTENSION] = LiveBuild(settings.store_dir, store_dir, opener)

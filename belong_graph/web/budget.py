@@ -4,34 +4,30 @@ evenly over a window (as the Wikidata Query Service gives every client 60 s of p
 cache, a 304, a static file or a dump runs no query and counts only under the request ceiling. A
 client whose time is spent is refused before its next query runs, and told when to come back.
 
-Accounts are kept only while they differ from a fresh one: an account that has regained all it
-spent is forgotten, and past ``clients`` accounts the longest unused is dropped.
+The accounts are kept where ``budget_storage`` says: ``memory://`` in this process
+(``web.accounts``), or ``redis://host:port/db`` in a Redis that every replica shares
+(``web.shared_accounts``).
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from belong_graph.errors import BudgetSpent
+from belong_graph.errors import BudgetSpent, SettingError
+from belong_graph.web.accounts import CLIENTS, Accounts, Allowance, MemoryAccounts
+from belong_graph.web.shared_accounts import REDIS_SCHEMES, RedisAccounts
 
-CLIENTS = 100_000  # accounts kept at most (about 100 bytes each)
-
-
-@dataclass
-class _Account:
-    seconds: float  # worker seconds left; below zero while a query's cost is still owed
-    requests: float  # requests left
-    at: float  # the clock time both were brought up to
+MEMORY = "memory://"
 
 
 class Budget:
     """Per-client allowances of ``seconds`` of query-worker time and ``requests`` requests per
-    ``window`` seconds; an allowance of 0 is no limit."""
+    ``window`` seconds; an allowance of 0 is no limit. ``clients`` and ``clock`` are those of
+    accounts kept in memory; accounts in Redis are on the Redis server's clock and forgotten by
+    expiry."""
 
     def __init__(
         self,
@@ -39,88 +35,66 @@ class Budget:
         seconds: float,
         requests: int,
         window: float,
+        storage: str = MEMORY,
         clients: int = CLIENTS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._seconds = seconds
-        self._requests = float(requests)
-        self._window = window
-        self._clients = clients
-        self._clock = clock
-        self._accounts: OrderedDict[str, _Account] = OrderedDict()
-        self._lock = threading.Lock()
+        self._allowance = Allowance(seconds, float(requests), window)
+        self._accounts = _open_accounts(storage, self._allowance, clients=clients, clock=clock)
 
     def admit(self, client: str) -> None:
         """Count a request of ``client``; refuse it past the request ceiling."""
-        if not self._requests:
+        full = self._allowance
+        if not full.requests:
             return
-        with self._lock:
-            account = self._account(client)
-            if account.requests < 1:
-                wait = (1 - account.requests) * self._window / self._requests
-                raise BudgetSpent(
-                    f"This address has made {self._requests:,.0f} requests in "
-                    f"{self._window:g} s, the most this server takes; try again in "
-                    f"{_seconds(wait)} s.",
-                    retry_after=_seconds(wait),
-                )
-            account.requests -= 1
+        left = self._accounts.take_request(client)
+        if left < 1:
+            wait = (1 - left) * full.window / full.requests
+            raise BudgetSpent(
+                f"This address has made {full.requests:,.0f} requests in "
+                f"{full.window:g} s, the most this server takes; try again in "
+                f"{_seconds(wait)} s.",
+                retry_after=_seconds(wait),
+            )
 
     def check(self, client: str) -> None:
         """Refuse a query of ``client`` while its query time is spent."""
-        if not self._seconds:
+        full = self._allowance
+        if not full.seconds:
             return
-        with self._lock:
-            account = self._account(client)
-            if account.seconds <= 0:
-                wait = -account.seconds * self._window / self._seconds
-                raise BudgetSpent(
-                    f"This address has used its {self._seconds:g} s of query time per "
-                    f"{self._window:g} s; cached answers are still served, and queries again in "
-                    f"{_seconds(wait)} s.",
-                    retry_after=_seconds(wait),
-                )
+        left = self._accounts.seconds_left(client)
+        if left <= 0:
+            wait = -left * full.window / full.seconds
+            raise BudgetSpent(
+                f"This address has used its {full.seconds:g} s of query time per "
+                f"{full.window:g} s; cached answers are still served, and queries again in "
+                f"{_seconds(wait)} s.",
+                retry_after=_seconds(wait),
+            )
 
     def charge(self, client: str, seconds: float) -> None:
         """Charge ``client`` the ``seconds`` a query worker spent on its query."""
-        if not self._seconds:
-            return
-        with self._lock:
-            self._account(client).seconds -= seconds
+        if self._allowance.seconds:
+            self._accounts.charge(client, seconds)
 
     def __len__(self) -> int:
         """How many accounts are kept."""
-        with self._lock:
-            return len(self._accounts)
+        return len(self._accounts)
 
-    def _account(self, client: str) -> _Account:
-        """The client's account, brought up to now (with the lock held); forgets the accounts
-        that have regained everything, oldest first, and the oldest past ``clients``."""
-        now = self._clock()
-        account = self._accounts.pop(client, None)
-        while self._accounts:
-            oldest = next(iter(self._accounts.values()))
-            if len(self._accounts) < self._clients and not self._regained(oldest, now):
-                break
-            self._accounts.popitem(last=False)
-        if account is None:
-            account = _Account(self._seconds, self._requests, now)
-        else:
-            self._regain(account, now)
-        self._accounts[client] = account
-        return account
 
-    def _regain(self, account: _Account, now: float) -> None:
-        """Bring ``account`` up to ``now``: what was spent comes back evenly over the window."""
-        share = max(now - account.at, 0) / self._window
-        account.seconds = min(self._seconds, account.seconds + share * self._seconds)
-        account.requests = min(self._requests, account.requests + share * self._requests)
-        account.at = now
-
-    def _regained(self, account: _Account, now: float) -> bool:
-        """Whether ``account`` is by ``now`` as good as a fresh one."""
-        self._regain(account, now)
-        return account.seconds >= self._seconds and account.requests >= self._requests
+def _open_accounts(
+    storage: str, allowance: Allowance, *, clients: int, clock: Callable[[], float]
+) -> Accounts:
+    """The accounts that ``storage`` names (``budget_storage``)."""
+    scheme = urlsplit(storage).scheme
+    if storage == MEMORY:
+        return MemoryAccounts(allowance, clients=clients, clock=clock)
+    if scheme in REDIS_SCHEMES:
+        return RedisAccounts.connect(storage, allowance)
+    raise SettingError(
+        f"budget_storage must be {MEMORY} or a Redis address (redis://host:port/db), "
+        f"not one of scheme {scheme or '(none)'!r}."
+    )
 
 
 def _seconds(wait: float) -> int:
