@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser virtuoso bench bench-routes screenshots clean
+.PHONY: install serve build test lint browser virtuoso redis bench bench-routes screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ browser:
 virtuoso:
 	command -v virtuoso-t >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource)
 
+# The shared budget's tests keep the accounts in Debian's Redis (the tests start it on a free
+# loopback port and stop it by its process id).
+redis:
+	command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server)
+
 build: install
 	$(BIN)/belong-graph build
 
@@ -60,7 +65,7 @@ lint: install
 	$(BIN)/belong-graph namespace --check
 	$(BIN)/belong-graph changes --check
 
-test: lint browser virtuoso
+test: lint browser virtuoso redis
 	$(BIN)/pytest
 
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),
