@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from belong_graph.errors import BudgetSpent, SettingError
-from belong_graph.web import shared_accounts
+from belong_graph.settings import Settings
+from belong_graph.web import create_app, shared_accounts
 from belong_graph.web.budget import Budget
 from tests.conftest import free_port
 
@@ -153,3 +154,40 @@ def test_a_redis_that_goes_away_leaves_each_replica_counting_alone(
     assert (
         caplog.records[-1].getMessage() == f"The budget's Redis at 127.0.0.1:{redis.port} is back."
     )
+
+
+@pytest.mark.integration
+def test_two_apps_on_one_redis_refuse_a_client_the_other_served(
+    redis: Redis, built_settings: Settings
+) -> None:
+    settings = Settings.load(
+        {
+            "store_dir": built_settings.store_dir,
+            "budget_storage": redis.url,
+            "query_budget": 0.001,
+            "request_limit": 3,
+        }
+    )
+    apps = [create_app(settings) for _ in range(2)]
+    try:
+        one, other = (app.test_client() for app in apps)
+        first = {"REMOTE_ADDR": "10.0.0.1"}
+        count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}  # a few milliseconds
+        asked = one.post("/sparql", data=count, environ_base=first)
+        assert asked.status_code == 200
+        assert int(asked.json["results"]["bindings"][0]["n"]["value"]) > 1_000  # type: ignore[index]
+        refused = other.post("/sparql", data=count, environ_base=first)
+        wait = refused.headers["Retry-After"]  # the milliseconds over 0.001 s, spread on 60 s
+        assert (refused.status_code, int(wait) >= 1) == (429, True)
+        assert refused.text == (
+            "This address has used its 0.001 s of query time per 60 s; cached answers are still "
+            f"served, and queries again in {wait} s.\n"
+        )
+        assert other.get("/robots.txt", environ_base=first).status_code == 200  # its third
+        refused = one.get("/robots.txt", environ_base=first)
+        assert (refused.status_code, refused.headers["Retry-After"]) == (429, "20")
+        assert "made 3 requests in 60 s" in refused.text
+        assert other.get("/robots.txt", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
+    finally:
+        for app in apps:
+            app.extensions["belong_graph"].close()
