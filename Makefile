@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser virtuoso redis bench bench-routes screenshots clean
+.PHONY: install serve build test lint browser virtuoso redis haproxy bench bench-routes screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ virtuoso:
 redis:
 	command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server)
 
+# The replica test (tests/test_replicas.py) runs Debian's HAProxy in front of two application
+# processes and two Oxigraph read-only servers, all on loopback.
+haproxy:
+	command -v haproxy >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy)
+
 build: install
 	$(BIN)/belong-graph build
 
@@ -65,7 +70,7 @@ lint: install
 	$(BIN)/belong-graph namespace --check
 	$(BIN)/belong-graph changes --check
 
-test: lint browser virtuoso redis
+test: lint browser virtuoso redis haproxy
 	$(BIN)/pytest
 
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -294,6 +294,36 @@ def engine_load_virtuoso(
         f"{virtuoso.SERVER} +foreground +configfile {virtuoso.CONFIG_FILE}  (SPARQL for {user}: "
         f"http://127.0.0.1:{http_port}{virtuoso.READER_ENDPOINT}, HTTP digest)"
     )
+
+
+@main.group()
+def deploy() -> None:
+    """Run replicas: application processes and engine replicas behind HAProxy."""
+
+
+@deploy.command("haproxy")
+@click.option("--app", "apps", multiple=True, required=True, help="HOST:PORT of a `serve`.")
+@click.option(
+    "--engine", "engines", multiple=True, required=True, help="HOST:PORT of an engine replica."
+)
+@click.option("--port", default=8000, show_default=True, help="Loopback port for clients.")
+@click.option("--engine-port", default=7878, show_default=True, help="Loopback port for store_url.")
+@click.option("--stats-port", default=8404, show_default=True, help="Loopback statistics port.")
+@click.option("--check-ms", default=2000, show_default=True, help="Between health checks.")
+@click.option("--timeout", default=60, show_default=True, help="Seconds a server may take.")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@reports_errors
+def deploy_haproxy(output: Path | None, **options: Any) -> None:
+    """Write HAProxy's configuration for the replicas, from deploy/haproxy.cfg.in."""
+    from belong_graph.deploy import Replicas, haproxy_config
+
+    config = haproxy_config(Replicas(**options))
+    if output is None:
+        click.echo(config, nl=False)
+    else:
+        output.write_text(config, encoding="utf-8")
 
 
 @main.group()

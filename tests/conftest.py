@@ -144,9 +144,12 @@ def copy_project_data(target: Path) -> Path:
 class LiveServer:
     """`belong-graph serve` in its own process, on a free loopback port."""
 
-    def __init__(self, store_dir: Path, *args: str, ready: int = 200, **settings: str) -> None:
-        """Start it and wait until its endpoint answers ``ready`` (a status)."""
-        self.port = free_port()
+    def __init__(
+        self, store_dir: Path, *args: str, ready: int = 200, port: int = 0, **settings: str
+    ) -> None:
+        """Start it (on ``port``, else a free one) and wait until its endpoint answers ``ready``
+        (a status)."""
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "BELONG_STORE_DIR": str(store_dir)}
         env.update({"BELONG_" + name.upper(): value for name, value in settings.items()})

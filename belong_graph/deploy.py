@@ -1,0 +1,60 @@
+"""HAProxy's configuration for replicas: N application processes (`belong-graph serve`) and M
+engine replicas (`oxigraph serve-read-only`), written from the template ``deploy/haproxy.cfg.in``.
+
+Clients reach the applications through one frontend; the applications' ``store_url`` is a second
+frontend that balances the engines. Both check their servers' health with a cheap ASK query and
+replay a failed idempotent request on another server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from belong_graph.errors import SettingError
+from belong_graph.settings import PROJECT_ROOT
+
+TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy.cfg.in"
+
+
+@dataclass(frozen=True)
+class Replicas:
+    """Where the replicas listen (``HOST:PORT`` each) and where HAProxy listens (loopback)."""
+
+    apps: tuple[str, ...]
+    engines: tuple[str, ...]
+    port: int = 8000  # the applications, for clients
+    engine_port: int = 7878  # the engines, for the applications' store_url
+    stats_port: int = 8404
+    check_ms: int = 2000  # between two health checks of a server
+    timeout: int = 60  # seconds a server may take to answer
+
+    @property
+    def store_url(self) -> str:
+        """The ``store_url`` the applications are started with."""
+        return f"http://127.0.0.1:{self.engine_port}/query"
+
+
+def haproxy_config(replicas: Replicas, template: Path = TEMPLATE) -> str:
+    """HAProxy's configuration for ``replicas``."""
+    if not replicas.apps or not replicas.engines:
+        raise SettingError("HAProxy needs at least one application and one engine.")
+    return Template(template.read_text(encoding="utf-8")).substitute(
+        apps=_servers("app", replicas.apps),
+        engines=_servers("engine", replicas.engines),
+        port=replicas.port,
+        engine_port=replicas.engine_port,
+        stats_port=replicas.stats_port,
+        check_ms=replicas.check_ms,
+        timeout=replicas.timeout,
+    )
+
+
+def _servers(name: str, addresses: tuple[str, ...]) -> str:
+    """One ``server`` line per address, named ``name1``, ``name2``..."""
+    for address in addresses:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise SettingError(f"{address!r} is not HOST:PORT.")
+    return "\n".join(f"    server {name}{i} {a}" for i, a in enumerate(addresses, 1))

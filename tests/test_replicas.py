@@ -1,0 +1,267 @@
+"""Replicas behind Debian's HAProxy (`belong-graph deploy haproxy`, deploy/haproxy.cfg.in): two
+application processes and two `oxigraph serve-read-only` on one directory loaded from the real
+library, all on loopback. A bounded client loop goes on while one application and one engine are
+killed with SIGKILL: nothing fails beyond the requests then in flight, and every answer is the
+one given before the kills."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from belong_graph.cli import main
+from belong_graph.deploy import Replicas, haproxy_config
+from belong_graph.errors import SettingError
+from belong_graph.settings import Settings
+from tests.conftest import LiveServer, fetch, free_port
+from tests.test_remote import FUNDERS, OxigraphServer, loaded  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.integration
+
+ROUTES = [  # (path, Accept, words its answer holds)
+    ("/api/views/funders", "application/json", "Nuffield Foundation"),
+    ("/id/resource/discrimination-prejudice-and-cohesion", "text/html", "Jo Broadwood"),
+    ("/sparql?" + urllib.parse.urlencode({"query": FUNDERS}), "text/csv", "Nuffield Foundation"),
+]
+REQUESTS = 200
+CLIENTS = 4
+
+
+def haproxy() -> str:
+    """Debian's HAProxy (installed by `make haproxy`), of a version with `retry-on` (2.0+)."""
+    found = shutil.which("haproxy")
+    assert found, "no haproxy: run `make haproxy`"
+    about = subprocess.run([found, "-vv"], capture_output=True, text=True, check=True).stdout
+    version = re.match(r"HAProxy version (\d+)\.(\d+)", about)
+    assert version and (int(version[1]), int(version[2])) >= (2, 0), about.splitlines()[0]
+    return found
+
+
+class Balancer:
+    """HAProxy in the foreground on the configuration written for ``replicas``."""
+
+    def __init__(self, replicas: Replicas, folder: Path) -> None:
+        self.replicas = replicas
+        config = folder / "haproxy.cfg"
+        config.write_text(haproxy_config(replicas))
+        self.process = subprocess.Popen(
+            [haproxy(), "-db", "-f", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stats(self, backend: str) -> dict[str, dict[str, str]]:
+        """HAProxy's statistics of each server of ``backend``."""
+        status, _, body = fetch(f"http://127.0.0.1:{self.replicas.stats_port}/;csv", timeout=5)
+        assert status == 200
+        rows = csv.DictReader(io.StringIO(body.decode().removeprefix("# ")))
+        return {
+            row["svname"]: row
+            for row in rows
+            if row["pxname"] == backend and row["svname"] not in ("FRONTEND", "BACKEND")
+        }
+
+    def servers(self, backend: str) -> dict[str, str]:
+        """Each server of ``backend`` and its state (UP, DOWN...)."""
+        try:
+            return {name: row["status"] for name, row in self.stats(backend).items()}
+        except OSError:
+            return {}
+
+    def answered(self, backend: str) -> dict[str, int]:
+        """How many requests each server of ``backend`` has had (health checks aside)."""
+        return {name: int(row["stot"]) for name, row in self.stats(backend).items()}
+
+    def wait(self, ready: object, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not ready():  # type: ignore[operator]
+            assert time.monotonic() < deadline, "HAProxy's servers did not come up in time"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@dataclass
+class Client:
+    """A bounded loop of GETs through HAProxy, from a few threads, counting what is in flight."""
+
+    url: str
+    answers: list[tuple[str, int, bytes]] = field(default_factory=list)  # status 0: no answer
+    in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(self, requests: int, threads: int) -> list[threading.Thread]:
+        workers = [
+            threading.Thread(target=self._loop, args=(range(i, requests, threads),))
+            for i in range(threads)
+        ]
+        for worker in workers:
+            worker.start()
+        return workers
+
+    def _loop(self, numbers: range) -> None:
+        for number in numbers:
+            path, accept, _ = ROUTES[number % len(ROUTES)]
+            with self.lock:
+                self.in_flight += 1
+            try:
+                status, _, body = fetch(self.url + path, {"Accept": accept}, timeout=30)
+            except OSError:
+                status, body = 0, b""
+            with self.lock:
+                self.in_flight -= 1
+                self.answers.append((path, status, body))
+
+    def done(self) -> int:
+        with self.lock:
+            return len(self.answers)
+
+    def wait_for(self, count: int, timeout: float = 60) -> None:
+        """Wait until ``count`` requests have ended."""
+        deadline = time.monotonic() + timeout
+        while self.done() < count:
+            assert time.monotonic() < deadline, "the client loop stalled"
+            time.sleep(0.01)
+
+    def kill(self, pid: int) -> int:
+        """Kill ``pid`` with SIGKILL; how many requests were in flight then."""
+        with self.lock:
+            os.kill(pid, signal.SIGKILL)
+            return self.in_flight
+
+
+@pytest.fixture(scope="module")
+def engines(loaded: Path) -> Iterator[list[OxigraphServer]]:  # noqa: F811
+    """Two read-only servers on one loaded directory."""
+    servers = [OxigraphServer(loaded)]
+    try:
+        servers.append(OxigraphServer(loaded))
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def replicas(engines: list[OxigraphServer]) -> Replicas:
+    return Replicas(
+        apps=(f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"),
+        engines=tuple(e.url.removeprefix("http://").removesuffix("/query") for e in engines),
+        port=free_port(),
+        engine_port=free_port(),
+        stats_port=free_port(),
+        check_ms=200,
+        timeout=30,
+    )
+
+
+@pytest.fixture(scope="module")
+def balancer(replicas: Replicas, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balancer]:
+    balancer = Balancer(replicas, tmp_path_factory.mktemp("haproxy"))
+    try:
+        balancer.wait(lambda: balancer.servers("engines") == {"engine1": "UP", "engine2": "UP"})
+        yield balancer
+    finally:
+        balancer.stop()
+
+
+@pytest.fixture(scope="module")
+def apps(built_settings: Settings, balancer: Balancer) -> Iterator[list[LiveServer]]:
+    """Two `serve` processes whose store_url is HAProxy's engine frontend, with no answer cache
+    (every request goes to an engine)."""
+    servers: list[LiveServer] = []
+    try:
+        for address in balancer.replicas.apps:
+            servers.append(
+                LiveServer(
+                    built_settings.store_dir,
+                    port=int(address.rsplit(":", 1)[1]),
+                    store_url=balancer.replicas.store_url,
+                    cache_mib="0",
+                )
+            )
+        balancer.wait(lambda: balancer.servers("apps") == {"app1": "UP", "app2": "UP"})
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_the_config_binds_loopback_only_and_passes_haproxys_check(tmp_path: Path) -> None:
+    config = tmp_path / "haproxy.cfg"
+    command = ["deploy", "haproxy", "--app", "10.0.0.1:8001", "--app", "10.0.0.2:8001"]
+    command += ["--engine", "10.0.0.3:7879", "-o", str(config)]
+    done = CliRunner().invoke(main, command)
+    assert done.exit_code == 0, done.output
+    text = config.read_text()
+    assert re.findall(r"^\s*bind (\S+)", text, re.M) == [
+        "127.0.0.1:8000",
+        "127.0.0.1:7878",
+        "127.0.0.1:8404",
+    ]
+    assert re.findall(r"^\s*server (\S+) (\S+)", text, re.M) == [
+        ("app1", "10.0.0.1:8001"),
+        ("app2", "10.0.0.2:8001"),
+        ("engine1", "10.0.0.3:7879"),
+    ]
+    checked = subprocess.run([haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
+    "replicas", [Replicas(apps=(), engines=("h:1",)), Replicas(apps=("h1",), engines=("h:1",))]
+)
+def test_a_config_without_servers_or_with_a_bad_address_is_refused(replicas: Replicas) -> None:
+    with pytest.raises(SettingError):
+        haproxy_config(replicas)
+
+
+def test_replicas_answer_alike_through_the_kill_of_an_app_and_an_engine(
+    balancer: Balancer, apps: list[LiveServer], engines: list[OxigraphServer]
+) -> None:
+    site = f"http://127.0.0.1:{balancer.replicas.port}"
+    before = {}
+    for path, accept, words in ROUTES:
+        status, _, body = fetch(site + path, {"Accept": accept})
+        assert (status, words in body.decode()) == (200, True), path
+        before[path] = body
+
+    client = Client(site)
+    threads = client.run(REQUESTS, CLIENTS)
+    try:
+        client.wait_for(REQUESTS // 3)
+        served = balancer.answered("apps"), balancer.answered("engines")
+        in_flight = client.kill(apps[0].process.pid)
+        client.wait_for(2 * REQUESTS // 3)
+        in_flight += client.kill(engines[0].process.pid)
+    finally:
+        for thread in threads:
+            thread.join(60)
+    after = balancer.answered("apps"), balancer.answered("engines")
+    balancer.wait(lambda: balancer.servers("apps")["app1"] == "DOWN")  # seen dead by HAProxy
+    balancer.wait(lambda: balancer.servers("engines")["engine1"] == "DOWN")
+
+    assert all(n > 0 for n in served[0].values()) and all(n > 0 for n in served[1].values())
+    assert after[0]["app2"] > served[0]["app2"] and after[1]["engine2"] > served[1]["engine2"]
+    assert len(client.answers) == REQUESTS
+    failed = [(path, status) for path, status, _ in client.answers if status != 200]
+    assert len(failed) <= in_flight, failed
+    assert all(body == before[path] for path, status, body in client.answers if status == 200)
+    assert [status for _, status, _ in client.answers[-REQUESTS // 5 :]] == [200] * (REQUESTS // 5)
