@@ -242,6 +242,9 @@ def test_replicas_answer_alike_through_the_kill_of_an_app_and_an_engine(
         status, _, body = fetch(site + path, {"Accept": accept})
         assert (status, words in body.decode()) == (200, True), path
         before[path] = body
+        for app in apps:  # every replica, asked directly (by the site's name), answers alike
+            asked = {"Accept": accept, "Host": site.removeprefix("http://")}
+            assert fetch(app.url + path, asked)[::2] == (200, body), app.url
 
     client = Client(site)
     threads = client.run(REQUESTS, CLIENTS)
