@@ -7,6 +7,7 @@ one given before the kills."""
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import os
 import re
@@ -16,7 +17,7 @@ import subprocess
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,9 +87,9 @@ class Balancer:
         """How many requests each server of ``backend`` has had (health checks aside)."""
         return {name: int(row["stot"]) for name, row in self.stats(backend).items()}
 
-    def wait(self, ready: object, timeout: float = 30) -> None:
+    def wait(self, ready: Callable[[], bool], timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
-        while not ready():  # type: ignore[operator]
+        while not ready():
             assert time.monotonic() < deadline, "HAProxy's servers did not come up in time"
             time.sleep(0.1)
 
@@ -123,7 +124,7 @@ class Client:
                 self.in_flight += 1
             try:
                 status, _, body = fetch(self.url + path, {"Accept": accept}, timeout=30)
-            except OSError:
+            except (OSError, http.client.HTTPException):  # cut off, or an answer cut short
                 status, body = 0, b""
             with self.lock:
                 self.in_flight -= 1
