@@ -1,5 +1,6 @@
-"""HAProxy's configuration for replicas: N application processes (`belong-graph serve`) and M
-engine replicas (`oxigraph serve-read-only`), written from the template ``deploy/haproxy.cfg.in``.
+"""HAProxy's configuration for replicas (``belong-graph deploy haproxy``): N application
+processes (``belong-graph serve``) and M engine replicas (``oxigraph serve-read-only``), written
+from the template ``deploy/haproxy.cfg.in``.
 
 Clients reach the applications through one frontend; the applications' ``store_url`` is a second
 frontend that balances the engines. Both check their servers' health with a cheap ASK query and
