@@ -129,6 +129,11 @@ class Settings:
         "`redis://host:port/db` in a Redis that every replica shares (one that does not answer "
         "at start is an error; one that goes away later leaves each replica counting alone).",
     )
+    trusted_proxy: str = _setting(
+        "",
+        "Address of the proxy in front of `serve` (HAProxy: 127.0.0.1) whose X-Forwarded-For "
+        "names the client, so that budgets count each client by its own address; empty: none.",
+    )
     service_allowlist: tuple[str, ...] = _setting(
         (), "IRI prefixes that SERVICE may call (space-separated in the env); empty refuses all."
     )

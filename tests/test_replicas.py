@@ -29,6 +29,7 @@ from belong_graph.deploy import Replicas, haproxy_config
 from belong_graph.errors import SettingError
 from belong_graph.settings import Settings
 from tests.conftest import LiveServer, fetch, free_port
+from tests.test_budget_shared import Redis, redis  # noqa: F401 (a fixture)
 from tests.test_remote import FUNDERS, OxigraphServer, loaded  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.integration
@@ -269,3 +270,63 @@ def test_replicas_answer_alike_through_the_kill_of_an_app_and_an_engine(
     assert len(failed) <= in_flight, failed
     assert all(body == before[path] for path, status, body in client.answers if status == 200)
     assert [status for _, status, _ in client.answers[-REQUESTS // 5 :]] == [200] * (REQUESTS // 5)
+
+
+def through(port: int, path: str, source: str) -> int:
+    """The status of a GET of ``path`` to HAProxy's client port, sent from loopback ``source``
+    (as a client of its own: 127.0.0.2, 127.0.0.3...)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=30, source_address=(source, 0)
+    )
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_a_client_over_its_budget_is_refused_by_every_replica(
+    built_settings: Settings,
+    redis: Redis,  # noqa: F811 (the fixture)
+    tmp_path: Path,
+) -> None:
+    """Two `serve` processes on the embedded store, sharing their budgets in Redis and trusting
+    HAProxy's X-Forwarded-For (the test's direct requests come from that address too): a client
+    that has made its requests through HAProxy, served by both in turn, is refused by each;
+    another client is served."""
+    replicas = Replicas(
+        apps=(f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"),
+        engines=(f"127.0.0.1:{free_port()}",),  # none: these apps read the embedded store
+        port=free_port(),
+        engine_port=free_port(),
+        stats_port=free_port(),
+        check_ms=200,
+    )
+    balancer = Balancer(replicas, tmp_path)
+    servers = []
+    try:
+        for address in replicas.apps:
+            servers.append(
+                LiveServer(
+                    built_settings.store_dir,
+                    port=int(address.rsplit(":", 1)[1]),
+                    budget_storage=redis.url,
+                    trusted_proxy="127.0.0.1",
+                    request_limit="6",
+                )
+            )
+        balancer.wait(lambda: balancer.servers("apps") == {"app1": "UP", "app2": "UP"})
+        before = balancer.answered("apps")
+        spent = [through(replicas.port, "/robots.txt", "127.0.0.2") for _ in range(8)]
+        assert spent[:2] == [200, 200] and spent[-1] == 429  # its 6 requests a minute made
+        served = balancer.answered("apps")
+        assert all(served[name] > before[name] for name in served)  # both served the client
+        for server in servers:  # each replica refuses it, and serves another client
+            assert fetch(server.url + "/robots.txt", {"X-Forwarded-For": "127.0.0.2"})[0] == 429
+            assert fetch(server.url + "/robots.txt", {"X-Forwarded-For": "127.0.0.3"})[0] == 200
+        health = [fetch(servers[0].url + "/health")[0] for _ in range(6)]  # under no budget
+        assert health == [200] * 6
+    finally:
+        for server in servers:
+            server.stop()
+        balancer.stop()

@@ -8,7 +8,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_compress import Compress
 from flask_cors import CORS
 
@@ -48,6 +48,9 @@ COMPRESSED_TYPES = sorted(  # every format of the table is text
 )
 
 
+HEALTH = "/health"  # counted under no budget
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app on the current store of ``settings`` (see ``belong-graph build``), which
     follows that store when a new build becomes current (see ``web.live``)."""
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     site.register(app)
     memory.register(app)
     app.before_request(_count_the_request)
+    app.add_url_rule(HEALTH, "health", _health)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
@@ -112,8 +116,17 @@ def _open_build(
 
 
 def _count_the_request() -> None:
-    """Every request counts under its client's request ceiling (see ``web.budget``)."""
-    state().budget.admit(request.remote_addr or "")
+    """Every request counts under its client's request ceiling (see ``web.budget``), but a
+    proxy's health checks."""
+    if request.path != HEALTH:
+        state().budget.admit(request.remote_addr or "")
+
+
+def _health() -> Response:
+    """For the health checks of a proxy in front (``deploy/``): the version served."""
+    return Response(
+        state().version.digest + "\n", mimetype="text/plain", headers={"Cache-Control": "no-store"}
+    )
 
 
 def serve(settings: Settings) -> None:
@@ -135,6 +148,18 @@ def serve(settings: Settings) -> None:
             threads=settings.threads,
             # no request is read ahead (see web.disconnect for how a client's leaving is seen)
             ident="belong-graph",
+            **_behind(settings.trusted_proxy),
         )
     finally:
         builds.close()
+
+
+def _behind(proxy: str) -> dict[str, object]:
+    """waitress's settings to take the client's address from ``proxy``'s X-Forwarded-For."""
+    if not proxy:
+        return {}
+    return {
+        "trusted_proxy": proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for"},
+    }
