@@ -23,13 +23,14 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from belong_graph.delta import ahead, graphs_named, referrers
 from belong_graph.errors import LedgerError
 from belong_graph.namespaces import BEL, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from belong_graph.settings import Settings
@@ -276,16 +277,16 @@ def affected_entities(
     curated data of ``store``: the nodes themselves, the entities and parts naming a changed
     node (a name is a label in the description of whoever names it), and the entities whose
     description holds such a part or a changed one."""
-    graphs = _data_graphs(store, settings)
+    graphs = graphs_named(store, settings.graph_iri("data/"))
     found: set[ox.NamedNode | ox.BlankNode] = {*changed, *touched}
     parts = {n for n in changed if _is_part(store, n, graphs)}
     for node in changed:
-        for referrer in _referrers(store, node, graphs):
+        for referrer in referrers(store, node, graphs):
             found.add(referrer)
             if _is_part(store, referrer, graphs):
                 parts.add(referrer)
     for part in parts:
-        found |= _referrers(store, part, graphs) | _linked_by(store, part, graphs)
+        found |= referrers(store, part, graphs) | _linked_by(store, part, graphs)
     prefix = f"{settings.base_iri}id/"
     return {
         n.value[len(prefix) :]
@@ -298,7 +299,7 @@ def digests_of(store: ox.Store, entities: Iterable[str], settings: Settings) -> 
     """The digests :func:`current_digests` gives ``entities`` (relative IRIs), found from the
     statements their descriptions hold (their own, their parts', the labels of what these
     name) instead of the whole data; an entity the data no longer describes has none."""
-    graphs = _data_graphs(store, settings)
+    graphs = graphs_named(store, settings.graph_iri("data/"))
     wanted = set(entities)
     prefix = f"{settings.base_iri}id/"
     part = ox.Store()
@@ -310,7 +311,7 @@ def digests_of(store: ox.Store, entities: Iterable[str], settings: Settings) -> 
             if _is_part(store, n, graphs)
         }
         for described in linked:
-            for quad in _closure(store, described, graphs):
+            for quad in ahead(store, described, 0, {}, graphs):
                 part.add(quad)
                 if isinstance(quad.object, ox.NamedNode):
                     for label in LABEL_NODES:
@@ -333,19 +334,6 @@ LABEL_NODES = tuple(
 )
 LINKING_NODES = tuple(ox.NamedNode(iri[1:-1]) for iri in sorted(LINKING))
 PART_NODES = frozenset(ox.NamedNode(iri) for iri in (BEL.Authorship, BEL.Participation))
-
-
-def _data_graphs(store: ox.Store, settings: Settings) -> list[ox.NamedNode]:
-    data = settings.graph_iri("data/")
-    return [
-        g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(data)
-    ]
-
-
-def _referrers(
-    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
-) -> set[ox.NamedNode | ox.BlankNode]:
-    return {q.subject for g in graphs for q in store.quads_for_pattern(None, None, node, g)}  # type: ignore[misc]
 
 
 def _objects(
@@ -393,14 +381,3 @@ def _is_part(
         for g in graphs
         for q in store.quads_for_pattern(node, rdf_type, None, g)
     )
-
-
-def _closure(
-    store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: list[ox.NamedNode]
-) -> Iterator[ox.Quad]:
-    """``node``'s statements in ``graphs`` and those of the blank nodes under it."""
-    for g in graphs:
-        for quad in store.quads_for_pattern(node, None, None, g):
-            yield quad
-            if isinstance(quad.object, ox.BlankNode):
-                yield from _closure(store, quad.object, [g])

@@ -25,7 +25,7 @@ validation.py`` against every shape in ``shapes/``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -137,18 +137,17 @@ def subgraph(
     node's own up to :data:`REACH` steps ahead, those of the nodes pointing to it by
     :data:`INVERSE_READS`, one statement by each of ``targets`` (:func:`targeting`) that makes
     it a focus node, and every statement that :data:`WHOLE_GRAPH_SHAPES` read."""
-    for graph in store.named_graphs():
-        if isinstance(graph, ox.NamedNode) and graph.value.startswith(ontology_prefix):
-            yield from store.quads_for_pattern(None, None, None, graph)
+    for graph in graphs_named(store, ontology_prefix):
+        yield from store.quads_for_pattern(None, None, None, graph)
     seen: dict[Term, int] = {}
     for value in literals:
         yield from _targeted(store, value, targets)
     for node in focus:
-        yield from _ahead(store, node, REACH, seen)
+        yield from ahead(store, node, REACH, seen)
         yield from _targeted(store, node, targets)
         for predicate in INVERSE_READS:
             for quad in store.quads_for_pattern(None, predicate, node):
-                yield from _ahead(store, quad.subject, REACH - 1, seen)  # type: ignore[arg-type]
+                yield from ahead(store, quad.subject, REACH - 1, seen)  # type: ignore[arg-type]
     for read in WHOLE_GRAPH_SHAPES.values():
         for iri in read:
             yield from store.quads_for_pattern(None, ox.NamedNode(str(iri)), None)
@@ -163,21 +162,43 @@ def _targeted(
         yield from islice(store.quads_for_pattern(None, predicate, value), 1)
 
 
-def _ahead(store: ox.Store, node: Term, steps: int, seen: dict[Term, int]) -> Iterator[ox.Quad]:
-    """``node``'s statements and those of the nodes ahead of it, ``steps`` steps (a blank node
-    costs no step: it is part of the description of the node that holds it)."""
+def ahead(
+    store: ox.Store,
+    node: Term,
+    steps: int,
+    seen: dict[Term, int],
+    graphs: Sequence[ox.NamedNode | None] = (None,),
+) -> Iterator[ox.Quad]:
+    """``node``'s statements in ``graphs`` (all, by default) and those of the nodes ahead of it,
+    ``steps`` steps (a blank node costs no step: it is part of the description of the node that
+    holds it); each node's once, given ``seen`` (each node walked and its steps ahead)."""
     if seen.get(node, -1) >= steps:
         return
     first = node not in seen
     seen[node] = steps
-    for quad in store.quads_for_pattern(node, None, None):
-        if first:
-            yield quad
-        value = quad.object
-        if isinstance(value, ox.BlankNode):
-            yield from _ahead(store, value, steps, seen)
-        elif isinstance(value, ox.NamedNode) and steps > 0:
-            yield from _ahead(store, value, steps - 1, seen)
+    for graph in graphs:
+        for quad in store.quads_for_pattern(node, None, None, graph):
+            if first:
+                yield quad
+            value = quad.object
+            if isinstance(value, ox.BlankNode):
+                yield from ahead(store, value, steps, seen, (graph,))
+            elif isinstance(value, ox.NamedNode) and steps > 0:
+                yield from ahead(store, value, steps - 1, seen, graphs)
+
+
+def referrers(store: ox.Store, node: Term, graphs: Sequence[ox.NamedNode]) -> set[Term]:
+    """The subjects of the statements in ``graphs`` whose object is ``node``."""
+    return {q.subject for g in graphs for q in store.quads_for_pattern(None, None, node, g)}  # type: ignore[misc]
+
+
+def graphs_named(store: ox.Store, prefix: str) -> list[ox.NamedNode]:
+    """The named graphs of ``store`` whose names start with ``prefix``."""
+    return [
+        g
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
+    ]
 
 
 def _split(lines: set[bytes]) -> tuple[set[bytes], list[bytes]]:

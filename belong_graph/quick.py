@@ -32,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from belong_graph import changes
-from belong_graph.delta import Delta, Term
+from belong_graph.delta import Delta, Term, ahead, graphs_named, referrers
 from belong_graph.derive import POSITION_TYPE, apply_rules
 from belong_graph.load import ParsedData
 from belong_graph.namespaces import ORG
@@ -131,8 +131,8 @@ def quick_build(
 def _replace(store: ox.Store, new: ox.Store, nodes: Iterable[Term], prefix: str) -> tuple[int, int]:
     """Replace the statements of ``nodes`` (and of the blank nodes under them) in the graphs
     named with ``prefix`` of ``store`` by those of ``new``; return how many went and came."""
-    going = {q for node in nodes for q in _ahead(store, node, 0, _graphs(store, prefix))}
-    coming = {q for node in nodes for q in _ahead(new, node, 0, _graphs(new, prefix))}
+    going = {q for node in nodes for q in ahead(store, node, 0, {}, graphs_named(store, prefix))}
+    coming = {q for node in nodes for q in ahead(new, node, 0, {}, graphs_named(new, prefix))}
     for quad in going:
         store.remove(quad)
     fresh = [q for q in coming if q not in store]
@@ -197,7 +197,7 @@ def _derive_again(store: ox.Store, nodes: set[Term], settings: Settings) -> int:
     part = ox.Store()
     part.extend(_read_by_rules(store, nodes, settings))
     apply_rules(part, settings.rules_dir, into=graph.value)
-    curated = _graphs(store, settings.graph_iri("data/"))
+    curated = graphs_named(store, settings.graph_iri("data/"))
     going = [
         q
         for q in _derived_about(store, nodes, graph)
@@ -216,19 +216,19 @@ def _read_by_rules(store: ox.Store, nodes: set[Term], settings: Settings) -> Ite
     """The curated statements and the ontology that the rules read when they derive the
     statements about ``nodes``: the nodes' own, :data:`AHEAD` steps ahead, and those of whoever
     names the nodes (or their units), in one or two steps, two steps ahead of them."""
-    ontology = _graphs(store, settings.graph_iri("ontology/"))
+    ontology = graphs_named(store, settings.graph_iri("ontology/"))
     for graph in ontology:
         yield from store.quads_for_pattern(None, None, None, graph)
-    curated = _graphs(store, settings.graph_iri("data/"))
+    curated = graphs_named(store, settings.graph_iri("data/"))
     seen: dict[Term, int] = {}
     for node in nodes:
-        yield from _ahead(store, node, AHEAD, curated, seen)
+        yield from ahead(store, node, AHEAD, seen, curated)
     for node in _along(store, nodes, up=False) | nodes:
-        for first in _referrers(store, node, curated):
-            yield from _ahead(store, first, 2, curated, seen)
+        for first in referrers(store, node, curated):
+            yield from ahead(store, first, 2, seen, curated)
             if not _is_hub(store, first):
-                for second in _referrers(store, first, curated):
-                    yield from _ahead(store, second, 2, curated, seen)
+                for second in referrers(store, first, curated):
+                    yield from ahead(store, second, 2, seen, curated)
 
 
 def _derived_about(store: ox.Store, nodes: set[Term], graph: ox.NamedNode) -> set[ox.Quad]:
@@ -237,13 +237,13 @@ def _derived_about(store: ox.Store, nodes: set[Term], graph: ox.NamedNode) -> se
     pair of co-authors)."""
     found: set[ox.Quad] = set()
     for node in nodes:
-        found.update(_ahead(store, node, 0, [graph]))
+        found.update(ahead(store, node, 0, {}, [graph]))
         for quad in store.quads_for_pattern(None, None, node, graph):
             pair = quad.subject
             if isinstance(pair, ox.BlankNode) and not any(
                 True for _ in store.quads_for_pattern(None, None, pair, graph)
             ):
-                found.update(_ahead(store, pair, 0, [graph]))
+                found.update(ahead(store, pair, 0, {}, [graph]))
     return found
 
 
@@ -315,44 +315,6 @@ def _carry_over(previous: Path, folder: Path) -> None:
     for name in REFRESHED:
         if (previous / name).exists():
             shutil.copyfile(previous / name, folder / name)
-
-
-def _graphs(store: ox.Store, prefix: str) -> list[ox.NamedNode]:
-    return [
-        g
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
-    ]
-
-
-def _ahead(
-    store: ox.Store,
-    node: Term,
-    steps: int,
-    graphs: list[ox.NamedNode],
-    seen: dict[Term, int] | None = None,
-) -> Iterator[ox.Quad]:
-    """``node``'s statements in ``graphs``, with those of the blank nodes under it and of the
-    named nodes ``steps`` steps ahead; each node's once, given what ``seen`` so far (each node
-    and the steps ahead of it walked)."""
-    seen = {} if seen is None else seen
-    if seen.get(node, -1) >= steps:
-        return
-    first = node not in seen
-    seen[node] = steps
-    for graph in graphs:
-        for quad in store.quads_for_pattern(node, None, None, graph):
-            if first:
-                yield quad
-            value = quad.object
-            if isinstance(value, ox.BlankNode):
-                yield from _ahead(store, value, steps, [graph], seen)
-            elif isinstance(value, ox.NamedNode) and steps > 0:
-                yield from _ahead(store, value, steps - 1, graphs, seen)
-
-
-def _referrers(store: ox.Store, node: Term, graphs: list[ox.NamedNode]) -> set[Term]:
-    return {q.subject for g in graphs for q in store.quads_for_pattern(None, None, node, g)}  # type: ignore[misc]
 
 
 def _described(

@@ -79,10 +79,10 @@ def import_tables(source: Path, settings: Settings, *, dry_run: bool = False) ->
 def update_ledger(settings: Settings, checked: build.CheckedData) -> None:
     """Date the entities that changed in the ledger, as ``changes --update`` does: those the
     change since the current build reaches, when ``checked`` compared with one, else all."""
-    ledger = change_dates.read_ledger(settings.changes_file)
     if checked.delta is None:
         _, after = change_dates.written_and_today(checked.data.store, settings)
     else:
+        ledger = change_dates.read_ledger(settings.changes_file)
         store, delta = checked.data.store, checked.delta
         entities = change_dates.affected_entities(store, delta.changed, delta.touched, settings)
         digests = change_dates.digests_of(store, entities, settings)
