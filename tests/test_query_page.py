@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
 from tests.conftest import BASE, LiveServer, fetch, violations
 from tests.test_query_links import queries_sent
@@ -150,6 +151,23 @@ def choose(page: Page, option: str) -> None:
     page.keyboard.press("Enter")
 
 
+def type_then_choose(page: Page, typed: str, option: str) -> None:
+    """Type ``typed``, wait for the server's suggestions for its last word, then ``choose``.
+
+    Every key asks again; waiting for the answer to the last one keeps Enter from landing while
+    the list is being replaced.
+    """
+    word = re.split(r"[:<]", typed.split()[-1])[-1]
+
+    def answers_the_last_word(response: Response) -> bool:
+        asked = parse_qs(urlsplit(response.url).query).get("q", [""])[0]
+        return "/sparql/completions?" in response.url and asked.endswith(word)
+
+    with page.expect_response(answers_the_last_word):
+        page.keyboard.type(typed)
+    choose(page, option)
+
+
 def test_the_editor_suggests_our_classes_and_entities_and_asks_no_one_else(
     page: Page, live_server: LiveServer
 ) -> None:
@@ -160,12 +178,13 @@ def test_the_editor_suggests_our_classes_and_entities_and_asks_no_one_else(
     page.keyboard.press("Delete")
     page.keyboard.type("PREFIX sk")
     choose(page, "skos: <http://www.w3.org/2004/02/skos/core#>")
-    page.keyboard.type("\nSELECT ?project WHERE { ?project a bel:Ini")
-    choose(page, "bel:Initiative · Initiative")
-    page.keyboard.type(" ; ?role <kent")
-    choose(page, f"<{BASE}id/organisation/university-of-kent> · University of Kent")
-    page.keyboard.type(" ; bel:theme ?theme . ?theme a skos:Conc")
-    choose(page, "skos:Concept")
+    type_then_choose(
+        page, "\nSELECT ?project WHERE { ?project a bel:Ini", "bel:Initiative · Initiative"
+    )
+    type_then_choose(
+        page, " ; ?role <kent", f"<{BASE}id/organisation/university-of-kent> · University of Kent"
+    )
+    type_then_choose(page, " ; bel:theme ?theme . ?theme a skos:Conc", "skos:Concept")
     page.keyboard.type(" }")
     query = page.evaluate("() => window.belongYasgui.getTab().getQuery()")
     assert "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" in query
