@@ -296,6 +296,32 @@ def engine_load_virtuoso(
     )
 
 
+@engine.command("check")
+@click.argument("build_folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--url", help="The engine's SPARQL query endpoint (default: the store_url setting).")
+@click.pass_obj
+@reports_errors
+def engine_check(settings: Settings, build_folder: Path, url: str | None) -> None:
+    """Ask the engine (with store_user, store_password, store_auth) what BUILD_FOLDER's own
+    store answers: the quads of each graph, the union default graph, the answer forms and every
+    view with its examples. Exit 1 if any answer differs."""
+    from belong_graph.catalogue import load_catalogue
+    from belong_graph.engines.check import check_engine
+    from belong_graph.remote import engine as engine_of
+
+    remote = engine_of(dataclasses.replace(settings, store_url=url or settings.store_url))
+    if remote is None:
+        raise click.UsageError("Give --url, or set store_url (BELONG_STORE_URL).")
+    catalogue = load_catalogue(settings.queries_dir)
+    findings = list(check_engine(build_folder.resolve(), remote, catalogue, settings.base_iri))
+    for finding in findings:
+        click.echo(f"{'ok  ' if finding.agrees else 'DIFF'}  {finding.name}: {finding.detail}")
+    differing = sum(not finding.agrees for finding in findings)
+    click.echo(f"{len(findings) - differing} of {len(findings)} checks agree at {remote.address}.")
+    if differing:
+        sys.exit(1)
+
+
 @main.group()
 def deploy() -> None:
     """Run replicas: application processes and engine replicas behind HAProxy."""

@@ -157,6 +157,13 @@ class EngineUnavailable(BelongError):
     status = 503
 
 
+class BadEngineAnswer(BelongError):
+    """The SPARQL engine at ``store_url`` answered with a document that cannot be read as what
+    was asked (a proxy's error page, a cut or malformed answer)."""
+
+    status = 502
+
+
 class EngineError(BelongError):
     """An engine command (loading a build into a SPARQL engine) that failed."""
 

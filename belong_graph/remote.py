@@ -21,7 +21,13 @@ from urllib.parse import urlsplit
 import httpx
 import pyoxigraph as ox
 
-from belong_graph.errors import EngineUnavailable, QueryError, QueryTimeout, SettingError
+from belong_graph.errors import (
+    BadEngineAnswer,
+    EngineUnavailable,
+    QueryError,
+    QueryTimeout,
+    SettingError,
+)
 from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.settings import Settings
@@ -196,7 +202,7 @@ def _parsed(response: httpx.Response) -> QueryResult:
         return ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
     if media_type in (TRIPLES, "text/plain"):
         return _triples(response.content)
-    raise EngineUnavailable(
+    raise BadEngineAnswer(
         f"The SPARQL engine this server reads answered in {media_type or 'no media type'}, "
         f"which is not what was asked ({response.request.headers['accept']})."
     )

@@ -9,6 +9,7 @@ import dataclasses
 import inspect
 import json
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -28,6 +29,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from belong_graph.catalogue import load_catalogue
 from belong_graph.cli import main
 from belong_graph.engines import oxigraph
 from belong_graph.errors import EngineError, EngineUnavailable, SettingError, StoreMissing
@@ -388,3 +390,92 @@ def test_each_query_form_asks_for_one_kind_of_answer(build_folder: Path) -> None
         recorder.shutdown()
         recorder.server_close()
     assert [headers["Accept"] for headers in _Recorder.seen[-4:]] == list(forms.values())
+
+
+class _Garbled(BaseHTTPRequestHandler):
+    """An engine that answers every query with ``answers[path]``: a document cut in the middle,
+    or a proxy's error page."""
+
+    answers: ClassVar[dict[str, tuple[str, bytes]]] = {
+        "/cut": ("application/sparql-results+json", b'{"head":{"vars":["a"]},"results":{"b'),
+        "/page": ("text/html", b"<html><p>Bad gateway</p></html>"),
+    }
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        media_type, body = self.answers[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_an_answer_that_cannot_be_read_is_the_engines_fault(built_settings: Settings) -> None:
+    """502, saying what was wrong, and the query worker lives on: the next request is answered
+    the same way, not as a crash."""
+    garbled = HTTPServer(("127.0.0.1", 0), _Garbled)
+    threading.Thread(target=garbled.serve_forever, daemon=True).start()
+    engine_url = f"http://127.0.0.1:{garbled.server_port}"
+    query = "/sparql?" + urllib.parse.urlencode({"query": FUNDERS})
+    expected = {
+        "/cut": b"sent an answer that could not be read: Parser error",
+        "/page": b"answered in text/html, which is not what was asked",
+    }
+    try:
+        for path, words in expected.items():
+            server = LiveServer(built_settings.store_dir, ready=502, store_url=engine_url + path)
+            try:
+                for _ in range(2):
+                    status, _, body = fetch(server.url + query, {"Accept": "text/csv"})
+                    assert (status, words in body) == (502, True), body
+            finally:
+                log = server.stop()
+            assert "Traceback" not in log and "stopped while running" not in log, log
+    finally:
+        garbled.shutdown()
+        garbled.server_close()
+
+
+def test_engine_check_agrees_with_the_engine_loaded_from_the_build(
+    build_folder: Path, engine: OxigraphServer
+) -> None:
+    checked = CliRunner().invoke(main, ["engine", "check", str(build_folder), "--url", engine.url])
+    assert checked.exit_code == 0, checked.output
+    views = len(load_catalogue(Settings().queries_dir))
+    assert f"{views + 3} of {views + 3} checks agree at {engine.url}." in checked.output
+    quads = DatasetVersion.read(build_folder).quads
+    assert (
+        f"ok    named graphs hold the build's quads: 12 graphs, {quads:,} quads" in checked.output
+    )
+    assert "ok    view funders: 4 rows" in checked.output  # seed 003's four funders
+
+
+def test_engine_check_finds_an_engine_that_lacks_a_graph(
+    build_folder: Path, tmp_path: Path
+) -> None:
+    """An engine loaded from the build but one graph (the places): the graph is named, exit 1."""
+    places = "<https://data.belongnetwork.co.uk/graph/data/places>"
+    partial = tmp_path / "partial-build"
+    partial.mkdir()
+    shutil.copyfile(build_folder / "version.json", partial / "version.json")
+    (partial / "oxigraph").symlink_to(build_folder / "oxigraph")  # what a build folder holds
+    with (build_folder / "dataset.nq").open() as whole, (partial / "dataset.nq").open("w") as part:
+        part.writelines(line for line in whole if not line.rstrip().endswith(places + " ."))
+    oxigraph.load(partial, tmp_path / "engine")
+    server = OxigraphServer(tmp_path / "engine")
+    try:
+        checked = CliRunner().invoke(
+            main, ["engine", "check", str(build_folder), "--url", server.url]
+        )
+    finally:
+        server.stop()
+    assert checked.exit_code == 1
+    assert (
+        f"DIFF  named graphs hold the build's quads: 1 graphs differ; {places[1:-1]}: 0 quads "
+        "on the engine" in checked.output
+    )
+    assert "DIFF  the default graph is the union of the named graphs" in checked.output

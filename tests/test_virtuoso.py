@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
@@ -22,6 +21,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, Unauthorized
 from belong_graph.catalogue import CannedQuery, load_catalogue
 from belong_graph.cli import main
 from belong_graph.engines import virtuoso as engine
+from belong_graph.engines.check import GRAPH_COUNTS, comparable
 from belong_graph.errors import StoreMissing
 from belong_graph.settings import Settings
 from belong_graph.sparql.results import Results, read_json, select
@@ -31,7 +31,6 @@ pytestmark = pytest.mark.integration
 
 ACCOUNT = engine.Account(user="belong", password=secrets.token_urlsafe(16))
 VIEWS = load_catalogue(Settings().queries_dir)
-GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 # What Virtuoso 7.2 answers otherwise than the embedded store, and why: GROUP_CONCAT's order is
 # left open by SPARQL 1.1; Oxigraph keeps the language tag its values share, Virtuoso gives a
 # plain literal; over no values Oxigraph leaves it unbound, Virtuoso gives "".
@@ -137,21 +136,6 @@ def view_query(view: CannedQuery) -> str:
     return view.query_for(view.bind(view.example_values(), Settings().base_iri))
 
 
-def comparable(results: Results) -> list[dict[str, Any]]:
-    """Rows with blank nodes unnamed and ``xsd:string`` as a plain literal's datatype."""
-    string = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-
-    def term(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
-        if isinstance(value, ox.BlankNode):
-            return "_:"
-        if isinstance(value, ox.Literal):
-            datatype = None if value.datatype == string else value.datatype.value
-            return (value.value, value.language, datatype)
-        return value.value
-
-    return [{name: term(value) for name, value in row.items()} for row in results]
-
-
 def known_difference(view: CannedQuery) -> Any:
     """The view, expected to answer otherwise on Virtuoso for the reason ``DIFFERENCES`` gives."""
     if view.name not in DIFFERENCES:
@@ -174,3 +158,22 @@ def test_a_view_answers_as_on_the_embedded_store(
     expected = comparable(select(embedded, query))
     assert expected, f"{view.name}: its example finds nothing to compare"
     assert comparable(ask(virtuoso, query)) == expected
+
+
+def test_engine_check_finds_the_views_that_differ(virtuoso: str, build_folder: Path) -> None:
+    """`belong-graph engine check` as the read-only account: the graphs, the union and the answer
+    forms agree; the views that differ are the ones listed above, and no other."""
+    checked = CliRunner().invoke(
+        main,
+        ["engine", "check", str(build_folder), "--url", virtuoso],
+        env={
+            "BELONG_STORE_USER": ACCOUNT.user,
+            "BELONG_STORE_PASSWORD": ACCOUNT.password,
+            "BELONG_STORE_AUTH": "digest",
+        },
+    )
+    assert checked.exit_code == 1, checked.output
+    lines = checked.output.splitlines()
+    differing = {line.split()[2].rstrip(":") for line in lines if line.startswith("DIFF  view ")}
+    assert differing == set(DIFFERENCES)
+    assert [line for line in lines if line.startswith("DIFF") and " view " not in line] == []

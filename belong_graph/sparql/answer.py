@@ -12,10 +12,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from belong_graph.errors import NotAcceptable
+from belong_graph.errors import BadEngineAnswer, NotAcceptable
 from belong_graph.formats import RDF_FORMATS, RESULT_FORMATS, Format, format_named
 from belong_graph.namespaces import PREFIXES
-from belong_graph.store import GraphStore
+from belong_graph.store import GraphStore, QueryResult
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,21 @@ class Answer:
 
 
 def answer(store: GraphStore, job: Job) -> Answer:
-    """Run ``job`` on ``store`` and serialise its result."""
-    result = store.query(
-        job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
-    )
+    """Run ``job`` on ``store`` and serialise its result. A result read from an engine's answer
+    (``remote``) is parsed as it is read: a document that does not parse is the engine's (a query
+    that does not parse is a ``QueryError`` already)."""
+    try:
+        result = store.query(
+            job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+        )
+        return _serialised(result, job)
+    except SyntaxError as error:
+        raise BadEngineAnswer(
+            f"The SPARQL engine this server reads sent an answer that could not be read: {error}."
+        ) from None
+
+
+def _serialised(result: QueryResult, job: Job) -> Answer:
     if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples, from any store
         return _graph_answer(result, _chosen(job.graph_format, RDF_FORMATS, "graph"), job.limit)
     fmt = _chosen(job.result_format, RESULT_FORMATS, "result")

@@ -39,6 +39,7 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 
 from belong_graph.errors import (
+    BadEngineAnswer,
     BelongError,
     ClientGone,
     EngineUnavailable,
@@ -53,7 +54,13 @@ from belong_graph.store import StoreSource
 
 log = logging.getLogger(__name__)
 
-_ANSWERED = (QueryError, NotAcceptable, EngineUnavailable, QueryTimeout)  # passed on to the caller
+_ANSWERED = (
+    QueryError,
+    NotAcceptable,
+    EngineUnavailable,
+    BadEngineAnswer,
+    QueryTimeout,
+)  # passed on to the caller
 _ERRORS: dict[str, type[BelongError]] = {e.__name__: e for e in _ANSWERED}
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
