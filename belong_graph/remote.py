@@ -32,7 +32,7 @@ from belong_graph.formats import Format
 from belong_graph.namespaces import PREFIXES
 from belong_graph.settings import Settings
 from belong_graph.sparql.guard import dataset_clauses, declares_dataset, query_form
-from belong_graph.sparql.syntax import syntax_error_message
+from belong_graph.sparql.syntax import locates_error, syntax_error_message
 from belong_graph.store import DatasetVersion, QueryResult
 
 RESULTS = "application/sparql-results+json"
@@ -139,7 +139,7 @@ class RemoteStore:
         asked = query_form(sparql)
         response = self._post(form, ACCEPT.get(asked or "", RESULTS))
         if response.status_code == httpx.codes.BAD_REQUEST:
-            raise QueryError(syntax_error_message(sparql, response.text.strip()))
+            raise QueryError(_refused(sparql, response.text.strip()))
         if response.status_code in (httpx.codes.UNAUTHORIZED, httpx.codes.FORBIDDEN):
             raise EngineUnavailable(
                 f"The SPARQL engine this server reads refused its account ({response.status_code} "
@@ -206,6 +206,14 @@ def _parsed(response: httpx.Response) -> QueryResult:
         f"The SPARQL engine this server reads answered in {media_type or 'no media type'}, "
         f"which is not what was asked ({response.request.headers['accept']})."
     )
+
+
+def _refused(sparql: str, error: str) -> str:
+    """Why the engine refused ``sparql``: Oxigraph server's parse errors read as the embedded
+    store's, another engine's refusal (a parse error, or a query it cannot run) in its words."""
+    if locates_error(error):
+        return syntax_error_message(sparql, error)
+    return f"The SPARQL engine this server reads refused the query: {error}"
 
 
 def _boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:

@@ -7,6 +7,7 @@ xfails listed in the README); a wrong password gives 503 and is never written ou
 from __future__ import annotations
 
 import dataclasses
+import json
 import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -145,3 +146,26 @@ def test_store_auth_is_basic_or_digest(built_settings: Settings) -> None:
     settings = dataclasses.replace(built_settings, store_url="http://127.0.0.1:1/q")
     with pytest.raises(SettingError, match=r"store_auth must be basic or digest .*not 'ntlm'"):
         next(make_app(dataclasses.replace(settings, store_auth="ntlm")))
+
+
+def test_a_query_virtuoso_cannot_run_is_refused_in_its_words(remote_server: LiveServer) -> None:
+    """The catalogue with every filter at once makes Virtuoso 7.2 write more SQL than it allows
+    (SP031): 400, saying the engine refused it, not that the query does not parse (it does)."""
+    filters = {
+        "theme": "theme/social-cohesion",
+        "type": "resource-type/toolkit",
+        "from": "2019",
+        "to": "2022",
+        "author": "person/jo-broadwood",
+        "organisation": "organisation/belong",
+        "keyword": "cohesion",
+    }
+    status, _, body = fetch(
+        remote_server.url + "/api/views/resources?" + urllib.parse.urlencode(filters),
+        {"Accept": "application/json"},
+    )
+    assert status == 400
+    detail = json.loads(body)["detail"]
+    assert detail.startswith("The SPARQL engine this server reads refused the query: ")
+    assert "SP031" in detail and "10000 lines" in detail
+    assert "does not parse" not in detail

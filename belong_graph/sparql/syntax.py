@@ -17,6 +17,11 @@ _PREFIXED_NAME = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 PREFIX_NOT_FOUND = "Prefix not found"
 
 
+def locates_error(error: str) -> bool:
+    """Whether ``error`` is Oxigraph's parse error, with the line and column at fault."""
+    return _POSITION.match(error) is not None
+
+
 def syntax_error_message(query: str, error: str) -> str:
     """The parse error of ``query`` (Oxigraph's ``error``) in plain words, with the line at
     fault and a caret under the spot."""
