@@ -7,15 +7,18 @@ gives the dataset version and every artefact read locally (catalogue, OAI-PMH, n
 An engine that does not answer raises :class:`EngineUnavailable` (503): there is no fallback to an
 embedded copy. A query past its limit is stopped by the pool killing its worker, which closes the
 connection (Oxigraph server 0.5 goes on computing it all the same); the read timeout here stops a
-worker that no pool watches. Credentials go in an
-``Authorization`` header (HTTP Basic, or Digest as Virtuoso's ``/sparql-auth`` asks:
+worker that no pool watches. An answer is parsed as it arrives and dropped once the rows kept
+(``result_limit``) are in; one that cannot be read is :class:`BadEngineAnswer` (502). Credentials
+go in an ``Authorization`` header (HTTP Basic, or Digest as Virtuoso's ``/sparql-auth`` asks:
 ``store_auth``), never in a URL that could be logged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,6 +26,7 @@ import pyoxigraph as ox
 
 from belong_graph.errors import (
     BadEngineAnswer,
+    BelongError,
     EngineUnavailable,
     QueryError,
     QueryTimeout,
@@ -48,6 +52,7 @@ ACCEPT = {
 # (SPARQL 1.1 JSON Results §3.2.2): read as "b10016". Quotes in a string are escaped, so no value
 # holds this text.
 VIRTUOSO_BLANK_NODE = b'"type": "bnode", "value": "nodeID://'
+BLANK_NODE = b'"type": "bnode", "value": "'
 AUTHENTICATIONS = {"basic": httpx.BasicAuth, "digest": httpx.DigestAuth}
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -103,7 +108,9 @@ def engine(settings: Settings) -> Engine | None:
 
 
 class RemoteStore:
-    """A :class:`~belong_graph.store.GraphStore` on a SPARQL engine."""
+    """A :class:`~belong_graph.store.GraphStore` on a SPARQL engine. An answer is parsed as it
+    arrives, so a query's rows past ``result_limit`` are never downloaded: the answer is closed
+    once they are, or at the next query."""
 
     def __init__(self, engine: Engine, version: DatasetVersion) -> None:
         self._engine = engine
@@ -113,6 +120,7 @@ class RemoteStore:
             auth=scheme(engine.user, engine.password) if engine.user else None,
             timeout=httpx.Timeout(engine.connect_timeout, read=engine.read_timeout),
         )
+        self._answer: httpx.Response | None = None  # the answer being read
 
     @property
     def version(self) -> DatasetVersion:
@@ -138,43 +146,79 @@ class RemoteStore:
             form["named-graph-uri"] = list(named_graphs)
         asked = query_form(sparql)
         response = self._post(form, ACCEPT.get(asked or "", RESULTS))
-        if response.status_code == httpx.codes.BAD_REQUEST:
-            raise QueryError(_refused(sparql, response.text.strip()))
-        if response.status_code in (httpx.codes.UNAUTHORIZED, httpx.codes.FORBIDDEN):
-            raise EngineUnavailable(
-                f"The SPARQL engine this server reads refused its account ({response.status_code} "
-                f"{response.reason_phrase}): check store_user, store_password and store_auth."
-            )
         if response.is_error:
-            raise EngineUnavailable(
-                f"The SPARQL engine this server reads answered {response.status_code} "
-                f"({response.reason_phrase}); try again later."
-            )
-        result = _parsed(response)
+            response.read()
+            raise self._refusal(sparql, response)
+        result = self._parsed(response)
         if asked == "ASK" and isinstance(result, ox.QuerySolutions):
             return _boolean(result)
         return result
 
     def _post(self, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
+        """Send the query; the answer's status and headers, its body still to be read."""
+        self._close_answer()
+        request = self._client.build_request(
+            "POST", self._engine.url, data=form, headers={"Accept": accept}
+        )
         try:
-            return self._client.post(self._engine.url, data=form, headers={"Accept": accept})
-        except httpx.TimeoutException as error:
-            if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
-                raise self._down(error) from None
-            raise QueryTimeout(
-                f"The SPARQL engine gave no answer within {self._engine.read_timeout:g} s."
-            ) from None
+            self._answer = self._client.send(request, stream=True)
         except httpx.TransportError as error:
-            raise self._down(error) from None
+            raise self._failure(error) from None
+        return self._answer
 
-    def _down(self, error: Exception) -> EngineUnavailable:
+    def _failure(self, error: httpx.TransportError) -> BelongError:
+        """What a failure to reach the engine, or to read its answer, means for the request."""
+        if isinstance(error, httpx.TimeoutException) and not isinstance(
+            error, httpx.ConnectTimeout | httpx.PoolTimeout
+        ):
+            return QueryTimeout(
+                f"The SPARQL engine gave no answer within {self._engine.read_timeout:g} s."
+            )
         return EngineUnavailable(
             "The SPARQL engine this server reads is not answering "
             f"({type(error).__name__}); data requests fail until it is back."
         )
 
+    def _refusal(self, sparql: str, response: httpx.Response) -> BelongError:
+        """The error an engine's error status stands for."""
+        if response.status_code == httpx.codes.BAD_REQUEST:
+            return QueryError(_refused(sparql, response.text.strip()))
+        if response.status_code in (httpx.codes.UNAUTHORIZED, httpx.codes.FORBIDDEN):
+            return EngineUnavailable(
+                f"The SPARQL engine this server reads refused its account ({response.status_code} "
+                f"{response.reason_phrase}): check store_user, store_password and store_auth."
+            )
+        return EngineUnavailable(
+            f"The SPARQL engine this server reads answered {response.status_code} "
+            f"({response.reason_phrase}); try again later."
+        )
+
+    def _parsed(self, response: httpx.Response) -> QueryResult:
+        """The engine's answer as Oxigraph reads it, as it arrives: solutions, a boolean or
+        triples."""
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if media_type == RESULTS:
+            chunks = _blank_nodes_named(response.iter_bytes())
+            return ox.parse_query_results(self._body(chunks), ox.QueryResultsFormat.JSON)
+        if media_type in (TRIPLES, "text/plain"):
+            document = self._body(response.iter_bytes())
+            return (quad.triple for quad in ox.parse(document, ox.RdfFormat.N_TRIPLES))
+        raise BadEngineAnswer(
+            f"The SPARQL engine this server reads answered in {media_type or 'no media type'}, "
+            f"which is not what was asked ({response.request.headers['accept']})."
+        )
+
+    def _body(self, chunks: Iterator[bytes]) -> io.BufferedReader:
+        return io.BufferedReader(_Body(chunks, self._failure))
+
+    def _close_answer(self) -> None:
+        if self._answer is not None:
+            self._answer.close()
+            self._answer = None
+
     def close(self) -> None:
         """Close the connections to the engine."""
+        self._close_answer()
         self._client.close()
 
     def dump(self, fmt: Format) -> bytes:
@@ -192,20 +236,6 @@ class RemoteStore:
             serialized = ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES)
         assert serialized is not None
         return serialized
-
-
-def _parsed(response: httpx.Response) -> QueryResult:
-    """The engine's answer as Oxigraph reads it: solutions, a boolean or triples."""
-    media_type = response.headers.get("content-type", "").split(";")[0].strip()
-    if media_type == RESULTS:
-        document = response.content.replace(VIRTUOSO_BLANK_NODE, b'"type": "bnode", "value": "')
-        return ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-    if media_type in (TRIPLES, "text/plain"):
-        return _triples(response.content)
-    raise BadEngineAnswer(
-        f"The SPARQL engine this server reads answered in {media_type or 'no media type'}, "
-        f"which is not what was asked ({response.request.headers['accept']})."
-    )
 
 
 def _refused(sparql: str, error: str) -> str:
@@ -227,5 +257,44 @@ def _boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
     return boolean
 
 
-def _triples(document: bytes) -> Iterator[ox.Triple]:
-    return (quad.triple for quad in ox.parse(document, ox.RdfFormat.N_TRIPLES))
+class _Body(io.RawIOBase):
+    """An answer's body as a file for Oxigraph's parsers, read from the network as they ask,
+    with a failure to read it turned into the request's error (``failure``)."""
+
+    def __init__(
+        self, chunks: Iterator[bytes], failure: Callable[[httpx.TransportError], BelongError]
+    ) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._failure = failure
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+            except httpx.TransportError as error:
+                raise self._failure(error) from None
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def _blank_nodes_named(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks`` with Virtuoso's "nodeID://" blank node names read as labels: the end of each
+    chunk that could begin one is held until the next has come."""
+    held = b""
+    keep = len(VIRTUOSO_BLANK_NODE) - 1
+    for chunk in chunks:
+        text = (held + chunk).replace(VIRTUOSO_BLANK_NODE, BLANK_NODE)
+        held, ready = text[-keep:], text[:-keep]
+        if ready:
+            yield ready
+    if held:
+        yield held

@@ -21,6 +21,7 @@ import statistics
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from belong_graph.build import CURRENT
 from belong_graph.catalogue import load_catalogue
 from belong_graph.engines import oxigraph, virtuoso
 from belong_graph.settings import Settings
+from belong_graph.store import DATASET_FILE
 
 NO_CACHE = {"BELONG_CACHE_MIB": "0"}
 
@@ -55,7 +57,7 @@ def view_median(server: Server, path: str, runs: int) -> float | int:
     return statistics.median(times)
 
 
-ENGINES = ("Oxigraph server", "Virtuoso")
+ENGINES = ("Oxigraph server", "Oxigraph server in memory", "Virtuoso")
 
 
 def main() -> None:
@@ -66,58 +68,77 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        data = generate(args.resources, args.seed, work)
         store = work / "store"
-        timed_build(data, store, "turbo")
+        timed_build(generate(args.resources, args.seed, work), store, "turbo")
         build = (store / CURRENT).resolve()
         oxigraph.load(build, work / "engine")
-        engine = Server("oxigraph", oxigraph.serve_command(work / "engine", "127.0.0.1:{port}"))
-        engine.path = "/query"
         account = virtuoso.Account(user="belong", password=secrets.token_urlsafe(16))
         ports = virtuoso.free_ports()
         virtuoso.publish(build, work / "virtuoso", account=account, ports=ports)
-        embedded = belong_server(store)
-        embedded.env.update(NO_CACHE)
-        on_disk = belong_server(store)  # a budget no copy fits in: the workers read the disk
-        on_disk.env.update({**NO_CACHE, "BELONG_MEMORY_BUDGET": "1"})
-        on_oxigraph, on_virtuoso = belong_server(store), belong_server(store)
-        for server, name in zip((on_oxigraph, on_virtuoso), ENGINES, strict=True):
-            server.name = f"belong-graph on {name}"
-            server.env.update(NO_CACHE)
-        on_virtuoso.env.update(
-            {
-                "BELONG_STORE_URL": f"http://127.0.0.1:{ports.http}{virtuoso.READER_ENDPOINT}",
-                "BELONG_STORE_USER": account.user,
-                "BELONG_STORE_PASSWORD": account.password,
-                "BELONG_STORE_AUTH": "digest",
-            }
-        )
-        servers = [engine, embedded, on_disk, on_oxigraph, on_virtuoso]
-        measured = (embedded, on_disk, on_oxigraph, on_virtuoso)
-        loaded = virtuoso.start(work / "virtuoso", ports)
+        engines = [
+            Server("oxigraph", oxigraph.serve_command(work / "engine", "127.0.0.1:{port}")),
+            Server("oxigraph in memory", [oxigraph.executable(), *IN_MEMORY]),
+        ]
+        apps = [belong_server(store) for _ in range(2 + len(ENGINES))]
+        apps[1].env["BELONG_MEMORY_BUDGET"] = "1"  # no copy fits in: the workers read the disk
+        for app, name in zip(apps[2:], ENGINES, strict=True):
+            app.name = f"belong-graph on {name}"
+        running = virtuoso.start(work / "virtuoso", ports)
         try:
-            for port, server in zip((7401, 7402, 7403, 7404, 7405), servers, strict=True):
-                if server is on_oxigraph:
-                    server.env["BELONG_STORE_URL"] = f"http://127.0.0.1:{engine.port}/query"
-                server.start(port)
-            rows: list[tuple[str, list[float | int]]] = []
-            for name in QUERIES:
-                rows.append(
-                    (f"query `{name}`", [latency(s, name, args.runs)["median"] for s in measured])
-                )
-            for view in load_catalogue(Settings().queries_dir):
-                values = {p.name: p.example for p in view.parameters if p.example}
-                path = f"/api/views/{view.name}?" + urllib.parse.urlencode(values)
-                rows.append(
-                    (f"view `{view.name}`", [view_median(s, path, args.runs) for s in measured])
-                )
+            for port, engine in zip((7401, 7402), engines, strict=True):
+                engine.path = "/query"
+                engine.start(port)
+            load_in_memory(engines[1], build / DATASET_FILE)
+            apps[2].env["BELONG_STORE_URL"] = f"http://127.0.0.1:{engines[0].port}/query"
+            apps[3].env["BELONG_STORE_URL"] = f"http://127.0.0.1:{engines[1].port}/query"
+            apps[4].env.update(
+                {
+                    "BELONG_STORE_URL": running.reader_endpoint,
+                    "BELONG_STORE_USER": account.user,
+                    "BELONG_STORE_PASSWORD": account.password,
+                    "BELONG_STORE_AUTH": "digest",
+                }
+            )
+            for port, app in enumerate(apps, start=7411):
+                app.env.update(NO_CACHE)
+                app.start(port)
+            rows = measure(apps, args.runs)
         finally:
-            for server in servers:
+            for server in (*engines, *apps):
                 server.stop()
-            loaded.stop()
+            running.stop()
     report = write_report(rows, args)
     write_section(HERE / "RESULTS.md", "remote", report)
     print(report)
+
+
+# Oxigraph server on a store in memory, read-write (there is no read-only server without a
+# directory): a measure of what the storage costs, not a way to deploy.
+IN_MEMORY = ["serve", "--bind", "127.0.0.1:{port}", "--union-default-graph"]
+
+
+def load_in_memory(engine: Server, nquads: Path) -> None:
+    """Load the build's snapshot into the in-memory server (SPARQL 1.1 Graph Store Protocol)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{engine.port}/store",
+        data=nquads.read_bytes(),
+        headers={"Content-Type": "application/n-quads"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=600) as response:
+        assert response.status in (200, 201, 204), response.status
+
+
+def measure(apps: list[Server], runs: int) -> list[tuple[str, list[float | int]]]:
+    """Each benchmark query and each view with every documented example, on each app."""
+    rows: list[tuple[str, list[float | int]]] = []
+    for name in QUERIES:
+        rows.append((f"query `{name}`", [latency(app, name, runs)["median"] for app in apps]))
+    for view in load_catalogue(Settings().queries_dir):
+        values = {p.name: p.example for p in view.parameters if p.example}
+        path = f"/api/views/{view.name}?" + urllib.parse.urlencode(values)
+        rows.append((f"view `{view.name}`", [view_median(app, path, runs) for app in apps]))
+    return rows
 
 
 def write_report(rows: list[tuple[str, list[float | int]]], args: argparse.Namespace) -> str:
@@ -130,7 +151,10 @@ def write_report(rows: list[tuple[str, list[float | int]]], args: argparse.Names
         f"--runs {args.runs}` at commit {commit()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"load average {os.getloadavg()[0]:.1f} at the end. Medians of {args.runs} requests, "
         "two query workers, no answer cache, the engines on the same machine (Virtuoso with "
-        f"{virtuoso.BUFFERS:,} buffers); each view with every documented example bound. A "
+        f"{virtuoso.BUFFERS:,} buffers); each view with every documented example bound. "
+        "*Oxigraph server in memory* is `oxigraph serve` with no directory, loaded over the Graph "
+        "Store Protocol: read-write, so not a way to deploy, but it tells the storage's cost "
+        "from the protocol's. A "
         "status in place of a time is the answer the server gave (left out of the ratios). Not "
         "measured: first requests to an entity (the answers are views and queries, each asked "
         "again), pages, throughput.",

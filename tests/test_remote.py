@@ -17,7 +17,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import ClassVar
@@ -479,3 +479,62 @@ def test_engine_check_finds_an_engine_that_lacks_a_graph(
         "on the engine" in checked.output
     )
     assert "DIFF  the default graph is the union of the named graphs" in checked.output
+
+
+class _Endless(BaseHTTPRequestHandler):
+    """An engine whose answer would run to ``ROWS`` rows (about 60 MB), written a row at a time
+    until the client stops reading; ``sent`` counts the rows it wrote."""
+
+    ROWS = 1_000_000
+    sent: ClassVar[list[int]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        written = 0
+        try:
+            self.wfile.write(b'{"head":{"vars":["s"]},"results":{"bindings":[')
+            for row in range(self.ROWS):
+                separator = b"," if row else b""
+                self.wfile.write(
+                    separator + b'{"s":{"type":"uri","value":"urn:belong:row:%d"}}' % row
+                )
+                written += 1
+            self.wfile.write(b"]}}")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            self.sent.append(written)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_rows_past_the_limit_are_never_downloaded(built_settings: Settings) -> None:
+    """The engine's answer is read as it comes and dropped once the limit's rows are in: the
+    client gets them, marked cut, and the engine stops writing long before its end."""
+    endless = ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
+    threading.Thread(target=endless.serve_forever, daemon=True).start()
+    server = LiveServer(
+        built_settings.store_dir,
+        store_url=f"http://127.0.0.1:{endless.server_port}/query",
+        result_limit="100",
+    )
+    try:
+        query = "/sparql?" + urllib.parse.urlencode({"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+        status, headers, body = fetch(server.url + query, {"Accept": "text/csv"})
+        assert status == 200
+        assert headers["Belong-Truncated"] == "true"
+        lines = body.decode().splitlines()
+        assert lines[0] == "s" and lines[1:] == [f"urn:belong:row:{i}" for i in range(100)]
+        deadline = time.monotonic() + 10
+        while len(_Endless.sent) < 2 and time.monotonic() < deadline:  # the ASK at start, ours
+            time.sleep(0.05)
+        assert 100 < _Endless.sent[-1] < _Endless.ROWS // 10
+    finally:
+        server.stop()
+        endless.shutdown()
+        endless.server_close()
