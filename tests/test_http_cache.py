@@ -301,3 +301,11 @@ def test_a_budgets_refusal_is_for_its_client_only_and_never_kept(stack: Stack) -
     assert (status, hit(served), b"Sitemap" in body) == (200, False, True)
     status, held, again = ask(stack.cache.port, path, "127.0.0.2")
     assert (status, hit(held), again) == (200, True, body)
+
+
+def test_an_answer_without_max_age_is_never_kept(stack: Stack) -> None:
+    """The built-in VCL would keep a 404 two minutes; a later build may have the entity."""
+    path = "/id/person/nobody-at-all"
+    answers = [fetch(stack.cache.url + path, {"Accept": "text/html"}) for _ in range(2)]
+    assert [(status, hit(headers)) for status, headers, _ in answers] == [(404, False)] * 2
+    assert "Cache-Control" not in answers[0][1]
