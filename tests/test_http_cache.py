@@ -6,7 +6,6 @@ HAProxy's count of the requests the application had."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import shutil
@@ -14,6 +13,7 @@ import signal
 import subprocess
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +31,7 @@ from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
 from tests.conftest import LiveServer, fetch, free_port
 from tests.test_remote import FUNDERS, OxigraphServer, engine, loaded  # noqa: F401 (fixtures)
-from tests.test_replicas import ROUTES, Balancer
+from tests.test_replicas import ROUTES, Balancer, asked_from
 
 pytestmark = pytest.mark.integration
 
@@ -259,30 +259,17 @@ def test_an_expired_answer_is_revalidated_with_the_app(stack: Stack) -> None:
     assert int(renewed["Age"]) < MAX_AGE
 
 
-def ask(
-    port: int, path: str, source: str = "127.0.0.1", form: dict[str, str] | None = None
-) -> Answer:
-    """A GET of ``path`` (a POST of ``form`` if given) to loopback ``port``, sent from loopback
-    ``source`` (as a client of its own: 127.0.0.2, 127.0.0.3...)."""
-    connection = http.client.HTTPConnection(
-        "127.0.0.1", port, timeout=30, source_address=(source, 0)
-    )
-    try:
-        if form is None:
-            connection.request("GET", path)
-        else:
-            body = urllib.parse.urlencode(form)
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"}
-            connection.request("POST", path, body, headers)
-        response = connection.getresponse()
+def posted(url: str, form: dict[str, str]) -> Answer:
+    """A POST of ``form`` (as a form) to ``url``, asking for CSV."""
+    body = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(url, body, {"Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.headers, response.read()
-    finally:
-        connection.close()
 
 
 def test_a_post_to_the_endpoint_always_reaches_an_app(stack: Stack) -> None:
     start = stack.reached()
-    answers = [ask(stack.cache.port, "/sparql", form={"query": FUNDERS}) for _ in range(2)]
+    answers = [posted(stack.cache.url + "/sparql", {"query": FUNDERS}) for _ in range(2)]
     assert [(status, hit(headers)) for status, headers, _ in answers] == [(200, False)] * 2
     assert answers[0][2] == answers[1][2] and b"Nuffield Foundation" in answers[0][2]
     assert stack.reached()["all"] == start["all"] + 2
@@ -292,14 +279,16 @@ def test_a_budgets_refusal_is_for_its_client_only_and_never_kept(stack: Stack) -
     """A client (127.0.0.2) spends its budget on answers not yet kept (each reaches the
     application, counted by the address Varnish saw); its refusal is not kept: another client
     asking the same is served, and then the first too, from the cache."""
-    spent = [ask(stack.cache.port, f"/robots.txt?spent={n}", "127.0.0.2")[0] for n in range(LIMIT)]
+    spent = [
+        asked_from("127.0.0.2", stack.cache.port, f"/robots.txt?spent={n}")[0] for n in range(LIMIT)
+    ]
     assert spent == [200] * LIMIT
     path = "/robots.txt?asked=again"
-    status, refused, body = ask(stack.cache.port, path, "127.0.0.2")
+    status, refused, body = asked_from("127.0.0.2", stack.cache.port, path)
     assert (status, hit(refused), "Retry-After" in refused) == (429, False, True)
-    status, served, body = ask(stack.cache.port, path, "127.0.0.3")
+    status, served, body = asked_from("127.0.0.3", stack.cache.port, path)
     assert (status, hit(served), b"Sitemap" in body) == (200, False, True)
-    status, held, again = ask(stack.cache.port, path, "127.0.0.2")
+    status, held, again = asked_from("127.0.0.2", stack.cache.port, path)
     assert (status, hit(held), again) == (200, True, body)
 
 
