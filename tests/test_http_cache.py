@@ -46,7 +46,7 @@ Answer = tuple[int, Message, bytes]
 
 def varnishd() -> str:
     """Debian's Varnish (installed by `make varnish`), of a version that reads VCL 4.1 (6.0+)."""
-    found = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin")
+    found = shutil.which("varnishd")
     assert found, "no varnishd: run `make varnish`"
     about = subprocess.run([found, "-V"], capture_output=True, text=True, check=True).stderr
     version = re.search(r"varnish-(\d+)\.", about)
