@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser virtuoso redis haproxy bench bench-routes screenshots clean
+.PHONY: install serve build test lint browser virtuoso redis haproxy varnish bench bench-routes screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ redis:
 haproxy:
 	command -v haproxy >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy)
 
+# The HTTP cache's test (tests/test_http_cache.py) runs Debian's Varnish in front of that HAProxy
+# (deploy/varnish.vcl.in), on loopback.
+varnish:
+	command -v varnishd >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends varnish)
+
 build: install
 	$(BIN)/belong-graph build
 
@@ -70,7 +75,7 @@ lint: install
 	$(BIN)/belong-graph namespace --check
 	$(BIN)/belong-graph changes --check
 
-test: lint browser virtuoso redis haproxy
+test: lint browser virtuoso redis haproxy varnish
 	$(BIN)/pytest
 
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),

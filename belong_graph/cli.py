@@ -324,7 +324,7 @@ def engine_check(settings: Settings, build_folder: Path, url: str | None) -> Non
 
 @main.group()
 def deploy() -> None:
-    """Run replicas: application processes and engine replicas behind HAProxy."""
+    """Run replicas: application processes and engine replicas behind HAProxy, and Varnish."""
 
 
 @deploy.command("haproxy")
@@ -338,6 +338,9 @@ def deploy() -> None:
 @click.option("--check-ms", default=2000, show_default=True, help="Between health checks.")
 @click.option("--timeout", default=60, show_default=True, help="Seconds a server may take.")
 @click.option(
+    "--behind-cache", is_flag=True, help="Varnish in front: pass its X-Forwarded-For on as it is."
+)
+@click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."
 )
 @reports_errors
@@ -345,7 +348,26 @@ def deploy_haproxy(output: Path | None, **options: Any) -> None:
     """Write HAProxy's configuration for the replicas, from deploy/haproxy.cfg.in."""
     from belong_graph.deploy import Replicas, haproxy_config
 
-    config = haproxy_config(Replicas(**options))
+    _write(haproxy_config(Replicas(**options)), output)
+
+
+@deploy.command("varnish")
+@click.option(
+    "--backend", default="127.0.0.1:8000", show_default=True, help="HAProxy's client HOST:PORT."
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@reports_errors
+def deploy_varnish(backend: str, output: Path | None) -> None:
+    """Write Varnish's VCL for the HTTP cache in front of HAProxy, from deploy/varnish.vcl.in."""
+    from belong_graph.deploy import varnish_config
+
+    _write(varnish_config(backend), output)
+
+
+def _write(config: str, output: Path | None) -> None:
+    """``config`` to ``output``, or to stdout."""
     if output is None:
         click.echo(config, nl=False)
     else:

@@ -1,6 +1,7 @@
 """HAProxy's configuration for replicas (``belong-graph deploy haproxy``): N application
 processes (``belong-graph serve``) and M engine replicas (``oxigraph serve-read-only``), written
-from the template ``deploy/haproxy.cfg.in``.
+from the template ``deploy/haproxy.cfg.in``; and Varnish's in front of it (``belong-graph deploy
+varnish``, from ``deploy/varnish.vcl.in``), the HTTP cache of the applications' answers.
 
 Clients reach the applications through one frontend; the applications' ``store_url`` is a second
 frontend that balances the engines. Both check their servers' health with a cheap ASK query and
@@ -17,6 +18,7 @@ from belong_graph.errors import SettingError
 from belong_graph.settings import PROJECT_ROOT
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy.cfg.in"
+VARNISH_TEMPLATE = PROJECT_ROOT / "deploy" / "varnish.vcl.in"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Replicas:
     stats_port: int = 8404
     check_ms: int = 2000  # between two health checks of a server
     timeout: int = 60  # seconds a server may take to answer
+    behind_cache: bool = False  # Varnish in front: its X-Forwarded-For names the client
 
     @property
     def store_url(self) -> str:
@@ -49,13 +52,28 @@ def haproxy_config(replicas: Replicas, template: Path = TEMPLATE) -> str:
         stats_port=replicas.stats_port,
         check_ms=replicas.check_ms,
         timeout=replicas.timeout,
+        # behind Varnish, the X-Forwarded-For it sets (the client last) is passed on as it is;
+        # else HAProxy adds the address it was reached from
+        forwardfor=" if-none" if replicas.behind_cache else "",
     )
+
+
+def varnish_config(backend: str, template: Path = VARNISH_TEMPLATE) -> str:
+    """Varnish's VCL for a cache in front of HAProxy's client frontend at ``backend``."""
+    host, port = _address(backend)
+    return Template(template.read_text(encoding="utf-8")).substitute(host=host, port=port)
 
 
 def _servers(name: str, addresses: tuple[str, ...]) -> str:
     """One ``server`` line per address, named ``name1``, ``name2``..."""
     for address in addresses:
-        host, _, port = address.rpartition(":")
-        if not host or not port.isdigit():
-            raise SettingError(f"{address!r} is not HOST:PORT.")
+        _address(address)
     return "\n".join(f"    server {name}{i} {a}" for i, a in enumerate(addresses, 1))
+
+
+def _address(address: str) -> tuple[str, str]:
+    """The host and the port of ``HOST:PORT``."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise SettingError(f"{address!r} is not HOST:PORT.")
+    return host, port

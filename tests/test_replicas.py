@@ -273,14 +273,20 @@ def test_replicas_answer_alike_through_the_kill_of_an_app_and_an_engine(
 
 
 def through(port: int, path: str, source: str) -> int:
-    """The status of a GET of ``path`` to HAProxy's client port, sent from loopback ``source``
-    (as a client of its own: 127.0.0.2, 127.0.0.3...)."""
+    """The status of a GET of ``path`` to HAProxy's client port, sent from ``source``."""
+    return asked_from(source, port, path)[0]
+
+
+def asked_from(source: str, port: int, path: str) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """A GET of ``path`` to loopback ``port`` sent from loopback address ``source`` (as a client
+    of its own: 127.0.0.2, 127.0.0.3...): its status, headers and body."""
     connection = http.client.HTTPConnection(
         "127.0.0.1", port, timeout=30, source_address=(source, 0)
     )
     try:
         connection.request("GET", path)
-        return connection.getresponse().status
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
 
