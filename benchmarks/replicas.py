@@ -427,7 +427,11 @@ def write_report(
         lines += [
             "",
             f"**2+2 / 1+1, requests/s: {mean_rps(by_layout[two]) / mean_rps(by_layout[one]):.2f}** "
-            f"(the means of the runs; round by round: {', '.join(pairs)}).",
+            f"(the means of the runs; round by round: {', '.join(pairs)}). Processor time "
+            "per request, every process of ours, 2+2 / 1+1: "
+            f"{cpu_per_request(by_layout[two]) / cpu_per_request(by_layout[one]):.2f} (the "
+            "figure the other users of the machine sway least: at equal processor time, the "
+            "requests/s of two layouts differ by the cores each had).",
         ]
     lines += ["", on_paper(outcomes)]
     return "\n".join(lines)
@@ -435,6 +439,11 @@ def write_report(
 
 def mean_rps(runs: list[Outcome]) -> float:
     return statistics.fmean(o.rps for o in runs)
+
+
+def cpu_per_request(runs: list[Outcome]) -> float:
+    """The processor ms that ``runs`` took per request answered, every role summed."""
+    return 1000 * sum(sum(o.cpu.values()) for o in runs) / max(sum(o.successes for o in runs), 1)
 
 
 def on_paper(outcomes: list[Outcome]) -> str:
@@ -451,9 +460,10 @@ def on_paper(outcomes: list[Outcome]) -> str:
         "the number of replicas: a second replica adds processes, not processors, and the ratio "
         "above says what the extra processes cost or gain on the same cores (more query workers "
         "and web threads at once, more memory). Replicas on their own cores or machines add "
-        "processors: an application replica per core (its web process holds Python's lock; its "
-        f"query workers mostly wait on the engine) serves up to {1000 / ms['apps']:.0f} "
-        f"requests/s of this mix, each core given to engines {1000 / ms['engines']:.0f}, so "
+        f"processors: each core given to applications serves up to {1000 / ms['apps']:.0f} "
+        "requests/s of this mix (a replica uses about one: its web process holds Python's lock "
+        "and its query workers mostly wait on the engine, so give them a replica per core), "
+        f"each core given to engines {1000 / ms['engines']:.0f}, so "
         f"about {ms['apps'] / ms['engines']:.1f} application cores per engine core keeps both "
         f"busy, and a core of HAProxy would carry {1000 / max(ms['HAProxy'], 0.01):.0f} "
         "requests/s. So throughput grows with the replicas, nearly in proportion, until HAProxy "
