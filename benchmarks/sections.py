@@ -1,4 +1,4 @@
-"""benchmarks/RESULTS.md is written by three scripts: each owns one section of it, between
+"""benchmarks/RESULTS.md is written by several scripts: each owns one section of it, between
 marker comments, and rewrites only that section."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ SCRIPTS = {  # the sections, in the order they appear, and the script that write
     "routes": "routes",
     "selected routes": "routes",  # routes.py --only: a few routes measured again
     "remote": "remote",  # the remote path on Oxigraph server against the embedded store
+    "replicas": "replicas",  # throughput of one against two replicas behind HAProxy
 }
 
 
