@@ -8,7 +8,6 @@ reload and the applications' switch) the new graph under the old dataset version
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -121,7 +120,6 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
     for app in apps:
         assert answers(app.url, host) == before
     assert balancer.addresses("engines") == named(engines)
-    subprocess.run(["cp", "-a", str(new_build), str(store)], check=True)  # beside the old
 
     client = Client(site, ROUTES)
     threads = client.run(REQUESTS, CLIENTS)
@@ -136,10 +134,9 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
         )
         between = answers(site, host)  # the new graph under the old version
         wait_until(lambda: client.done() >= 2 * REQUESTS // 5, "the client loop")
-        # Step 4: the applications' `current` moved with one rename.
+        # Step 4: the new build copied beside the applications' and `current` moved to it.
+        deploy_current(store, new_build.parent / "current")
         renamed_at = time.monotonic()
-        subprocess.run(["ln", "-s", new_build.name, str(store / "current.new")], check=True)
-        subprocess.run(["mv", "-T", str(store / "current.new"), str(store / "current")], check=True)
         switched_at = max(
             wait_until(lambda app=app: new_etag(app, host, before), f"{app.url}'s switch")
             for app in apps
@@ -204,6 +201,15 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
 Answers = dict[str, tuple[bytes, str]]  # each route's body and ETag
 
 
+def deploy_current(store: Path, build: Path) -> str:
+    """`belong-graph deploy current BUILD` for the store folder ``store``; what it said."""
+    done = CliRunner().invoke(
+        main, ["deploy", "current", str(build)], env={"BELONG_STORE_DIR": str(store)}
+    )
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
 def answers(url: str, host: str) -> Answers:
     """Each route's body and ETag from ``url`` (HAProxy, or an application asked directly)."""
     found = {}
@@ -246,3 +252,45 @@ def kind(answer: Answer, before: Answers, between: Answers, after: Answers) -> s
         if (answer.body, answer.etag) == answered[answer.path]:
             return name
     return None
+
+
+def test_deploy_current_copies_a_build_beside_the_served_one_then_moves_current(
+    built_settings: Settings, build_folder: Path, tmp_path: Path
+) -> None:
+    served = copied_build(built_settings, build_folder, tmp_path / "served").store_dir
+    other = copied_build(built_settings, build_folder, tmp_path / "next").store_dir
+    new = other / "build-next"
+    (other / build_folder.name).rename(new)
+    (other / "current").unlink()
+    (other / "current").symlink_to(new.name)
+    digest = DatasetVersion.read(build_folder).digest
+
+    said = deploy_current(served, other / "current")
+    assert said == f"{served / 'current'} -> build-next, version {digest}\n"
+    assert (served / "current").resolve() == served / "build-next"
+    assert sorted(p.name for p in served.iterdir()) == sorted(
+        [".leases", "current", "build-next", build_folder.name]
+    )
+    assert list((served / ".leases").iterdir()) == []  # the copy's lease let go once current
+    assert (new / "version.json").read_bytes() == (
+        served / "build-next" / "version.json"
+    ).read_bytes()
+
+    deploy_current(served, served / build_folder.name)  # one already there: the pointer alone
+    assert (served / "current").resolve() == served / build_folder.name
+
+
+def test_deploy_current_refuses_what_is_no_build_and_changes_nothing(
+    built_settings: Settings, build_folder: Path, tmp_path: Path
+) -> None:
+    served = copied_build(built_settings, build_folder, tmp_path / "served").store_dir
+    half = tmp_path / "build-half"
+    half.mkdir()
+    (half / "dataset.nq").write_text("")
+    done = CliRunner().invoke(
+        main, ["deploy", "current", str(half)], env={"BELONG_STORE_DIR": str(served)}
+    )
+    assert done.exit_code == 1
+    assert f"No built store at {half}" in done.output
+    assert (served / "current").resolve() == served / build_folder.name
+    assert not (served / "build-half").exists()
