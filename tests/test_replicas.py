@@ -193,16 +193,22 @@ class Client:
             return self.in_flight
 
 
-@pytest.fixture(scope="module")
-def engines(loaded: Path) -> Iterator[list[OxigraphServer]]:  # noqa: F811
-    """Two read-only servers on one loaded directory."""
-    servers = [OxigraphServer(loaded)]
+@contextmanager
+def two_engines(location: Path) -> Iterator[list[OxigraphServer]]:
+    """Two read-only servers on one loaded directory, stopped by their pid at the end."""
+    servers = [OxigraphServer(location)]
     try:
-        servers.append(OxigraphServer(loaded))
+        servers.append(OxigraphServer(location))
         yield servers
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture(scope="module")
+def engines(loaded: Path) -> Iterator[list[OxigraphServer]]:  # noqa: F811
+    with two_engines(loaded) as servers:
+        yield servers
 
 
 @pytest.fixture(scope="module")

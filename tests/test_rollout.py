@@ -30,6 +30,7 @@ from tests.test_replicas import (  # noqa: F401 (balancer, engines and replicas:
     engines,
     replicas,
     serving,
+    two_engines,
 )
 
 pytestmark = pytest.mark.integration
@@ -79,7 +80,7 @@ def new_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "BELONG_DATA_PATHS": str(data),
         "BELONG_CHANGES_FILE": str(data / "changes" / "record-dates.tsv"),
     }
-    done = CliRunner().invoke(main, ["build"], env=env)
+    done = CliRunner().invoke(main, ["build", "--full-only"], env=env)
     assert done.exit_code == 0, done.output
     folder = current_store_dir(Settings.load({"store_dir": root / "store"}))
     assert folder is not None
@@ -93,15 +94,11 @@ def new_engines(
     """Steps 1 and 2: the new build loaded into a new directory, and two read-only servers on
     it."""
     target = tmp_path_factory.mktemp("engine") / "green"
-    done = CliRunner().invoke(main, ["engine", "load", "oxigraph", str(new_build), str(target)])
+    command = ["engine", "load", "oxigraph", str(new_build.parent / "current"), str(target)]
+    done = CliRunner().invoke(main, command)
     assert done.exit_code == 0, done.output
-    servers = [OxigraphServer(target)]
-    try:
-        servers.append(OxigraphServer(target))
+    with two_engines(target) as servers:
         yield servers
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
