@@ -142,13 +142,15 @@ class Answer:
 
 @dataclass
 class Client:
-    """A bounded loop of GETs through HAProxy, from a few threads, counting what is in flight."""
+    """A bounded loop of GETs through HAProxy, from a few threads, counting what is in flight,
+    until it has made its requests or is stopped."""
 
     url: str
     routes: list[tuple[str, str, str]] = field(default_factory=lambda: ROUTES)
     answers: list[Answer] = field(default_factory=list)
     in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: threading.Event = field(default_factory=threading.Event)
 
     def run(self, requests: int, threads: int) -> list[threading.Thread]:
         workers = [
@@ -161,6 +163,8 @@ class Client:
 
     def _loop(self, numbers: range) -> None:
         for number in numbers:
+            if self.stopped.is_set():
+                return
             path, accept, _ = self.routes[number % len(self.routes)]
             with self.lock:
                 self.in_flight += 1

@@ -46,7 +46,8 @@ ROUTES = [  # (path, Accept, words of the title)
     ("/api/views/resources?theme=theme/migration", "application/json", "Supporting Migrant"),
     ("/sparql?" + urllib.parse.urlencode({"query": TITLE}), "text/csv", "Supporting Migrant"),
 ]
-REQUESTS = 300  # the client loop's bound (with the 30 s socket timeout of each request)
+REQUESTS = 2000  # the client loop's bound (stopped well before; 30 s at most a request)
+STEP = 60  # requests between two steps of the rollout
 CLIENTS = 3
 
 
@@ -121,7 +122,7 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
     client = Client(site, ROUTES)
     threads = client.run(REQUESTS, CLIENTS)
     try:
-        client.wait_for(REQUESTS // 5)
+        client.wait_for(STEP)
         # Step 3: HAProxy's configuration written with the new engines, and reloaded.
         with client.lock:
             reloaded_at, in_flight = time.monotonic(), client.in_flight
@@ -130,7 +131,7 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
             lambda: balancer.addresses("engines") == named(new_engines), "HAProxy's reload"
         )
         between = answers(site, host)  # the new graph under the old version
-        wait_until(lambda: client.done() >= 2 * REQUESTS // 5, "the client loop")
+        client.wait_for(client.done() + STEP)
         # Step 4: the new build copied beside the applications' and `current` moved to it.
         deploy_current(store, new_build.parent / "current")
         renamed_at = time.monotonic()
@@ -144,8 +145,9 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
         served = client.done()
         for engine in engines:  # the old engines stopped, by their pid
             engine.stop()
-        client.wait_for(served + REQUESTS // 5)
+        client.wait_for(served + STEP)
     finally:
+        client.stopped.set()
         for thread in threads:
             thread.join(60)
     after = answers(site, host)
@@ -169,7 +171,7 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
     assert DatasetVersion.read(build_folder).digest in between[page][0].decode()
     assert DatasetVersion.read(new_build).digest in after[page][0].decode()
 
-    assert len(client.answers) == REQUESTS
+    assert len(client.answers) >= 4 * STEP
     assert [a for a in client.answers if a.status != 200] == []
     kinds = {a: kind(a, before, between, after) for a in client.answers}
     olds, gaps, news, torn = (
