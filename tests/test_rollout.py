@@ -1,9 +1,10 @@
 """A new build rolled out across replicas as the README's *Replicas* says, while a client loop
 runs through HAProxy: the new build made in a store folder of its own from data with one title
 changed, loaded into a new Oxigraph directory and served by two new read-only servers; HAProxy
-reloaded onto them; then the applications' ``current`` moved with one rename; then the old
-engines stopped. No request fails, and each answer is the old one, the new one, or (between the
-reload and the applications' switch) the new graph under the old dataset version."""
+reloaded onto them; then the applications' ``current`` moved with one rename (`belong-graph deploy
+current`); then the old engines stopped. No request fails, and each answer is the old one, the new
+one, or, under the old dataset version, the new graph (between the reload and the applications'
+switch) or a page mixing the two graphs (one being made at the reload)."""
 
 from __future__ import annotations
 
