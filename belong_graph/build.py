@@ -139,7 +139,7 @@ def build_store(settings: Settings, *, validate_data: bool = True) -> DatasetVer
             helpers.shutdown(cancel_futures=True)
             _discard(staging, building)
             raise
-    _point_current_to(settings.store_dir, staging)
+    point_current_to(settings.store_dir, staging)
     leases.release(building)  # current now: no build removes it
     leases.remove_unused(settings.store_dir, keep={staging})
     return store.version
@@ -182,7 +182,7 @@ def go_live_quickly(settings: Settings, checked: CheckedData, since: Path) -> Da
     if version is None:
         _discard(staging, building)
         return None
-    _point_current_to(settings.store_dir, staging)
+    point_current_to(settings.store_dir, staging)
     leases.release(building)
     with phase("keeping the curated data"):  # what the full build that follows compares with
         shapes = load_graphs([settings.shapes_dir], base_iri=settings.base_iri)
@@ -268,7 +268,9 @@ def _digest(settings: Settings, inputs: list[Path], dates: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _point_current_to(store_dir: Path, target: Path) -> None:
+def point_current_to(store_dir: Path, target: Path) -> None:
+    """Point ``store_dir/current`` at the build folder ``target`` (in ``store_dir``) with one
+    rename."""
     temporary = store_dir / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
     temporary.symlink_to(target.name)
     os.replace(temporary, store_dir / CURRENT)

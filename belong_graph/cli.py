@@ -374,6 +374,21 @@ def _write(config: str, output: Path | None) -> None:
         output.write_text(config, encoding="utf-8")
 
 
+@deploy.command("current")
+@click.argument("build", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_obj
+@reports_errors
+def deploy_current(settings: Settings, build: Path) -> None:
+    """Make BUILD (a build folder, or another store folder's `current`) the build the servers of
+    the store folder serve: copied beside the current one, then `current` moved by one rename."""
+    from belong_graph.deploy import make_current
+
+    version = make_current(settings.store_dir, build)
+    click.echo(
+        f"{settings.store_dir / 'current'} -> {build.resolve().name}, version {version.digest}"
+    )
+
+
 @main.group()
 def sheet() -> None:
     """The curated data as a spreadsheet: export it, edit it, import it back."""

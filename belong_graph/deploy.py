@@ -6,16 +6,26 @@ varnish``, from ``deploy/varnish.vcl.in``), the HTTP cache of the applications' 
 Clients reach the applications through one frontend; the applications' ``store_url`` is a second
 frontend that balances the engines. Both check their servers' health with a cheap ASK query and
 replay a failed idempotent request on another server.
+
+A new build reaches the applications by :func:`make_current` (``belong-graph deploy current``):
+copied into their store folder, then ``current`` moved with one rename, which each ``serve``
+follows (see *Live reload*).
 """
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from belong_graph import leases
+from belong_graph.build import point_current_to
 from belong_graph.errors import SettingError
 from belong_graph.settings import PROJECT_ROOT
+from belong_graph.store import DatasetVersion
+
+PARTIAL = ".partial"
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy.cfg.in"
 VARNISH_TEMPLATE = PROJECT_ROOT / "deploy" / "varnish.vcl.in"
@@ -77,3 +87,29 @@ def _address(address: str) -> tuple[str, str]:
     if not host or not port.isdigit():
         raise SettingError(f"{address!r} is not HOST:PORT.")
     return host, port
+
+
+def make_current(store_dir: Path, build: Path) -> DatasetVersion:
+    """Make the build folder ``build`` the one ``store_dir``'s servers serve: copied into
+    ``store_dir`` (written beside, renamed once whole) unless it is there, then ``current``
+    pointed at it with one rename; its version. A lease holds the copy until it is current, so
+    that no server's clean-up of old builds removes it first."""
+    version = DatasetVersion.read(build)  # a whole build, else StoreMissing
+    source = build.resolve()
+    target = store_dir / source.name
+    if source == target.resolve():
+        point_current_to(store_dir, target)
+        return version
+    if target.exists():
+        raise SettingError(f"{target} exists and is not {source}: nothing was changed.")
+    lease = leases.hold(target)
+    partial = store_dir / f".{source.name}{PARTIAL}"  # no build-* name: no clean-up takes it
+    try:
+        shutil.rmtree(partial, ignore_errors=True)  # what a copy that was stopped left
+        shutil.copytree(source, partial, symlinks=True)
+        partial.rename(target)
+        point_current_to(store_dir, target)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+        leases.release(lease)
+    return version

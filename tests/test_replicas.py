@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,17 +55,35 @@ def haproxy() -> str:
 
 
 class Balancer:
-    """HAProxy in the foreground on the configuration written for ``replicas``."""
+    """HAProxy in the foreground on the configuration written for ``replicas``, in master-worker
+    mode (``-W``, as Debian's service runs it), so that it can be reloaded."""
 
     def __init__(self, replicas: Replicas, folder: Path) -> None:
         self.replicas = replicas
-        config = folder / "haproxy.cfg"
-        config.write_text(haproxy_config(replicas))
+        self.config = folder / "haproxy.cfg"
+        self.config.write_text(haproxy_config(replicas))
         self.process = subprocess.Popen(
-            [haproxy(), "-db", "-f", str(config)],
+            [haproxy(), "-W", "-db", "-f", str(self.config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def reload(self, replicas: Replicas) -> None:
+        """Rewrite the configuration for ``replicas``, check it and reload HAProxy gracefully, as
+        `systemctl reload haproxy` does: SIGUSR2 makes the master start a new worker on the old
+        one's listening sockets, and the old worker finishes the requests it holds, then ends."""
+        self.config.write_text(haproxy_config(replicas))
+        checked = subprocess.run([haproxy(), "-c", "-q", "-f", str(self.config)], check=False)
+        assert checked.returncode == 0, "HAProxy refused the new configuration"
+        self.replicas = replicas
+        os.kill(self.process.pid, signal.SIGUSR2)
+
+    def workers(self) -> list[int]:
+        """The process ids of the master's workers (two while an old one finishes its work)."""
+        pid = self.process.pid
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
 
     def stats(self, backend: str) -> dict[str, dict[str, str]]:
         """HAProxy's statistics of each server of ``backend``."""
@@ -76,6 +95,10 @@ class Balancer:
             for row in rows
             if row["pxname"] == backend and row["svname"] not in ("FRONTEND", "BACKEND")
         }
+
+    def addresses(self, backend: str) -> dict[str, str]:
+        """Each server of ``backend`` and its address (as the serving worker has it)."""
+        return {name: row["addr"] for name, row in self.stats(backend).items()}
 
     def servers(self, backend: str) -> dict[str, str]:
         """Each server of ``backend`` and its state (UP, DOWN...)."""
@@ -95,19 +118,39 @@ class Balancer:
             time.sleep(0.1)
 
     def stop(self) -> None:
+        """Stop the master, which stops its workers."""
         if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
             os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+            self.process.wait()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One request of a client loop: what it asked, what came back, and when."""
+
+    path: str
+    status: int  # 0: no answer
+    body: bytes
+    etag: str
+    started: float  # time.monotonic()
+    ended: float
 
 
 @dataclass
 class Client:
-    """A bounded loop of GETs through HAProxy, from a few threads, counting what is in flight."""
+    """A bounded loop of GETs through HAProxy, from a few threads, counting what is in flight,
+    until it has made its requests or is stopped."""
 
     url: str
-    answers: list[tuple[str, int, bytes]] = field(default_factory=list)  # status 0: no answer
+    routes: list[tuple[str, str, str]] = field(default_factory=lambda: ROUTES)
+    answers: list[Answer] = field(default_factory=list)
     in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: threading.Event = field(default_factory=threading.Event)
 
     def run(self, requests: int, threads: int) -> list[threading.Thread]:
         workers = [
@@ -120,16 +163,21 @@ class Client:
 
     def _loop(self, numbers: range) -> None:
         for number in numbers:
-            path, accept, _ = ROUTES[number % len(ROUTES)]
+            if self.stopped.is_set():
+                return
+            path, accept, _ = self.routes[number % len(self.routes)]
             with self.lock:
                 self.in_flight += 1
+            started = time.monotonic()
             try:
-                status, _, body = fetch(self.url + path, {"Accept": accept}, timeout=30)
+                status, headers, body = fetch(self.url + path, {"Accept": accept}, timeout=30)
+                etag = headers.get("ETag", "")
             except (OSError, http.client.HTTPException):  # cut off, or an answer cut short
-                status, body = 0, b""
+                status, body, etag = 0, b"", ""
+            answer = Answer(path, status, body, etag, started, time.monotonic())
             with self.lock:
                 self.in_flight -= 1
-                self.answers.append((path, status, body))
+                self.answers.append(answer)
 
     def done(self) -> int:
         with self.lock:
@@ -149,16 +197,22 @@ class Client:
             return self.in_flight
 
 
-@pytest.fixture(scope="module")
-def engines(loaded: Path) -> Iterator[list[OxigraphServer]]:  # noqa: F811
-    """Two read-only servers on one loaded directory."""
-    servers = [OxigraphServer(loaded)]
+@contextmanager
+def two_engines(location: Path) -> Iterator[list[OxigraphServer]]:
+    """Two read-only servers on one loaded directory, stopped by their pid at the end."""
+    servers = [OxigraphServer(location)]
     try:
-        servers.append(OxigraphServer(loaded))
+        servers.append(OxigraphServer(location))
         yield servers
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture(scope="module")
+def engines(loaded: Path) -> Iterator[list[OxigraphServer]]:  # noqa: F811
+    with two_engines(loaded) as servers:
+        yield servers
 
 
 @pytest.fixture(scope="module")
@@ -184,19 +238,21 @@ def balancer(replicas: Replicas, tmp_path_factory: pytest.TempPathFactory) -> It
         balancer.stop()
 
 
-@pytest.fixture(scope="module")
-def apps(built_settings: Settings, balancer: Balancer) -> Iterator[list[LiveServer]]:
-    """Two `serve` processes whose store_url is HAProxy's engine frontend, with no answer cache
-    (every request goes to an engine)."""
+@contextmanager
+def serving(store_dir: Path, balancer: Balancer, **settings: str) -> Iterator[list[LiveServer]]:
+    """A `serve` process on ``store_dir`` at each application address of ``balancer``, whose
+    store_url is HAProxy's engine frontend, with no answer cache (every request goes to an
+    engine), up in HAProxy's eyes."""
     servers: list[LiveServer] = []
     try:
         for address in balancer.replicas.apps:
             servers.append(
                 LiveServer(
-                    built_settings.store_dir,
+                    store_dir,
                     port=int(address.rsplit(":", 1)[1]),
                     store_url=balancer.replicas.store_url,
                     cache_mib="0",
+                    **settings,
                 )
             )
         balancer.wait(lambda: balancer.servers("apps") == {"app1": "UP", "app2": "UP"})
@@ -204,6 +260,12 @@ def apps(built_settings: Settings, balancer: Balancer) -> Iterator[list[LiveServ
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture(scope="module")
+def apps(built_settings: Settings, balancer: Balancer) -> Iterator[list[LiveServer]]:
+    with serving(built_settings.store_dir, balancer) as servers:
+        yield servers
 
 
 def test_the_config_binds_loopback_only_and_passes_haproxys_check(tmp_path: Path) -> None:
@@ -266,10 +328,10 @@ def test_replicas_answer_alike_through_the_kill_of_an_app_and_an_engine(
     assert all(n > 0 for n in served[0].values()) and all(n > 0 for n in served[1].values())
     assert after[0]["app2"] > served[0]["app2"] and after[1]["engine2"] > served[1]["engine2"]
     assert len(client.answers) == REQUESTS
-    failed = [(path, status) for path, status, _ in client.answers if status != 200]
+    failed = [(a.path, a.status) for a in client.answers if a.status != 200]
     assert len(failed) <= in_flight, failed
-    assert all(body == before[path] for path, status, body in client.answers if status == 200)
-    assert [status for _, status, _ in client.answers[-REQUESTS // 5 :]] == [200] * (REQUESTS // 5)
+    assert all(a.body == before[a.path] for a in client.answers if a.status == 200)
+    assert [a.status for a in client.answers[-REQUESTS // 5 :]] == [200] * (REQUESTS // 5)
 
 
 def through(port: int, path: str, source: str) -> int:
