@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import http.client
+import http.server
 import io
 import os
 import re
@@ -26,8 +27,9 @@ import pytest
 from click.testing import CliRunner
 
 from belong_graph.cli import main
-from belong_graph.deploy import Replicas, haproxy_config
+from belong_graph.deploy import Previous, Replicas, haproxy_config
 from belong_graph.errors import SettingError
+from belong_graph.remote import VERSION_HEADER
 from belong_graph.settings import Settings
 from tests.conftest import LiveServer, fetch, free_port
 from tests.test_budget_shared import Redis, redis  # noqa: F401 (a fixture)
@@ -287,6 +289,121 @@ def test_the_config_binds_loopback_only_and_passes_haproxys_check(tmp_path: Path
     ]
     checked = subprocess.run([haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_rollouts_config_keeps_each_older_versions_engines_in_a_backend_of_their_own(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "haproxy.cfg"
+    command = ["deploy", "haproxy", "--app", "10.0.0.1:8001", "--engine", "10.0.0.3:7003"]
+    command += ["--engine", "10.0.0.4:7004", "--previous", "0123abcd=10.0.0.3:7001,10.0.0.4:7002"]
+    command += ["--previous", "4567ef89=10.0.0.3:7000", "-o", str(config)]
+    done = CliRunner().invoke(main, command)
+    assert done.exit_code == 0, done.output
+    text = config.read_text()
+    frontend = text.split("frontend engine\n", 1)[1].split("\n\n", 1)[0]
+    assert frontend.splitlines()[1:] == [
+        "    use_backend engines-%[req.hdr(Belong-Dataset-Version)]",
+        "    default_backend engines",
+    ]
+    backends = re.findall(r"^backend (\S+)\n((?:    .*\n)+)", text, re.M)
+    assert [
+        (name, re.findall(r"server (\S+) (\S+)", body), "http-check expect status 200" in body)
+        for name, body in backends
+    ] == [
+        ("apps", [("app1", "10.0.0.1:8001")], True),
+        ("engines", [("engine1", "10.0.0.3:7003"), ("engine2", "10.0.0.4:7004")], True),
+        ("engines-0123abcd", [("engine1", "10.0.0.3:7001"), ("engine2", "10.0.0.4:7002")], True),
+        ("engines-4567ef89", [("engine1", "10.0.0.3:7000")], True),
+    ]
+    checked = subprocess.run([haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("previous", "said"),
+    [
+        (["h:7001"], "--previous 'h:7001' is not DIGEST=HOST:PORT[,HOST:PORT...]"),
+        (["0123abcd="], "--previous '0123abcd=' is not DIGEST=HOST:PORT[,HOST:PORT...]"),
+        (["v1=h:7001"], "--previous 'v1=h:7001' is not DIGEST=HOST:PORT[,HOST:PORT...]"),
+        (["0123abcd=h:7001,h"], "'h' is not HOST:PORT."),
+        (["0123abcd=h:7001", "0123abcd=h:7002"], "--previous names a version twice"),
+    ],
+)
+def test_a_bad_previous_version_is_refused_with_what_is_wrong(
+    previous: list[str], said: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "haproxy.cfg"
+    command = ["deploy", "haproxy", "--app", "h:8001", "--engine", "h:7003", "-o", str(config)]
+    for text in previous:
+        command += ["--previous", text]
+    done = CliRunner().invoke(main, command)
+    assert done.exit_code == 1
+    assert said in done.output
+    assert not config.exists()
+
+
+class Stub:
+    """An HTTP server on a free loopback port that answers every GET with its name."""
+
+    def __init__(self, name: str) -> None:
+        body = name.encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.address = f"127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_haproxy_routes_a_query_by_the_version_it_names(tmp_path: Path) -> None:
+    """HAProxy itself (not only its check): a query naming a kept older version goes to that
+    version's engines; one naming the current version (no backend of its own), another version,
+    or none goes to the current engines."""
+    stubs = {name: Stub(name) for name in ("new", "old")}
+    replicas = Replicas(
+        apps=(f"127.0.0.1:{free_port()}",),
+        engines=(stubs["new"].address,),
+        engine_port=free_port(),
+        port=free_port(),
+        stats_port=free_port(),
+        check_ms=200,
+        previous=(Previous("0123abcd", (stubs["old"].address,)),),
+    )
+    balancer = Balancer(replicas, tmp_path)
+    try:
+        up = {"engine1": "UP"}
+        balancer.wait(
+            lambda: balancer.servers("engines") == balancer.servers("engines-0123abcd") == up
+        )
+        url = f"http://127.0.0.1:{replicas.engine_port}/query"
+        named = {
+            version: fetch(url, {} if version is None else {VERSION_HEADER: version})[::2]
+            for version in ("0123abcd", "4567ef89", "engines", "", None)
+        }
+        assert named == {
+            "0123abcd": (200, b"old"),
+            "4567ef89": (200, b"new"),
+            "engines": (200, b"new"),
+            "": (200, b"new"),
+            None: (200, b"new"),
+        }
+    finally:
+        balancer.stop()
+        for stub in stubs.values():
+            stub.stop()
 
 
 @pytest.mark.parametrize(
