@@ -6,8 +6,8 @@ varnish``, from ``deploy/varnish.vcl.in``), the HTTP cache of the applications' 
 Clients reach the applications through one frontend; the applications' ``store_url`` is a second
 frontend that balances the engines (each backend of them from ``deploy/haproxy-engines.cfg.in``).
 Both check their servers' health and replay a failed idempotent request on another server. Each
-query names the dataset version its application serves (:data:`~belong_graph.remote.VERSION_HEADER`),
-which a rollout uses: the engines of the version being replaced stay in a backend of their own
+query names the dataset version its application serves (``remote.VERSION_HEADER``), which a
+rollout uses: the engines of the version being replaced stay in a backend of their own
 (:class:`Previous`) until no application asks for it, so every answer reads one version's graph.
 
 A new build reaches the applications by :func:`make_current` (``belong-graph deploy current``):

@@ -7,9 +7,11 @@ one given before the kills."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import http.client
 import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -25,12 +27,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import QuerySolutions
 
 from belong_graph.cli import main
 from belong_graph.deploy import Previous, Replicas, haproxy_config
 from belong_graph.errors import SettingError
-from belong_graph.remote import VERSION_HEADER
+from belong_graph.remote import Engine, RemoteStore
 from belong_graph.settings import Settings
+from belong_graph.store import DatasetVersion
 from tests.conftest import LiveServer, fetch, free_port
 from tests.test_budget_shared import Redis, redis  # noqa: F401 (a fixture)
 from tests.test_remote import FUNDERS, OxigraphServer, loaded  # noqa: F401 (a fixture)
@@ -87,16 +91,24 @@ class Balancer:
             int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         ]
 
-    def stats(self, backend: str) -> dict[str, dict[str, str]]:
-        """HAProxy's statistics of each server of ``backend``."""
+    def rows(self) -> list[dict[str, str]]:
+        """HAProxy's statistics, a row per frontend, backend and server, from its serving
+        worker."""
         status, _, body = fetch(f"http://127.0.0.1:{self.replicas.stats_port}/;csv", timeout=5)
         assert status == 200
-        rows = csv.DictReader(io.StringIO(body.decode().removeprefix("# ")))
+        return list(csv.DictReader(io.StringIO(body.decode().removeprefix("# "))))
+
+    def stats(self, backend: str) -> dict[str, dict[str, str]]:
+        """HAProxy's statistics of each server of ``backend``."""
         return {
             row["svname"]: row
-            for row in rows
+            for row in self.rows()
             if row["pxname"] == backend and row["svname"] not in ("FRONTEND", "BACKEND")
         }
+
+    def backends(self) -> set[str]:
+        """The backends of the configuration the serving worker runs."""
+        return {row["pxname"] for row in self.rows() if row["svname"] == "BACKEND"}
 
     def addresses(self, backend: str) -> dict[str, str]:
         """Each server of ``backend`` and its address (as the serving worker has it)."""
@@ -344,17 +356,24 @@ def test_a_bad_previous_version_is_refused_with_what_is_wrong(
 
 
 class Stub:
-    """An HTTP server on a free loopback port that answers every GET with its name."""
+    """An engine on a free loopback port that answers every query (and health check) with one
+    row: its name."""
 
     def __init__(self, name: str) -> None:
-        body = name.encode()
+        row = {"engine": {"type": "literal", "value": name}}
+        body = json.dumps({"head": {"vars": ["engine"]}, "results": {"bindings": [row]}}).encode()
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.do_GET()
 
             def log_message(self, *_: object) -> None:
                 pass
@@ -368,10 +387,12 @@ class Stub:
         self.server.server_close()
 
 
-def test_haproxy_routes_a_query_by_the_version_it_names(tmp_path: Path) -> None:
-    """HAProxy itself (not only its check): a query naming a kept older version goes to that
-    version's engines; one naming the current version (no backend of its own), another version,
-    or none goes to the current engines."""
+def test_haproxy_routes_each_query_by_the_version_it_names(
+    build_folder: Path, tmp_path: Path
+) -> None:
+    """A RemoteStore names its version in every query; HAProxy sends a query naming a kept
+    older version to that version's engines, and one naming the current version (no backend of
+    its own), another version, or none to the current engines."""
     stubs = {name: Stub(name) for name in ("new", "old")}
     replicas = Replicas(
         apps=(f"127.0.0.1:{free_port()}",),
@@ -383,27 +404,36 @@ def test_haproxy_routes_a_query_by_the_version_it_names(tmp_path: Path) -> None:
         previous=(Previous("0123abcd", (stubs["old"].address,)),),
     )
     balancer = Balancer(replicas, tmp_path)
+    version = DatasetVersion.read(build_folder)
     try:
         up = {"engine1": "UP"}
-        balancer.wait(
-            lambda: balancer.servers("engines") == balancer.servers("engines-0123abcd") == up
+        balancer.wait(lambda: balancer.servers("engines") == up)
+        balancer.wait(lambda: balancer.servers("engines-0123abcd") == up)
+        answered = {
+            digest: engine_asked(replicas.store_url, dataclasses.replace(version, digest=digest))
+            for digest in ("0123abcd", "4567ef89", "engines", "")
+        }
+        assert answered == {"0123abcd": "old", "4567ef89": "new", "engines": "new", "": "new"}
+        status, _, body = fetch(replicas.store_url)  # no version named
+        assert (status, json.loads(body)["results"]["bindings"][0]["engine"]["value"]) == (
+            200,
+            "new",
         )
-        url = f"http://127.0.0.1:{replicas.engine_port}/query"
-        named = {
-            version: fetch(url, {} if version is None else {VERSION_HEADER: version})[::2]
-            for version in ("0123abcd", "4567ef89", "engines", "", None)
-        }
-        assert named == {
-            "0123abcd": (200, b"old"),
-            "4567ef89": (200, b"new"),
-            "engines": (200, b"new"),
-            "": (200, b"new"),
-            None: (200, b"new"),
-        }
     finally:
         balancer.stop()
         for stub in stubs.values():
             stub.stop()
+
+
+def engine_asked(url: str, version: DatasetVersion) -> str:
+    """Which engine answered a query of a RemoteStore of ``version`` at ``url``."""
+    store = RemoteStore(Engine(url), version)
+    try:
+        rows = store.query("SELECT ?engine WHERE {}")
+        assert isinstance(rows, QuerySolutions)
+        return str(next(iter(rows))["engine"].value)
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(
