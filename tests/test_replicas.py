@@ -425,6 +425,36 @@ def test_haproxy_routes_each_query_by_the_version_it_names(
             stub.stop()
 
 
+def test_a_reload_answers_a_query_sent_on_an_idle_connection(tmp_path: Path) -> None:
+    """At a reload the old worker answers the next request of a connection left idle rather than
+    closing it under a client that may be sending on it (option idle-close-on-response)."""
+    stub = Stub("new")
+    replicas = Replicas(
+        apps=(f"127.0.0.1:{free_port()}",),
+        engines=(stub.address,),
+        engine_port=free_port(),
+        port=free_port(),
+        stats_port=free_port(),
+        check_ms=200,
+    )
+    balancer = Balancer(replicas, tmp_path)
+    connection = http.client.HTTPConnection("127.0.0.1", replicas.engine_port, timeout=10)
+    try:
+        balancer.wait(lambda: balancer.servers("engines") == {"engine1": "UP"})
+        connection.request("GET", "/query")
+        assert connection.getresponse().read()
+        kept = Previous("0123abcd", (stub.address,))
+        balancer.reload(dataclasses.replace(replicas, previous=(kept,)))
+        balancer.wait(lambda: "engines-0123abcd" in balancer.backends())
+        connection.request("GET", "/query")  # without the option: ConnectionResetError
+        response = connection.getresponse()
+        assert (response.status, b'"new"' in response.read()) == (200, True)
+    finally:
+        connection.close()
+        balancer.stop()
+        stub.stop()
+
+
 def engine_asked(url: str, version: DatasetVersion) -> str:
     """Which engine answered a query of a RemoteStore of ``version`` at ``url``."""
     store = RemoteStore(Engine(url), version)

@@ -155,6 +155,7 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
         old_build_gone_at = wait_until(
             lambda: not (store / build_folder.name).exists(), "the old build's last request"
         )
+        forgotten_at = time.monotonic()
         balancer.reload(dataclasses.replace(rollout, previous=()))
         wait_until(lambda: kept not in balancer.backends(), "HAProxy's second reload")
         served = client.done()
@@ -183,7 +184,8 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
     assert all(n > 0 for n in asked_before_the_switch[1].values())
 
     assert len(client.answers) >= 4 * STEP
-    assert [a for a in client.answers if a.status != 200] == []
+    times = {"reloaded": reloaded_at, "renamed": renamed_at, "forgotten": forgotten_at}
+    assert [a for a in client.answers if a.status != 200] == [], times
     kinds = {a: kind(a, before, after) for a in client.answers}
     assert [a for a in client.answers if kinds[a] is None] == []  # no gap, no mixed page
     olds, news = ([a for a in client.answers if kinds[a] == k] for k in ("old", "new"))
