@@ -84,13 +84,6 @@ class Balancer:
         self.replicas = replicas
         os.kill(self.process.pid, signal.SIGUSR2)
 
-    def workers(self) -> list[int]:
-        """The process ids of the master's workers (two while an old one finishes its work)."""
-        pid = self.process.pid
-        return [
-            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ]
-
     def rows(self) -> list[dict[str, str]]:
         """HAProxy's statistics, a row per frontend, backend and server, from its serving
         worker."""

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from belong_graph.build import current_store_dir
 from belong_graph.cli import main
+from belong_graph.deploy import Previous
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
 from tests.conftest import LiveServer, copied_build, copy_project_data, fetch
@@ -28,7 +29,6 @@ from tests.test_replicas import (  # noqa: F401 (balancer, engines and replicas:
     Answer,
     Balancer,
     Client,
-    Previous,
     balancer,
     engines,
     replicas,
