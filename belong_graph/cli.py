@@ -341,14 +341,22 @@ def deploy() -> None:
     "--behind-cache", is_flag=True, help="Varnish in front: pass its X-Forwarded-For on as it is."
 )
 @click.option(
+    "--previous",
+    multiple=True,
+    metavar="DIGEST=HOST:PORT[,HOST:PORT]",
+    help="During a rollout: the engines of the older version DIGEST, for the queries of the "
+    "applications still serving it (--engine: the new version's).",
+)
+@click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="File to write (default: stdout)."
 )
 @reports_errors
-def deploy_haproxy(output: Path | None, **options: Any) -> None:
+def deploy_haproxy(output: Path | None, previous: tuple[str, ...], **options: Any) -> None:
     """Write HAProxy's configuration for the replicas, from deploy/haproxy.cfg.in."""
-    from belong_graph.deploy import Replicas, haproxy_config
+    from belong_graph.deploy import Previous, Replicas, haproxy_config
 
-    _write(haproxy_config(Replicas(**options)), output)
+    kept = tuple(Previous.parse(text) for text in previous)
+    _write(haproxy_config(Replicas(previous=kept, **options)), output)
 
 
 @deploy.command("varnish")

@@ -4,8 +4,11 @@ from the template ``deploy/haproxy.cfg.in``; and Varnish's in front of it (``bel
 varnish``, from ``deploy/varnish.vcl.in``), the HTTP cache of the applications' answers.
 
 Clients reach the applications through one frontend; the applications' ``store_url`` is a second
-frontend that balances the engines. Both check their servers' health with a cheap ASK query and
-replay a failed idempotent request on another server.
+frontend that balances the engines (each backend of them from ``deploy/haproxy-engines.cfg.in``).
+Both check their servers' health and replay a failed idempotent request on another server. Each
+query names the dataset version its application serves (``remote.VERSION_HEADER``), which a
+rollout uses: the engines of the version being replaced stay in a backend of their own
+(:class:`Previous`) until no application asks for it, so every answer reads one version's graph.
 
 A new build reaches the applications by :func:`make_current` (``belong-graph deploy current``):
 copied into their store folder, then ``current`` moved with one rename, which each ``serve``
@@ -14,6 +17,7 @@ follows (see *Live reload*).
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +26,36 @@ from string import Template
 from belong_graph import leases
 from belong_graph.build import point_current_to
 from belong_graph.errors import SettingError
+from belong_graph.remote import VERSION_HEADER
 from belong_graph.settings import PROJECT_ROOT
 from belong_graph.store import DatasetVersion
 
 PARTIAL = ".partial"
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy.cfg.in"
+ENGINES_TEMPLATE = PROJECT_ROOT / "deploy" / "haproxy-engines.cfg.in"
+DIGEST = re.compile(r"[0-9a-f]+")  # a dataset version (DatasetVersion.digest)
 VARNISH_TEMPLATE = PROJECT_ROOT / "deploy" / "varnish.vcl.in"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The engines of an older dataset version, kept during a rollout for the applications
+    that still serve it."""
+
+    digest: str
+    engines: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Previous:
+        """``DIGEST=HOST:PORT[,HOST:PORT...]`` (``--previous``)."""
+        digest, _, addresses = text.partition("=")
+        if not DIGEST.fullmatch(digest) or not addresses:
+            raise SettingError(
+                f"--previous {text!r} is not DIGEST=HOST:PORT[,HOST:PORT...], DIGEST being the "
+                "dataset version those engines hold (its version.json, or /health)."
+            )
+        return cls(digest, tuple(addresses.split(",")))
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,7 @@ class Replicas:
     check_ms: int = 2000  # between two health checks of a server
     timeout: int = 60  # seconds a server may take to answer
     behind_cache: bool = False  # Varnish in front: its X-Forwarded-For names the client
+    previous: tuple[Previous, ...] = ()  # older versions' engines, kept during a rollout
 
     @property
     def store_url(self) -> str:
@@ -54,9 +82,15 @@ def haproxy_config(replicas: Replicas, template: Path = TEMPLATE) -> str:
     """HAProxy's configuration for ``replicas``."""
     if not replicas.apps or not replicas.engines:
         raise SettingError("HAProxy needs at least one application and one engine.")
+    digests = [previous.digest for previous in replicas.previous]
+    if len(set(digests)) < len(digests):
+        raise SettingError(f"--previous names a version twice: {', '.join(digests)}.")
+    backends = [("engines", replicas.engines)]
+    backends += [(f"engines-{p.digest}", p.engines) for p in replicas.previous]
     return Template(template.read_text(encoding="utf-8")).substitute(
         apps=_servers("app", replicas.apps),
-        engines=_servers("engine", replicas.engines),
+        engines="\n\n".join(_engines(name, addresses) for name, addresses in backends),
+        version_header=VERSION_HEADER,
         port=replicas.port,
         engine_port=replicas.engine_port,
         stats_port=replicas.stats_port,
@@ -72,6 +106,12 @@ def varnish_config(backend: str, template: Path = VARNISH_TEMPLATE) -> str:
     """Varnish's VCL for a cache in front of HAProxy's client frontend at ``backend``."""
     host, port = _address(backend)
     return Template(template.read_text(encoding="utf-8")).substitute(host=host, port=port)
+
+
+def _engines(name: str, addresses: tuple[str, ...]) -> str:
+    """The backend ``name``: engines at ``addresses``."""
+    template = Template(ENGINES_TEMPLATE.read_text(encoding="utf-8"))
+    return template.substitute(name=name, servers=_servers("engine", addresses)).rstrip()
 
 
 def _servers(name: str, addresses: tuple[str, ...]) -> str:

@@ -54,6 +54,9 @@ ACCEPT = {
 VIRTUOSO_BLANK_NODE = b'"type": "bnode", "value": "nodeID://'
 BLANK_NODE = b'"type": "bnode", "value": "'
 AUTHENTICATIONS = {"basic": httpx.BasicAuth, "digest": httpx.DigestAuth}
+# Sent with every query: the dataset version the query is asked for, by which a proxy in front of
+# several engines may route it (``deploy/haproxy.cfg.in``); engines ignore it.
+VERSION_HEADER = "Belong-Dataset-Version"
 _QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -119,6 +122,7 @@ class RemoteStore:
         self._client = httpx.Client(
             auth=scheme(engine.user, engine.password) if engine.user else None,
             timeout=httpx.Timeout(engine.connect_timeout, read=engine.read_timeout),
+            headers={VERSION_HEADER: version.digest},
         )
         self._answer: httpx.Response | None = None  # the answer being read
 

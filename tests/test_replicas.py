@@ -7,8 +7,11 @@ one given before the kills."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import http.client
+import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -24,11 +27,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import QuerySolutions
 
 from belong_graph.cli import main
-from belong_graph.deploy import Replicas, haproxy_config
+from belong_graph.deploy import Previous, Replicas, haproxy_config
 from belong_graph.errors import SettingError
+from belong_graph.remote import Engine, RemoteStore
 from belong_graph.settings import Settings
+from belong_graph.store import DatasetVersion
 from tests.conftest import LiveServer, fetch, free_port
 from tests.test_budget_shared import Redis, redis  # noqa: F401 (a fixture)
 from tests.test_remote import FUNDERS, OxigraphServer, loaded  # noqa: F401 (a fixture)
@@ -78,23 +84,24 @@ class Balancer:
         self.replicas = replicas
         os.kill(self.process.pid, signal.SIGUSR2)
 
-    def workers(self) -> list[int]:
-        """The process ids of the master's workers (two while an old one finishes its work)."""
-        pid = self.process.pid
-        return [
-            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ]
+    def rows(self) -> list[dict[str, str]]:
+        """HAProxy's statistics, a row per frontend, backend and server, from its serving
+        worker."""
+        status, _, body = fetch(f"http://127.0.0.1:{self.replicas.stats_port}/;csv", timeout=5)
+        assert status == 200
+        return list(csv.DictReader(io.StringIO(body.decode().removeprefix("# "))))
 
     def stats(self, backend: str) -> dict[str, dict[str, str]]:
         """HAProxy's statistics of each server of ``backend``."""
-        status, _, body = fetch(f"http://127.0.0.1:{self.replicas.stats_port}/;csv", timeout=5)
-        assert status == 200
-        rows = csv.DictReader(io.StringIO(body.decode().removeprefix("# ")))
         return {
             row["svname"]: row
-            for row in rows
+            for row in self.rows()
             if row["pxname"] == backend and row["svname"] not in ("FRONTEND", "BACKEND")
         }
+
+    def backends(self) -> set[str]:
+        """The backends of the configuration the serving worker runs."""
+        return {row["pxname"] for row in self.rows() if row["svname"] == "BACKEND"}
 
     def addresses(self, backend: str) -> dict[str, str]:
         """Each server of ``backend`` and its address (as the serving worker has it)."""
@@ -287,6 +294,169 @@ def test_the_config_binds_loopback_only_and_passes_haproxys_check(tmp_path: Path
     ]
     checked = subprocess.run([haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_rollouts_config_keeps_each_older_versions_engines_in_a_backend_of_their_own(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "haproxy.cfg"
+    command = ["deploy", "haproxy", "--app", "10.0.0.1:8001", "--engine", "10.0.0.3:7003"]
+    command += ["--engine", "10.0.0.4:7004", "--previous", "0123abcd=10.0.0.3:7001,10.0.0.4:7002"]
+    command += ["--previous", "4567ef89=10.0.0.3:7000", "-o", str(config)]
+    done = CliRunner().invoke(main, command)
+    assert done.exit_code == 0, done.output
+    text = config.read_text()
+    frontend = text.split("frontend engine\n", 1)[1].split("\n\n", 1)[0]
+    assert frontend.splitlines()[1:] == [
+        "    use_backend engines-%[req.hdr(Belong-Dataset-Version)]",
+        "    default_backend engines",
+    ]
+    backends = re.findall(r"^backend (\S+)\n((?:    .*\n)+)", text, re.M)
+    assert [
+        (name, re.findall(r"server (\S+) (\S+)", body), "http-check expect status 200" in body)
+        for name, body in backends
+    ] == [
+        ("apps", [("app1", "10.0.0.1:8001")], True),
+        ("engines", [("engine1", "10.0.0.3:7003"), ("engine2", "10.0.0.4:7004")], True),
+        ("engines-0123abcd", [("engine1", "10.0.0.3:7001"), ("engine2", "10.0.0.4:7002")], True),
+        ("engines-4567ef89", [("engine1", "10.0.0.3:7000")], True),
+    ]
+    checked = subprocess.run([haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("previous", "said"),
+    [
+        (["h:7001"], "--previous 'h:7001' is not DIGEST=HOST:PORT[,HOST:PORT...]"),
+        (["0123abcd="], "--previous '0123abcd=' is not DIGEST=HOST:PORT[,HOST:PORT...]"),
+        (["v1=h:7001"], "--previous 'v1=h:7001' is not DIGEST=HOST:PORT[,HOST:PORT...]"),
+        (["0123abcd=h:7001,h"], "'h' is not HOST:PORT."),
+        (["0123abcd=h:7001", "0123abcd=h:7002"], "--previous names a version twice"),
+    ],
+)
+def test_a_bad_previous_version_is_refused_with_what_is_wrong(
+    previous: list[str], said: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "haproxy.cfg"
+    command = ["deploy", "haproxy", "--app", "h:8001", "--engine", "h:7003", "-o", str(config)]
+    for text in previous:
+        command += ["--previous", text]
+    done = CliRunner().invoke(main, command)
+    assert done.exit_code == 1
+    assert said in done.output
+    assert not config.exists()
+
+
+class Stub:
+    """An engine on a free loopback port that answers every query (and health check) with one
+    row: its name."""
+
+    def __init__(self, name: str) -> None:
+        row = {"engine": {"type": "literal", "value": name}}
+        body = json.dumps({"head": {"vars": ["engine"]}, "results": {"bindings": [row]}}).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.do_GET()
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.address = f"127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_haproxy_routes_each_query_by_the_version_it_names(
+    build_folder: Path, tmp_path: Path
+) -> None:
+    """A RemoteStore names its version in every query; HAProxy sends a query naming a kept
+    older version to that version's engines, and one naming the current version (no backend of
+    its own), another version, or none to the current engines."""
+    stubs = {name: Stub(name) for name in ("new", "old")}
+    replicas = Replicas(
+        apps=(f"127.0.0.1:{free_port()}",),
+        engines=(stubs["new"].address,),
+        engine_port=free_port(),
+        port=free_port(),
+        stats_port=free_port(),
+        check_ms=200,
+        previous=(Previous("0123abcd", (stubs["old"].address,)),),
+    )
+    balancer = Balancer(replicas, tmp_path)
+    version = DatasetVersion.read(build_folder)
+    try:
+        up = {"engine1": "UP"}
+        balancer.wait(lambda: balancer.servers("engines") == up)
+        balancer.wait(lambda: balancer.servers("engines-0123abcd") == up)
+        answered = {
+            digest: engine_asked(replicas.store_url, dataclasses.replace(version, digest=digest))
+            for digest in ("0123abcd", "4567ef89", "engines", "")
+        }
+        assert answered == {"0123abcd": "old", "4567ef89": "new", "engines": "new", "": "new"}
+        status, _, body = fetch(replicas.store_url)  # no version named
+        assert (status, json.loads(body)["results"]["bindings"][0]["engine"]["value"]) == (
+            200,
+            "new",
+        )
+    finally:
+        balancer.stop()
+        for stub in stubs.values():
+            stub.stop()
+
+
+def test_a_reload_answers_a_query_sent_on_an_idle_connection(tmp_path: Path) -> None:
+    """At a reload the old worker answers the next request of a connection left idle rather than
+    closing it under a client that may be sending on it (option idle-close-on-response)."""
+    stub = Stub("new")
+    replicas = Replicas(
+        apps=(f"127.0.0.1:{free_port()}",),
+        engines=(stub.address,),
+        engine_port=free_port(),
+        port=free_port(),
+        stats_port=free_port(),
+        check_ms=200,
+    )
+    balancer = Balancer(replicas, tmp_path)
+    connection = http.client.HTTPConnection("127.0.0.1", replicas.engine_port, timeout=10)
+    try:
+        balancer.wait(lambda: balancer.servers("engines") == {"engine1": "UP"})
+        connection.request("GET", "/query")
+        assert connection.getresponse().read()
+        kept = Previous("0123abcd", (stub.address,))
+        balancer.reload(dataclasses.replace(replicas, previous=(kept,)))
+        balancer.wait(lambda: "engines-0123abcd" in balancer.backends())
+        connection.request("GET", "/query")  # without the option: ConnectionResetError
+        response = connection.getresponse()
+        assert (response.status, b'"new"' in response.read()) == (200, True)
+    finally:
+        connection.close()
+        balancer.stop()
+        stub.stop()
+
+
+def engine_asked(url: str, version: DatasetVersion) -> str:
+    """Which engine answered a query of a RemoteStore of ``version`` at ``url``."""
+    store = RemoteStore(Engine(url), version)
+    try:
+        rows = store.query("SELECT ?engine WHERE {}")
+        assert isinstance(rows, QuerySolutions)
+        return str(next(iter(rows))["engine"].value)
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 """A new build rolled out across replicas as the README's *Replicas* says, while a client loop
 runs through HAProxy: the new build made in a store folder of its own from data with one title
 changed, loaded into a new Oxigraph directory and served by two new read-only servers; HAProxy
-reloaded onto them; then the applications' ``current`` moved with one rename (`belong-graph deploy
-current`); then the old engines stopped. No request fails, and each answer is the old one, the new
-one, or, under the old dataset version, the new graph (between the reload and the applications'
-switch) or a page mixing the two graphs (one being made at the reload)."""
+reloaded with them as its engines and the old ones kept for the old version's queries; then the
+applications' ``current`` moved with one rename (`belong-graph deploy current`); once both serve
+the new version and the old build has no request left, HAProxy reloaded without the old engines,
+which are stopped. No request fails, and each answer is wholly the old one (old graph, old
+version) or wholly the new one."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 from belong_graph.build import current_store_dir
 from belong_graph.cli import main
+from belong_graph.deploy import Previous
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
 from tests.conftest import LiveServer, copied_build, copy_project_data, fetch
@@ -114,35 +116,48 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
 ) -> None:
     site = f"http://127.0.0.1:{balancer.replicas.port}"
     host = site.removeprefix("http://")
+    old, new = DatasetVersion.read(build_folder).digest, DatasetVersion.read(new_build).digest
+    kept = f"engines-{old}"  # the old engines' backend during the rollout
     before = answers(site, host)
     assert all(OLD_TITLE in body.decode() for body, _ in before.values())
     for app in apps:
         assert answers(app.url, host) == before
     assert balancer.addresses("engines") == named(engines)
+    rollout = dataclasses.replace(
+        balancer.replicas,
+        engines=addresses(new_engines),
+        previous=(Previous(old, addresses(engines)),),
+    )
 
     client = Client(site, ROUTES)
     threads = client.run(REQUESTS, CLIENTS)
     try:
         client.wait_for(STEP)
-        # Step 3: HAProxy's configuration written with the new engines, and reloaded.
-        with client.lock:
-            reloaded_at, in_flight = time.monotonic(), client.in_flight
-        balancer.reload(dataclasses.replace(balancer.replicas, engines=addresses(new_engines)))
+        # Step 3: HAProxy reloaded with the new engines as its own and the old ones kept for the
+        # queries of the old version, which the applications still serve.
+        reloaded_at = time.monotonic()
+        balancer.reload(rollout)
         new_worker_at = wait_until(
-            lambda: balancer.addresses("engines") == named(new_engines), "HAProxy's reload"
+            lambda: balancer.addresses(kept) == named(engines), "HAProxy's reload"
         )
-        between = answers(site, host)  # the new graph under the old version
+        assert balancer.addresses("engines") == named(new_engines)
+        between = answers(site, host)
         client.wait_for(client.done() + STEP)
+        asked_before_the_switch = balancer.answered("engines"), balancer.answered(kept)
         # Step 4: the new build copied beside the applications' and `current` moved to it.
         deploy_current(store, new_build.parent / "current")
         renamed_at = time.monotonic()
         switched_at = max(
-            wait_until(lambda app=app: new_etag(app, host, before), f"{app.url}'s switch")
-            for app in apps
+            wait_until(lambda app=app: health(app) == new, f"{app.url}'s switch") for app in apps
         )
-        old_worker_gone_at = wait_until(
-            lambda: len(balancer.workers()) == 1, "the old worker's end"
+        # Step 5: once no request reads the old build (each application removes its folder when
+        # its last one has ended), HAProxy reloaded without the old engines, which are stopped.
+        old_build_gone_at = wait_until(
+            lambda: not (store / build_folder.name).exists(), "the old build's last request"
         )
+        forgotten_at = time.monotonic()
+        balancer.reload(dataclasses.replace(rollout, previous=()))
+        wait_until(lambda: kept not in balancer.backends(), "HAProxy's second reload")
         served = client.done()
         for engine in engines:  # the old engines stopped, by their pid
             engine.stop()
@@ -161,40 +176,31 @@ def test_a_new_build_rolls_out_across_the_replicas_while_clients_read(
         assert answers(app.url, host) == after
     assert balancer.addresses("engines") == named(new_engines)
     assert all(n > 0 for n in balancer.answered("engines").values())
-    # Between the reload and the switch, the new graph under the old version: the view's and the
-    # endpoint's answers are already the new ones, the page still names the old version.
-    page, view, endpoint = (path for path, _, _ in ROUTES)
-    assert {path: etag for path, (_, etag) in between.items()} == {
-        path: etag for path, (_, etag) in before.items()
-    }
-    assert between[view][0] == after[view][0] and between[endpoint][0] == after[endpoint][0]
-    assert NEW_TITLE in between[page][0].decode()
-    assert DatasetVersion.read(build_folder).digest in between[page][0].decode()
-    assert DatasetVersion.read(new_build).digest in after[page][0].decode()
+    assert old in before[ROUTES[0][0]][0].decode() and new in after[ROUTES[0][0]][0].decode()
+    # After the first reload, and until the switch, the old version's queries went to the old
+    # engines alone: the answers are the old ones, and the new engines were asked nothing.
+    assert between == before
+    assert asked_before_the_switch[0] == {"engine1": 0, "engine2": 0}
+    assert all(n > 0 for n in asked_before_the_switch[1].values())
 
     assert len(client.answers) >= 4 * STEP
-    assert [a for a in client.answers if a.status != 200] == []
-    kinds = {a: kind(a, before, between, after) for a in client.answers}
-    olds, gaps, news, torn = (
-        [a for a in client.answers if kinds[a] == k] for k in ("old", "gap", "new", None)
-    )
-    assert olds and gaps and news
-    # Old answers until HAProxy's new worker serves; the new graph under the old version only
-    # from the reload to the last application's switch; then only new answers. A page that was
-    # being made at the reload may mix the two graphs (some of its queries answered by an old
-    # engine, the others by a new one), under the old version.
-    assert max(a.started for a in olds) < new_worker_at
-    assert reloaded_at < min(a.ended for a in gaps) and max(a.started for a in gaps) < switched_at
+    times = {"reloaded": reloaded_at, "renamed": renamed_at, "forgotten": forgotten_at}
+    assert [a for a in client.answers if a.status != 200] == [], times
+    kinds = {a: kind(a, before, after) for a in client.answers}
+    assert [a for a in client.answers if kinds[a] is None] == []  # no gap, no mixed page
+    olds, news = ([a for a in client.answers if kinds[a] == k] for k in ("old", "new"))
+    # Old answers until the applications' switch (a request begun before it may end after),
+    # new ones only from the rename, and only new ones once both applications have switched.
+    assert olds and news
+    assert max(a.started for a in olds) < switched_at
+    assert min(a.ended for a in news) > renamed_at
     assert all(kinds[a] == "new" for a in client.answers if a.started > switched_at)
-    assert all(a.started < new_worker_at and a.ended > reloaded_at for a in torn), torn
-    assert len(torn) <= in_flight and all(a.etag == before[a.path][1] for a in torn)
     print(  # for the README (pytest -s)
-        f"new graph under the old version {max(a.ended for a in gaps) - reloaded_at:.2f} s "
-        f"after the reload ({len(gaps)} answers; rename to the last switch "
-        f"{switched_at - renamed_at:.2f} s); HAProxy's new worker serving "
-        f"{new_worker_at - reloaded_at:.2f} s, the old one gone "
-        f"{old_worker_gone_at - reloaded_at:.2f} s after the reload; {len(torn)} torn of "
-        f"{in_flight} in flight"
+        f"HAProxy's new worker serving {new_worker_at - reloaded_at:.2f} s after the reload; "
+        f"rename to the last switch {switched_at - renamed_at:.2f} s; the old build's last "
+        f"request {old_build_gone_at - switched_at:.2f} s after it; {len(olds)} old answers, "
+        f"{len(news)} new, {sum(1 for a in olds if a.ended > renamed_at)} old ones ended after "
+        "the rename"
     )
 
 
@@ -238,20 +244,19 @@ def wait_until(ready: Callable[[], bool], what: str, timeout: float = 30) -> flo
     return time.monotonic()
 
 
-def new_etag(app: LiveServer, host: str, before: Answers) -> bool:
-    """Whether ``app``, asked directly, answers under a new dataset version."""
-    path, accept, _ = ROUTES[0]
-    etag = fetch(app.url + path, {"Accept": accept, "Host": host})[1]["ETag"]
-    return bool(etag != before[path][1])
-
-
-def kind(answer: Answer, before: Answers, between: Answers, after: Answers) -> str | None:
-    """Which answer of its route an answer is: the old one, the new graph under the old version
-    ("gap"), the new one, or none of them."""
-    for name, answered in (("old", before), ("gap", between), ("new", after)):
+def kind(answer: Answer, before: Answers, after: Answers) -> str | None:
+    """Which answer of its route an answer is: the old one, the new one, or neither."""
+    for name, answered in (("old", before), ("new", after)):
         if (answer.body, answer.etag) == answered[answer.path]:
             return name
     return None
+
+
+def health(app: LiveServer) -> str:
+    """The dataset version ``app`` serves (its /health)."""
+    status, _, body = fetch(app.url + "/health")
+    assert status == 200
+    return body.decode().strip()
 
 
 def test_deploy_current_copies_a_build_beside_the_served_one_then_moves_current(
