@@ -57,14 +57,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# Under an engine ("any" for both), by test id (a parametrised test's name alone is all of its
-# cases, a file all of its tests): a test that cannot hold there by design is skipped, one the
-# engine answers otherwise is a strict xfail, each with why.
 CITATION = (
     "Virtuoso does not join the citation query's VALUES block with the UNION nested after it: "
     "the record reads every resource's title, abstract and types"
 )
 WORDS = "a syntax error is told in Virtuoso's own words (SP030), not Oxigraph's line and column"
+# Under an engine ("any" for both), by test id (a parametrised test's name alone is all of its
+# cases, a file all of its tests): a test that cannot hold there by design is skipped, one the
+# engine answers otherwise is a strict xfail, each with why.
 ON_ENGINE: dict[tuple[str, str], pytest.MarkDecorator] = {
     **{
         ("any", module): pytest.mark.skip(
