@@ -78,7 +78,7 @@ lint: install
 	$(BIN)/belong-graph changes --check
 
 # The tests run again with every query on an engine loaded from the session's build
-# (pytest --engine, tests/conftest.py): each run takes 6 to 7 minutes on 2 shared cores.
+# (pytest --engine, tests/conftest.py): each run takes 5 to 7 minutes on 2 shared cores.
 ENGINE_TESTS := tests/test_endpoint.py tests/test_api.py tests/test_linked_data.py \
 	tests/test_linked_pages.py tests/test_entity_pages.py tests/test_pages.py tests/test_site_frame.py \
 	tests/test_home.py tests/test_query_page.py tests/test_query_links.py tests/test_explore_page.py \
