@@ -1,6 +1,8 @@
 # One command surface for developers, the README and CI.
 #   make serve   install everything, build the store and serve it on http://127.0.0.1:8000/
-#   make test    install everything and run lint, format check, type check and every test
+#   make test    install everything and run lint, format check, type check and every test, then
+#                the tests of the endpoint, views, pages, linked data and OAI-PMH (ENGINE_TESTS)
+#                again on an Oxigraph server and on Virtuoso loaded from the build
 #   make bench   measure the endpoint against rdflib-endpoint (benchmarks/RESULTS.md) and every
 #                route (its own section of benchmarks/RESULTS.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -75,8 +77,20 @@ lint: install
 	$(BIN)/belong-graph namespace --check
 	$(BIN)/belong-graph changes --check
 
+# The tests run again with every query on an engine loaded from the session's build
+# (pytest --engine, tests/conftest.py): each run takes 5 to 7 minutes on 2 shared cores.
+ENGINE_TESTS := tests/test_endpoint.py tests/test_api.py tests/test_linked_data.py \
+	tests/test_linked_pages.py tests/test_entity_pages.py tests/test_pages.py tests/test_site_frame.py \
+	tests/test_home.py tests/test_query_page.py tests/test_query_links.py tests/test_explore_page.py \
+	tests/test_network.py tests/test_dataset.py tests/test_oai.py tests/test_search.py \
+	tests/test_lists.py tests/test_citations.py tests/test_completions.py tests/test_identifiers.py \
+	tests/test_crawl.py tests/test_server.py tests/test_caching.py tests/test_model_page.py \
+	tests/test_task_cite.py tests/test_task_connection.py tests/test_task_query.py
+
 test: lint browser virtuoso redis haproxy varnish
 	$(BIN)/pytest
+	$(BIN)/pytest --engine oxigraph $(ENGINE_TESTS)
+	$(BIN)/pytest --engine virtuoso $(ENGINE_TESTS)
 
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),
 # then every route (bench-routes).

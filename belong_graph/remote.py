@@ -95,9 +95,13 @@ class Engine:
         return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
+BACKSTOP = 2.0  # seconds past a query's limit that a worker waits on; the pool stops it first
+
+
 def engine(settings: Settings) -> Engine | None:
     """The engine that ``settings`` name (``store_url``), if any. A query's time limit
-    (``query_timeout``) bounds each wait for the engine's next byte too."""
+    (``query_timeout``), and ``BACKSTOP`` past it, bounds each wait for the engine's next byte
+    too: the pool stops a query at its limit, and says so, before a worker gives up waiting."""
     if not settings.store_url:
         return None
     return Engine(
@@ -106,7 +110,7 @@ def engine(settings: Settings) -> Engine | None:
         password=settings.store_password,
         auth=settings.store_auth,
         connect_timeout=settings.store_timeout,
-        read_timeout=settings.query_timeout,
+        read_timeout=settings.query_timeout + BACKSTOP,
     )
 
 

@@ -5,27 +5,19 @@ module."""
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
-import os
 import shutil
-import signal
-import subprocess
 import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
-from flask import Flask
-from flask.testing import FlaskClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -37,23 +29,9 @@ from belong_graph.formats import rdf_format
 from belong_graph.remote import Engine, RemoteStore
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
-from tests import (
-    test_api,
-    test_citations,
-    test_crawl,
-    test_dataset,
-    test_endpoint,
-    test_entity_pages,
-    test_home,
-    test_linked_data,
-    test_lists,
-    test_network,
-    test_oai,
-    test_pages,
-    test_search,
-    test_server,
-)
-from tests.conftest import LiveServer, fetch, free_port, make_app
+from tests import test_oai
+from tests.conftest import LiveServer, fetch, free_port
+from tests.engines import OxigraphServer, load_oxigraph
 
 pytestmark = pytest.mark.integration
 
@@ -63,42 +41,10 @@ FUNDERS = (
 )
 
 
-class OxigraphServer:
-    """`oxigraph serve-read-only` on a loaded directory, on a free loopback port."""
-
-    def __init__(self, location: Path) -> None:
-        self.url = f"http://127.0.0.1:{free_port()}/query"
-        bind = self.url.removeprefix("http://").removesuffix("/query")
-        self.process = subprocess.Popen(
-            oxigraph.serve_command(location, bind, timeout=30),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "?query=ASK%7B%7D", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("the Oxigraph server did not answer in time")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-
 @pytest.fixture(scope="module")
 def loaded(build_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The build loaded into an Oxigraph directory, by the command the README gives."""
-    target = tmp_path_factory.mktemp("engine") / "blue"
-    done = CliRunner().invoke(main, ["engine", "load", "oxigraph", str(build_folder), str(target)])
-    assert done.exit_code == 0, done.output
-    digest = DatasetVersion.read(build_folder).digest
-    assert f"Loaded dataset version {digest}" in done.output
-    return target
+    return load_oxigraph(build_folder, tmp_path_factory.mktemp("engine") / "blue")
 
 
 @pytest.fixture(scope="module")
@@ -194,63 +140,6 @@ def assert_the_same_answers(
 
 def _without_dates(oai: str) -> str:
     return oai.split("</oai:responseDate>", 1)[1]
-
-
-# Existing tests, run again with every query on the engine: those of the real server that need
-# only it, and those of the Flask client that need only it (in the same app, on the engine).
-ON_SERVER = (test_server, test_crawl, test_citations, test_oai, test_linked_data)
-ON_CLIENT = (
-    test_endpoint,
-    test_api,
-    test_linked_data,
-    test_entity_pages,
-    test_dataset,
-    test_lists,
-    test_search,
-    test_home,
-    test_network,
-    test_pages,
-)
-
-
-def _taking(modules: tuple[ModuleType, ...], names: list[str]) -> list[Callable[..., None]]:
-    """The test functions of ``modules`` whose only argument is one of ``names``."""
-    return [
-        check
-        for module in modules
-        for name, check in vars(module).items()
-        if name.startswith("test_")
-        and callable(check)
-        and len(parameters := list(inspect.signature(check).parameters)) == 1
-        and parameters[0] in names
-    ]
-
-
-def _name(check: Callable[..., None]) -> str:
-    return f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
-
-
-SERVER_TESTS = _taking(ON_SERVER, ["live_server", "server"])
-CLIENT_TESTS = _taking(ON_CLIENT, ["client"])
-
-
-@pytest.mark.parametrize("check", SERVER_TESTS, ids=[_name(check) for check in SERVER_TESTS])
-def test_an_existing_server_test_passes_on_the_engine(
-    remote_server: LiveServer, check: Callable[[LiveServer], None]
-) -> None:
-    check(remote_server)
-
-
-@pytest.fixture(scope="module")
-def remote_app(built_settings: Settings, engine: OxigraphServer) -> Iterator[Flask]:
-    yield from make_app(dataclasses.replace(built_settings, store_url=engine.url))
-
-
-@pytest.mark.parametrize("check", CLIENT_TESTS, ids=[_name(check) for check in CLIENT_TESTS])
-def test_an_existing_client_test_passes_on_the_engine(
-    remote_app: Flask, check: Callable[[FlaskClient], None]
-) -> None:
-    check(remote_app.test_client())
 
 
 def test_a_parse_error_reads_as_on_the_embedded_store(

@@ -1,44 +1,31 @@
 """The server on Virtuoso (loaded by `belong-graph engine load virtuoso`, as in test_virtuoso),
 read as its read-only account through ``/sparql-auth`` with HTTP digest (``store_auth``): the
-same answers as on the embedded store, and the existing tests test_remote runs on an Oxigraph
-server, but for where Virtuoso is wrong or SPARQL leaves the answer open (``WRONG``, strict
-xfails listed in the README); a wrong password gives 503 and is never written out."""
+same answers as on the embedded store, but for where Virtuoso is wrong or SPARQL leaves the
+answer open (``WRONG``, strict xfails listed in the README); a wrong password gives 503 and is
+never written out. The existing tests run on Virtuoso with ``pytest --engine virtuoso``."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
 from belong_graph.errors import SettingError
 from belong_graph.settings import Settings
 from tests import test_oai
-from tests.conftest import LiveServer, fetch, make_app
-from tests.test_remote import (
-    ANSWERS,
-    CLIENT_TESTS,
-    FUNDERS,
-    SERVER_TESTS,
-    _name,
-    assert_the_same_answers,
-    on_disk_server,
-)
-from tests.test_virtuoso import ACCOUNT, ORDER, TAG, virtuoso
+from tests.conftest import CITATION, LiveServer, fetch, make_app
+from tests.engines import ACCOUNT, reading_virtuoso
+from tests.test_remote import ANSWERS, FUNDERS, assert_the_same_answers, on_disk_server
+from tests.test_virtuoso import ORDER, TAG, virtuoso
 
 pytestmark = pytest.mark.integration
 
 __all__ = ["on_disk_server", "virtuoso"]  # fixtures shared with test_remote and test_virtuoso
 
-CITATION = (
-    "Virtuoso does not join the citation query's VALUES block with the UNION nested after it: "
-    "the record reads every resource's title, abstract and types"
-)
 # What Virtuoso 7.2 answers otherwise than the embedded store, by test id, and why.
 WRONG = {
     "/api/views/funders application/json": (
@@ -51,19 +38,6 @@ WRONG = {
         "listed again among its properties (not analysed)"
     ),
     "/resources?theme=theme/migration text/html": ORDER,
-    "test_citations.test_csl_json_of_a_report_holds_its_printed_credits": CITATION,
-    "test_citations.test_bibtex_parses_with_bibtexparser": CITATION,
-    "test_citations.test_ris_parses_with_rispy": CITATION,
-    "test_citations.test_harvard_and_chicago_and_a_locale": CITATION,
-    "test_linked_data.test_resource_page_has_citation_and_dublin_core_tags": CITATION,
-    "test_endpoint.test_syntax_error_shows_where": (
-        "a syntax error is described by the engine's own message (Virtuoso's SP030), not "
-        "Oxigraph's line and column"
-    ),
-    "test_endpoint.test_a_default_graph_alone_has_no_named_graphs": (
-        "with default-graph-uri and no named-graph-uri, Virtuoso still queries every named graph "
-        "(the Protocol, §2.1.4, leaves none)"
-    ),
 }
 
 
@@ -79,28 +53,15 @@ def params(cases: list[Any], ids: list[str]) -> list[Any]:
     ]
 
 
-def reading(endpoint: str, password: str = ACCOUNT.password) -> dict[str, str]:
-    """The settings that send every query to ``endpoint`` as the read-only account."""
-    return {
-        "store_url": endpoint,
-        "store_user": ACCOUNT.user,
-        "store_password": password,
-        "store_auth": "digest",
-    }
-
-
 @pytest.fixture(scope="module")
 def remote_server(built_settings: Settings, virtuoso: str) -> Iterator[LiveServer]:
     server = LiveServer(
-        built_settings.store_dir, oai_page_size=str(test_oai.PAGE_SIZE), **reading(virtuoso)
+        built_settings.store_dir,
+        oai_page_size=str(test_oai.PAGE_SIZE),
+        **reading_virtuoso(virtuoso),
     )
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def remote_app(built_settings: Settings, virtuoso: str) -> Iterator[Flask]:
-    yield from make_app(dataclasses.replace(built_settings, **reading(virtuoso)))
 
 
 @pytest.mark.parametrize(("answer"), params(ANSWERS, [f"{a[0][:40]} {a[1]}" for a in ANSWERS]))
@@ -110,25 +71,11 @@ def test_the_same_answers_as_the_embedded_store(
     assert_the_same_answers(on_disk_server, remote_server, *answer)
 
 
-@pytest.mark.parametrize("check", params(SERVER_TESTS, [_name(c) for c in SERVER_TESTS]))
-def test_an_existing_server_test_passes_on_virtuoso(
-    remote_server: LiveServer, check: Callable[[LiveServer], None]
-) -> None:
-    check(remote_server)
-
-
-@pytest.mark.parametrize("check", params(CLIENT_TESTS, [_name(c) for c in CLIENT_TESTS]))
-def test_an_existing_client_test_passes_on_virtuoso(
-    remote_app: Flask, check: Callable[[FlaskClient], None]
-) -> None:
-    check(remote_app.test_client())
-
-
 def test_a_wrong_password_gives_503_and_is_never_written(
     built_settings: Settings, virtuoso: str
 ) -> None:
     wrong = "not-" + ACCOUNT.password
-    server = LiveServer(built_settings.store_dir, ready=503, **reading(virtuoso, wrong))
+    server = LiveServer(built_settings.store_dir, ready=503, **reading_virtuoso(virtuoso, wrong))
     try:
         query = "/sparql?" + urllib.parse.urlencode({"query": FUNDERS})
         for path in (query, "/api/views/funders", "/id/person/jo-broadwood"):

@@ -7,7 +7,6 @@ store does, but for the dialect differences listed in ``DIFFERENCES``."""
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,10 +25,10 @@ from belong_graph.errors import StoreMissing
 from belong_graph.settings import Settings
 from belong_graph.sparql.results import Results, read_json, select
 from belong_graph.store import DatasetVersion, OxigraphStore
+from tests.engines import ACCOUNT, running_virtuoso
 
 pytestmark = pytest.mark.integration
 
-ACCOUNT = engine.Account(user="belong", password=secrets.token_urlsafe(16))
 VIEWS = load_catalogue(Settings().queries_dir)
 # What Virtuoso 7.2 answers otherwise than the embedded store, and why: GROUP_CONCAT's order is
 # left open by SPARQL 1.1; Oxigraph keeps the language tag its values share, Virtuoso gives a
@@ -52,20 +51,8 @@ DIFFERENCES = {
 @pytest.fixture(scope="module")
 def virtuoso(build_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The reader's endpoint of a Virtuoso loaded with the build by the command line."""
-    target = tmp_path_factory.mktemp("virtuoso") / "blue"
-    ports = engine.free_ports()
-    options = ["--http-port", str(ports.http), "--sql-port", str(ports.sql)]
-    loaded = CliRunner().invoke(
-        main,
-        ["engine", "load", "virtuoso", str(build_folder), str(target), *options],
-        env={"BELONG_STORE_PASSWORD": ACCOUNT.password},
-    )
-    assert loaded.exit_code == 0, loaded.output
-    assert f"127.0.0.1:{ports.http}/sparql-auth" in loaded.output
-    server = engine.start(target, ports)
-    yield server.reader_endpoint
-    server.stop()
-    assert server.process.returncode is not None
+    with running_virtuoso(build_folder, tmp_path_factory.mktemp("virtuoso") / "blue") as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")
