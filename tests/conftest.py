@@ -237,6 +237,17 @@ def copy_project_data(target: Path) -> Path:
     return Path(shutil.copytree(PROJECT_ROOT / "data", target))
 
 
+def terminate(process: subprocess.Popen[bytes]) -> None:
+    """Stop ``process`` by its pid: SIGTERM, then SIGKILL if it has not ended in 10 s."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 class LiveServer:
     """`belong-graph serve` in its own process, on a free loopback port."""
 
@@ -278,13 +289,7 @@ class LiveServer:
 
     def stop(self) -> str:
         """Stop the server; what it wrote (stdout and stderr)."""
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        terminate(self.process)
         if not self.process.stdout or self.process.stdout.closed:
             return ""
         with self.process.stdout:

@@ -6,10 +6,8 @@ HAProxy's count of the requests the application had."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -29,7 +27,7 @@ from belong_graph.cli import main
 from belong_graph.deploy import Replicas
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
-from tests.conftest import LiveServer, fetch, free_port
+from tests.conftest import LiveServer, fetch, free_port, terminate
 from tests.test_remote import FUNDERS, OxigraphServer, engine, loaded  # noqa: F401 (fixtures)
 from tests.test_replicas import ROUTES, Balancer, asked_from
 
@@ -87,13 +85,7 @@ class Varnish:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        terminate(self.process)
 
 
 @dataclass

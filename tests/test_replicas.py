@@ -35,7 +35,7 @@ from belong_graph.errors import SettingError
 from belong_graph.remote import Engine, RemoteStore
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion
-from tests.conftest import LiveServer, fetch, free_port
+from tests.conftest import LiveServer, fetch, free_port, terminate
 from tests.test_budget_shared import Redis, redis  # noqa: F401 (a fixture)
 from tests.test_remote import FUNDERS, OxigraphServer, loaded  # noqa: F401 (a fixture)
 
@@ -126,13 +126,7 @@ class Balancer:
 
     def stop(self) -> None:
         """Stop the master, which stops its workers."""
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        terminate(self.process)
 
 
 @dataclass(frozen=True)
