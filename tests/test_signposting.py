@@ -28,7 +28,7 @@ CITATION_TYPES = {
 def _check_landing(found: signposting.Signposting, iri: str) -> None:
     assert found.citeAs is not None and found.citeAs.target == iri
     described = {d.type: d for d in found.describedBy}
-    assert RDF_TYPES | CITATION_TYPES <= set(described)
+    assert set(described) >= RDF_TYPES | CITATION_TYPES
     assert described["application/ld+json"].profiles  # a generic type says its profile
     assert {str(t.target) for t in found.types} == {
         "https://schema.org/Report",

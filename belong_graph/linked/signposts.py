@@ -5,7 +5,7 @@ carry them all, each with an absolute anchor."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -16,7 +16,8 @@ from belong_graph.addresses import Addresses
 from belong_graph.formats import Format
 from belong_graph.linked.describe import Description
 from belong_graph.linked.facts import credits
-from belong_graph.namespaces import PREFIXES
+from belong_graph.namespaces import PREFIXES, PROLOGUE
+from belong_graph.sparql.bind import bind
 
 LINK_HEADER_BUDGET = 4096  # bytes of a Link header; proxies refuse headers past 8 KB
 SCHEMA_ORG = "https://schema.org/"  # as FAIR Signposting writes its classes
@@ -29,8 +30,17 @@ HTML_TYPE = "text/html"
 PROFILES = {"application/ld+json": "http://www.w3.org/ns/json-ld#compacted"}
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 SCHEMA = PREFIXES["schema"]
-SAME_AS = (PREFIXES["owl"] + "sameAs", SCHEMA + "sameAs")
 AUTHOR_PIDS = ("https://orcid.org/", "https://ror.org/")  # the author PIDs FAIR asks for
+PIDS = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?agent ?pid WHERE {
+  # @values
+  ?entity prov:qualifiedAttribution/prov:agent ?agent .
+  ?agent owl:sameAs ?pid .
+  FILTER (STRSTARTS(STR(?pid), "https://orcid.org/") || STRSTARTS(STR(?pid), "https://ror.org/"))
+}"""
+)
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,11 @@ def landing_of(
     *,
     licence: str,
     formats: Sequence[Format],
+    pids: Mapping[str, str],
 ) -> Landing:
     """The signposts' material for the entity at ``path`` (``id/<kind>/<slug>``) that
-    ``description`` describes, with a metadata document in each of ``formats``."""
+    ``description`` describes, with a metadata document in each of ``formats``; ``pids`` maps
+    credited agents to their ORCID or ROR IRI (:func:`pids_query`)."""
     return Landing(
         iri=where.to_public(description.iri),
         types=tuple(
@@ -84,7 +96,9 @@ def landing_of(
             )
         ),
         authors=tuple(
-            dict.fromkeys(_author(description, c.agent, where) for c in credits(description))
+            dict.fromkeys(
+                pids.get(c.agent) or where.to_public(c.agent) for c in credits(description)
+            )
         ),
         licence=licence,
         collection=where.url("dataset"),
@@ -96,10 +110,9 @@ def landing_of(
     )
 
 
-def _author(description: Description, agent: str, where: Addresses) -> str:
-    """The agent's ORCID or ROR IRI when the description says one, else its own IRI."""
-    same = [v.value for p in SAME_AS for v in description.values(p, ox.NamedNode(agent))]
-    return next((v for v in same if v.startswith(AUTHOR_PIDS)), where.to_public(agent))
+def pids_query(iri: str) -> str:
+    """The SELECT of each agent credited on ``iri`` with its ORCID or ROR IRI (``?agent ?pid``)."""
+    return bind(PIDS, {"entity": ox.NamedNode(iri)})
 
 
 def landing_signposts(landing: Landing, *, page: bool) -> list[Signpost]:

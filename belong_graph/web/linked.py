@@ -44,11 +44,13 @@ from belong_graph.linked.describe import (
 from belong_graph.linked.documents import rdf_document
 from belong_graph.linked.paging import LinkPages, counted_pages, described_pages, shown_links
 from belong_graph.linked.signposts import (
+    Landing,
     Signpost,
     document_signposts,
     header_links,
     landing_of,
     landing_signposts,
+    pids_query,
 )
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
@@ -87,9 +89,7 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             f"{where.url('sparql')} can search it."
         )
     description, pages = described
-    landing = landing_of(
-        description, where, path, licence=app.settings.licence, formats=documented(kind)
-    )
+    landing = landing_for(app, description, where, kind, slug)
     signposts = (
         landing_signposts(landing, page=fmt is HTML)
         if fmt is HTML or negotiated
@@ -132,10 +132,22 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
     return _finish(response, app, etag, where, path, fmt, negotiated, page, paging, signposts)
 
 
-def documented(kind: str) -> tuple[Format, ...]:
-    """The metadata documents an entity of ``kind`` has: its RDF, and a resource's citations."""
+def landing_for(
+    app: AppState, description: Description, where: Addresses, kind: str, slug: str
+) -> Landing:
+    """What the signposts of the entity ``id/<kind>/<slug>`` say: its metadata documents (its
+    RDF, and a resource's citations) and its credited agents' ORCID or ROR IRIs."""
     formats = ENTITY_FORMATS if kind == RESOURCE_KIND else LINKED_DATA_FORMATS
-    return tuple(f for f in formats if f is not HTML)
+    job = Job(pids_query(description.iri), "json", None, app.settings.result_limit)
+    rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body)
+    return landing_of(
+        description,
+        where,
+        f"id/{kind}/{slug}",
+        licence=app.settings.licence,
+        formats=tuple(f for f in formats if f is not HTML),
+        pids={row["agent"].value: row["pid"].value for row in rows},
+    )
 
 
 def describe(app: AppState, iri: str, page: int = 1) -> tuple[Description, LinkPages]:

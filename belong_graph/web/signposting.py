@@ -14,12 +14,11 @@ from belong_graph.linked.describe import is_iri
 from belong_graph.linked.signposts import (
     JSON_LINKSET,
     TEXT_LINKSET,
-    landing_of,
     linkset_json,
     linkset_text,
 )
 from belong_graph.web.caching import add_validators, etag_for, not_modified
-from belong_graph.web.linked import describe, documented
+from belong_graph.web.linked import describe, landing_for
 from belong_graph.web.state import state
 from belong_graph.web.urls import addresses
 
@@ -44,9 +43,7 @@ def linkset(kind: str, name: str) -> Response:
     description = describe(app, iri)[0] if is_iri(iri) else None
     if description is None or not description.exists:
         raise UnknownEntity(f"Nothing in the library is called <{where.to_public(iri)}>.")
-    landing = landing_of(
-        description, where, path, licence=app.settings.licence, formats=documented(kind)
-    )
+    landing = landing_for(app, description, where, kind, slug)
     body = (
         json.dumps(linkset_json(landing), indent=1)
         if media_type == JSON_LINKSET
