@@ -139,7 +139,8 @@ def landing_for(
     RDF, and a resource's citations) and its credited agents' ORCID or ROR IRIs."""
     formats = ENTITY_FORMATS if kind == RESOURCE_KIND else LINKED_DATA_FORMATS
     job = Job(pids_query(description.iri), "json", None, app.settings.result_limit)
-    rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body)
+    credited = bool(facts.credits(description))  # no query for what credits no one
+    rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body) if credited else []
     return landing_of(
         description,
         where,
