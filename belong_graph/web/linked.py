@@ -138,16 +138,18 @@ def landing_for(
     """What the signposts of the entity ``id/<kind>/<slug>`` say: its metadata documents (its
     RDF, and a resource's citations) and its credited agents' ORCID or ROR IRIs."""
     formats = ENTITY_FORMATS if kind == RESOURCE_KIND else LINKED_DATA_FORMATS
-    job = Job(pids_query(description.iri), "json", None, app.settings.result_limit)
-    credited = bool(facts.credits(description))  # no query for what credits no one
-    rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body) if credited else []
+    pids: dict[str, str] = {}
+    if facts.credits(description):  # no query for what credits no one
+        job = Job(pids_query(description.iri), "json", None, app.settings.result_limit)
+        rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body)
+        pids = {row["agent"].value: row["pid"].value for row in rows}
     return landing_of(
         description,
         where,
         f"id/{kind}/{slug}",
         licence=app.settings.licence,
         formats=tuple(f for f in formats if f is not HTML),
-        pids={row["agent"].value: row["pid"].value for row in rows},
+        pids=pids,
     )
 
 
