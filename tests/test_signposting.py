@@ -8,7 +8,15 @@ import json
 import signposting
 from flask.testing import FlaskClient
 
-from belong_graph.linked.signposts import LINK_HEADER_BUDGET
+from belong_graph.formats import rdf_format
+from belong_graph.linked.signposts import (
+    LINK_HEADER_BUDGET,
+    Landing,
+    ascii_iri,
+    header_links,
+    landing_signposts,
+    linkset_json,
+)
 from tests.conftest import LiveServer
 
 REPORT = "resource/discrimination-prejudice-and-cohesion"  # six credits, all people
@@ -99,3 +107,37 @@ def test_a_metadata_document_says_what_it_describes(client: FlaskClient) -> None
 def test_an_entity_that_is_not_there_has_no_linkset(client: FlaskClient) -> None:
     assert client.get("/linkset/person/nobody-at-all.json").status_code == 404
     assert json.loads(client.get("/linkset/person/jo-broadwood.json").data)["linkset"]
+
+
+def test_the_budget_cuts_authors_first_and_keeps_the_essentials() -> None:
+    base = "https://h/id/resource/x"
+    landing = Landing(
+        iri=base,
+        types=("https://schema.org/Report",),
+        authors=tuple(f"https://h/id/person/author-{n}" for n in range(300)),
+        licence=CC_BY,
+        collection="https://h/dataset",
+        documents=((f"{base}.ttl", rdf_format("turtle")),),
+        linksets=(("https://h/linkset/resource/x", "application/linkset"),),
+    )
+    taken = ['<https://h/id/resource/x.nt>; rel="alternate"; type="application/n-triples"']
+    links = header_links(landing_signposts(landing, page=True), taken)
+    assert len(", ".join([*taken, *links]).encode()) <= LINK_HEADER_BUDGET
+    rels = [link.split('rel="')[1].split('"')[0] for link in links]
+    assert rels[:7] == [
+        "linkset",
+        "cite-as",
+        "type",
+        "type",
+        "license",
+        "describedby",
+        "collection",
+    ]
+    assert 0 < rels.count("author") < 300  # the linkset lists all 300
+    assert len(linkset_json(landing)["linkset"][0]["author"]) == 300
+
+
+def test_non_ascii_iris_are_percent_encoded() -> None:
+    assert ascii_iri("https://h/id/person/hilal-ozkeçeci") == (
+        "https://h/id/person/hilal-ozke%C3%A7eci"
+    )
