@@ -202,14 +202,14 @@ def counting(run: Callable[..., Any], jobs: list[Any], job: Any, **options: Any)
     return run(job, **options)
 
 
-def test_a_resource_page_runs_four_queries(counted_app: tuple[Flask, list[Any]]) -> None:
-    """Its description, its credits and partners (`resource`), `related-resources` and its
-    citation record: one more than before the page led with the resource."""
+def test_a_resource_page_runs_five_queries(counted_app: tuple[Flask, list[Any]]) -> None:
+    """Its description, its credits and partners (`resource`), `related-resources`, its
+    citation record and its credited agents' ORCID and ROR IRIs (for FAIR Signposting)."""
     app, jobs = counted_app
     assert app.test_client().get(REPORT, headers=BROWSER).status_code == 200
-    assert len(jobs) == 4
+    assert len(jobs) == 5
     app.test_client().get(REPORT, headers=BROWSER)
-    assert len(jobs) == 4  # answered from the cache the second time
+    assert len(jobs) == 5  # answered from the cache the second time
 
 
 @pytest.mark.browser

@@ -43,6 +43,15 @@ from belong_graph.linked.describe import (
 )
 from belong_graph.linked.documents import rdf_document
 from belong_graph.linked.paging import LinkPages, counted_pages, described_pages, shown_links
+from belong_graph.linked.signposts import (
+    Landing,
+    Signpost,
+    document_signposts,
+    header_links,
+    landing_of,
+    landing_signposts,
+    pids_query,
+)
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
@@ -79,9 +88,15 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             f"Nothing in the library is called <{where.to_public(iri)}>; "
             f"{where.url('sparql')} can search it."
         )
-    if fmt.citation:
-        return _citation(app, iri, where, path, fmt, negotiated, kind)
     description, pages = described
+    landing = landing_for(app, description, where, kind, slug)
+    signposts = (
+        landing_signposts(landing, page=fmt is HTML)
+        if fmt is HTML or negotiated
+        else document_signposts(landing)
+    )
+    if fmt.citation:
+        return _citation(app, iri, where, path, fmt, negotiated, kind, signposts)
     if page > pages.last:
         raise UnknownEntity(
             f"<{where.to_public(iri)}> has {pages.total} links into it, {pages.size} a page: "
@@ -90,7 +105,9 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
     documents = _documents(where, path, fmt)
     etag = etag_for(app.version, "entity", iri, fmt.name, page, where.public, __version__)
     if not_modified(app.version, etag):
-        return _finish(Response(status=304), app, etag, where, path, fmt, negotiated, page)
+        return _finish(
+            Response(status=304), app, etag, where, path, fmt, negotiated, page, (), signposts
+        )
     if fmt is HTML:
         kind_name, lead = lead_of(kind, slug, page, description)
         record = citing.resource_record(app, iri, where) if kind == RESOURCE_KIND else None
@@ -104,6 +121,7 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             kind_name or _kind_name(kind),
             citation,
             lead,
+            signposts,
         )
         response = Response(body, mimetype=HTML.media_type)
     else:
@@ -111,7 +129,28 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
         response = _rdf_response(triples, fmt, where, iri)
     response.headers["Belong-Truncated"] = "true" if description.truncated else "false"
     paging = [f'<{documents(n)}>; rel="{rel}"' for rel, n in pages.neighbours().items()]
-    return _finish(response, app, etag, where, path, fmt, negotiated, page, paging)
+    return _finish(response, app, etag, where, path, fmt, negotiated, page, paging, signposts)
+
+
+def landing_for(
+    app: AppState, description: Description, where: Addresses, kind: str, slug: str
+) -> Landing:
+    """What the signposts of the entity ``id/<kind>/<slug>`` say: its metadata documents (its
+    RDF, and a resource's citations) and its credited agents' ORCID or ROR IRIs."""
+    formats = ENTITY_FORMATS if kind == RESOURCE_KIND else LINKED_DATA_FORMATS
+    pids: dict[str, str] = {}
+    if facts.credits(description):  # no query for what credits no one
+        job = Job(pids_query(description.iri), "json", None, app.settings.result_limit)
+        rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body)
+        pids = {row["agent"].value: row["pid"].value for row in rows}
+    return landing_of(
+        description,
+        where,
+        f"id/{kind}/{slug}",
+        licence=app.settings.licence,
+        formats=tuple(f for f in formats if f is not HTML),
+        pids=pids,
+    )
 
 
 def describe(app: AppState, iri: str, page: int = 1) -> tuple[Description, LinkPages]:
@@ -172,7 +211,14 @@ def _negotiated(
 
 
 def _citation(
-    app: AppState, iri: str, where: Addresses, path: str, fmt: Format, negotiated: bool, kind: str
+    app: AppState,
+    iri: str,
+    where: Addresses,
+    path: str,
+    fmt: Format,
+    negotiated: bool,
+    kind: str,
+    signposts: Sequence[Signpost],
 ) -> Response:
     """The resource's citation in ``fmt``; an entity that is no resource has none (406)."""
     record = citing.resource_record(app, iri, where) if kind == RESOURCE_KIND else None
@@ -185,10 +231,12 @@ def _citation(
     style = citing.requested_style(app.settings) if fmt is BIBLIOGRAPHY else ()
     etag = etag_for(app.version, "citation", iri, fmt.name, *style, where.public, __version__)
     if not_modified(app.version, etag):
-        return _finish(Response(status=304), app, etag, where, path, fmt, negotiated)
+        return _finish(
+            Response(status=304), app, etag, where, path, fmt, negotiated, signposts=signposts
+        )
     body, media_type = citing.citation_body(record, fmt, app.settings)
     response = Response(body, content_type=media_type)
-    return _finish(response, app, etag, where, path, fmt, negotiated)
+    return _finish(response, app, etag, where, path, fmt, negotiated, signposts=signposts)
 
 
 def _finish(
@@ -201,10 +249,11 @@ def _finish(
     negotiated: bool,
     page: int = 1,
     paging: Sequence[str] = (),
+    signposts: Sequence[Signpost] = (),
 ) -> Response:
-    """Validators, Vary, the document's own URL, and links to the other forms and to the
+    """Validators, Vary, the document's own URL, and links to the other forms, to the
     other pages of links (``paging``: RFC 8288 relations first, prev, next, last, as LDP
-    Paging gives them)."""
+    Paging gives them) and the FAIR ``signposts`` that fit the header's budget."""
     if negotiated:
         response.headers["Content-Location"] = _file(where, path, fmt, page)
     alternates = [
@@ -212,7 +261,8 @@ def _finish(
         for f in LINKED_DATA_FORMATS
         if f is not fmt
     ]
-    response.headers["Link"] = ", ".join([*alternates, *paging])
+    links = [*alternates, *paging]
+    response.headers["Link"] = ", ".join([*links, *header_links(signposts, links)])
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
@@ -237,6 +287,7 @@ def _entity_page(
     kind: str,
     citation: citing.CitationBox | None,
     lead: leads.Lead,
+    signposts: Sequence[Signpost],
 ) -> str:
     public = where.to_public(description.iri)
     return render_template(
@@ -256,6 +307,7 @@ def _entity_page(
         lead=lead,
         meta_tags=citation.tags if citation else [],
         alternates=[(f, _file(where, path, f, pages.page)) for f in LINKED_RDF_FORMATS],
+        signposts=signposts,
     )
 
 

@@ -1,0 +1,189 @@
+"""FAIR Signposting (signposting.org/FAIR, levels 1 and 2): the typed links of an entity's
+landing page and of its metadata documents, as a Link header value under a fixed byte budget
+and as RFC 9264 linksets (``application/linkset`` text and ``application/linkset+json``) that
+carry them all, each with an absolute anchor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from belong_graph.addresses import Addresses
+from belong_graph.formats import Format
+from belong_graph.linked.describe import Description
+from belong_graph.linked.facts import credits
+from belong_graph.namespaces import PREFIXES, PROLOGUE
+from belong_graph.sparql.bind import bind
+
+LINK_HEADER_BUDGET = 4096  # bytes of a Link header; proxies refuse headers past 8 KB
+SCHEMA_ORG = "https://schema.org/"  # as FAIR Signposting writes its classes
+ABOUT_PAGE = SCHEMA_ORG + "AboutPage"
+THING = SCHEMA_ORG + "Thing"
+TEXT_LINKSET = "application/linkset"
+JSON_LINKSET = "application/linkset+json"
+HTML_TYPE = "text/html"
+# The profile of media types too generic to say what they hold (FAIR Signposting §describedby).
+PROFILES = {"application/ld+json": "http://www.w3.org/ns/json-ld#compacted"}
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+SCHEMA = PREFIXES["schema"]
+AUTHOR_PIDS = ("https://orcid.org/", "https://ror.org/")  # the author PIDs FAIR asks for
+PIDS = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?agent ?pid WHERE {
+  # @values
+  ?entity prov:qualifiedAttribution/prov:agent ?agent .
+  ?agent owl:sameAs ?pid .
+  FILTER (STRSTARTS(STR(?pid), "https://orcid.org/") || STRSTARTS(STR(?pid), "https://ror.org/"))
+}"""
+)
+
+
+@dataclass(frozen=True)
+class Signpost:
+    """One typed link from a context (the anchor) to ``href``."""
+
+    rel: str
+    href: str
+    type: str | None = None
+    profile: str | None = None
+
+    def header(self, anchor: str | None = None) -> str:
+        """The link in RFC 8288 syntax, ASCII only; with ``anchor`` for a text linkset."""
+        parts = [f"<{ascii_iri(self.href)}>", f'rel="{self.rel}"']
+        parts += [f'type="{self.type}"'] if self.type else []
+        parts += [f'profile="{ascii_iri(self.profile)}"'] if self.profile else []
+        parts += [f'anchor="{ascii_iri(anchor)}"'] if anchor else []
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """What an entity's signposts are made of: every address absolute and public."""
+
+    iri: str  # cite-as: the entity's IRI, which serves its landing page
+    types: tuple[str, ...]  # its schema.org classes
+    authors: tuple[str, ...]  # each credited agent's ORCID or ROR IRI, else its own IRI
+    licence: str
+    collection: str  # the library the entity belongs to (its dataset page)
+    documents: tuple[tuple[str, Format], ...]  # each metadata document's address and format
+    linksets: tuple[tuple[str, str], ...]  # each linkset's address and media type
+
+
+def landing_of(
+    description: Description,
+    where: Addresses,
+    path: str,
+    *,
+    licence: str,
+    formats: Sequence[Format],
+    pids: Mapping[str, str],
+) -> Landing:
+    """The signposts' material for the entity at ``path`` (``id/<kind>/<slug>``) that
+    ``description`` describes, with a metadata document in each of ``formats``; ``pids`` maps
+    credited agents to their ORCID or ROR IRI (:func:`pids_query`)."""
+    return Landing(
+        iri=where.to_public(description.iri),
+        types=tuple(
+            sorted(
+                SCHEMA_ORG + t.value.removeprefix(SCHEMA)
+                for t in description.types()
+                if t.value.startswith(SCHEMA)
+            )
+        ),
+        authors=tuple(
+            dict.fromkeys(
+                pids.get(c.agent) or where.to_public(c.agent) for c in credits(description)
+            )
+        ),
+        licence=licence,
+        collection=where.url("dataset"),
+        documents=tuple((where.url(f"{path}.{f.extension}"), f) for f in formats),
+        linksets=(
+            (where.url(f"linkset/{path.removeprefix('id/')}"), TEXT_LINKSET),
+            (where.url(f"linkset/{path.removeprefix('id/')}.json"), JSON_LINKSET),
+        ),
+    )
+
+
+def pids_query(iri: str) -> str:
+    """The SELECT of each agent credited on ``iri`` with its ORCID or ROR IRI (``?agent ?pid``)."""
+    return bind(PIDS, {"entity": ox.NamedNode(iri)})
+
+
+def landing_signposts(landing: Landing, *, page: bool) -> list[Signpost]:
+    """The landing page's links, in the order the header budget spends on them: linksets,
+    cite-as, type (AboutPage too when it is the HTML ``page``), license, describedby, collection,
+    authors."""
+    types = [*(landing.types or (THING,)), *([ABOUT_PAGE] if page else [])]
+    return [
+        *(Signpost("linkset", href, media) for href, media in landing.linksets),
+        Signpost("cite-as", landing.iri),
+        *(Signpost("type", t) for t in types),
+        Signpost("license", landing.licence),
+        *(
+            Signpost("describedby", href, fmt.media_type, PROFILES.get(fmt.media_type))
+            for href, fmt in landing.documents
+        ),
+        Signpost("collection", landing.collection, HTML_TYPE),
+        *(Signpost("author", author) for author in landing.authors),
+    ]
+
+
+def document_signposts(landing: Landing) -> list[Signpost]:
+    """A metadata document's links: the landing page it describes, and the linksets."""
+    linksets = [Signpost("linkset", href, media) for href, media in landing.linksets]
+    return [*linksets, Signpost("describes", landing.iri, HTML_TYPE)]
+
+
+def header_links(signposts: Sequence[Signpost], taken: Sequence[str] = ()) -> list[str]:
+    """As many of ``signposts`` as fit, in order, in a Link header that already holds ``taken``
+    without passing :data:`LINK_HEADER_BUDGET` bytes; the linksets carry the rest."""
+    links = list(taken)
+    size = len(", ".join(links))
+    for signpost in signposts:
+        link = signpost.header()
+        added = len(link) + (2 if links else 0)
+        if size + added > LINK_HEADER_BUDGET:
+            break
+        links.append(link)
+        size += added
+    return links[len(taken) :]
+
+
+def linkset_contexts(landing: Landing) -> list[tuple[str, list[Signpost]]]:
+    """Every context and its links: the landing page with them all (AboutPage included), then
+    each metadata document with ``describes``."""
+    documents = [
+        (href, [Signpost("describes", landing.iri, HTML_TYPE)]) for href, _ in landing.documents
+    ]
+    return [(landing.iri, landing_signposts(landing, page=True)), *documents]
+
+
+def linkset_text(landing: Landing) -> str:
+    """The ``application/linkset`` document: one link a line, each with its anchor."""
+    links = [s.header(anchor) for anchor, signposts in linkset_contexts(landing) for s in signposts]
+    return ",\n".join(links) + "\n"
+
+
+def linkset_json(landing: Landing) -> dict[str, Any]:
+    """The ``application/linkset+json`` document. ``profile`` is left out: RFC 9264 makes it an
+    array, on which the ``signposting`` client (0.9.9) fails; the header and text linkset say it."""
+    contexts = []
+    for anchor, signposts in linkset_contexts(landing):
+        context: dict[str, Any] = {"anchor": ascii_iri(anchor)}
+        for signpost in signposts:
+            target = {"href": ascii_iri(signpost.href)}
+            target |= {"type": signpost.type} if signpost.type else {}
+            context.setdefault(signpost.rel, []).append(target)
+        contexts.append(context)
+    return {"linkset": contexts}
+
+
+def ascii_iri(iri: str) -> str:
+    """``iri`` with its non-ASCII characters percent-encoded (a URI), as headers need."""
+    return quote(iri, safe=_IRI_SAFE)
