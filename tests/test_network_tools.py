@@ -7,18 +7,20 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import networkx as nx
 import pytest
 from flask.testing import FlaskClient
+from lxml import etree
 
 from belong_graph.network import graph as network
 from belong_graph.network import tools
-from tests.conftest import problem
 from tests.test_network import BEYOND, KENT, NUFFIELD, SPIRIT, get_json
 
 GEXF = "application/gexf+xml"
+SCHEMA = Path(__file__).parent / "fixtures" / "gexf" / "gexf.xsd"  # see SOURCES.md there
 
 
 def read_gexf(data: bytes) -> nx.MultiDiGraph:
@@ -57,6 +59,16 @@ def test_gexf_parses_with_networkx_and_carries_the_seed_roles(client: FlaskClien
     assert set(graph) == {n["id"] for n in whole["nodes"]}
     assert graph.number_of_edges() == whole["shown"]["edges"]
     assert client.get("/api/network?format=gexf").data == answer.data
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/network.gexf", "/api/network/ego.gexf?entity=organisation/belong&depth=3"]
+)
+def test_gexf_is_valid_against_the_gexf_1_3_schema(client: FlaskClient, url: str) -> None:
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    document = etree.fromstring(client.get(url).data)
+    assert schema.validate(document), schema.error_log.filter_from_errors()[:3]
+    assert document.find("{http://gexf.net/1.3}graph/{http://gexf.net/1.3}edges") is not None
 
 
 def test_gexf_gives_periods_as_spells_of_dates(client: FlaskClient) -> None:

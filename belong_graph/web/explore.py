@@ -252,6 +252,17 @@ def _limit(things: str, most: int, default: int, example: int) -> dict[str, Any]
     return _parameter("limit", f"At most this many {things}.", schema, example)
 
 
+def _file_name(example: str | None = None) -> dict[str, Any]:
+    """The ``filename`` parameter, with an ``example`` for a format whose extension it has."""
+    return _parameter(
+        "filename",
+        "Download under this name (Content-Disposition), which ends in the format's extension; "
+        "last in a GEXF URL, it lets Gephi Lite see the file's format.",
+        {"type": "string", "pattern": f"^{FILE_NAME}$"},
+        example,
+    )
+
+
 TYPE_PARAMETER = _parameter(
     "type",
     "Only nodes of these types (repeat or comma-separate).",
@@ -285,13 +296,7 @@ FILTER_PARAMETERS = [
         "JSON map and network); or send Accept (application/json gives json).",
         {"enum": parameter_names(NETWORK_FORMATS)},
     ),
-    _parameter(
-        "filename",
-        "Download under this name (Content-Disposition), which ends in the format's extension; "
-        "last in a GEXF URL, it lets Gephi Lite see the file's format.",
-        {"type": "string", "pattern": f"^{FILE_NAME}$"},
-        TOOL_FILE,
-    ),
+    _file_name(),
 ]
 
 
@@ -346,7 +351,10 @@ def network_paths() -> dict[str, Any]:
         "/api/network.gexf": _get(
             "networkGexf",
             "The partnership network as a GEXF file, for Gephi and Gephi Lite",
-            [p for p in FILTER_PARAMETERS if p["name"] != "format"],
+            [
+                *(p for p in FILTER_PARAMETERS if p["name"] not in ("format", "filename")),
+                _file_name(TOOL_FILE),
+            ],
             "GEXF 1.3: node types and edge roles as attributes (and an edge's role as its kind), "
             "periods as spells of dates",
             (GEXF,),
