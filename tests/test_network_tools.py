@@ -17,7 +17,7 @@ from lxml import etree
 
 from belong_graph.network import graph as network
 from belong_graph.network import tools
-from tests.test_network import BEYOND, KENT, NUFFIELD, SPIRIT, get_json
+from tests.test_network import BELONG, BEYOND, KENT, NUFFIELD, SPIRIT, get_json
 
 GEXF = "application/gexf+xml"
 SCHEMA = Path(__file__).parent / "fixtures" / "gexf" / "gexf.xsd"  # see SOURCES.md there
@@ -54,11 +54,16 @@ def test_gexf_parses_with_networkx_and_carries_the_seed_roles(client: FlaskClien
     assert "spells" not in funding  # the sources give participations no period
     assert graph.nodes[NUFFIELD]["type"] == "funder"
     assert graph.nodes[KENT]["label"] == "University of Kent"
+    assert set(graph.nodes[BELONG]["kinds"].split("|")) == {"Charity", "Network"}
     assert graph.nodes[BEYOND]["page"] == "http://localhost/id/project/beyond-us-and-them"
     whole = get_json(client, "/api/network")
     assert set(graph) == {n["id"] for n in whole["nodes"]}
     assert graph.number_of_edges() == whole["shown"]["edges"]
     assert client.get("/api/network?format=gexf").data == answer.data
+    asked = client.get("/api/network", headers={"Accept": GEXF})
+    assert (asked.mimetype, asked.data) == (GEXF, answer.data)
+    json_network = client.get("/api/network", headers={"Accept": "application/json"})
+    assert "nodes" in json_network.get_json()  # the network's own JSON, not VOSviewer's
 
 
 @pytest.mark.parametrize(
@@ -123,6 +128,11 @@ def test_vosviewer_items_and_links_match_the_json_network(client: FlaskClient) -
     assert items[BEYOND]["weights"]["Total link strength"] == sum(
         count for pair, count in pairs.items() if BEYOND in pair
     )
+    measured = get_json(client, "/api/network/measures")["communities"]
+    named = {c["community"] + 1: c["label"] for c in measured}
+    clusters = document["network"]["clusters"]
+    assert clusters and all(c["label"] == named[c["cluster"]] for c in clusters)
+    assert {c["cluster"] for c in clusters} <= {item["cluster"] for item in items.values()}
     same = client.get("/api/network.vosviewer.json?role=funder,research-partner")
     assert json.loads(same.data) == document
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from belong_graph.network.export import edge_json, node_json
+from belong_graph.network.export import edge_json, list_text, node_json
 from belong_graph.network.graph import Network
 
 GEXF_HEAD = (
@@ -94,18 +94,11 @@ def _kinds(graph: Network) -> dict[tuple[str, str, str], str]:
 def _attvalues(values: dict[str, Any], attributes: dict[str, str]) -> str:
     """The ``<attvalues>`` of ``values`` that ``attributes`` declare and that are known."""
     known = [
-        f"<attvalue for={quoteattr(name)} value={quoteattr(_gexf_text(values[name]))}/>"
+        f"<attvalue for={quoteattr(name)} value={quoteattr(list_text(values[name]))}/>"
         for name in attributes
         if values.get(name) not in (None, [], "")
     ]
     return f"<attvalues>{''.join(known)}</attvalues>" if known else ""
-
-
-def _gexf_text(value: Any) -> str:
-    """A value as GEXF writes it (a list as ``[a, b]``, as networkx reads a liststring)."""
-    if isinstance(value, list):
-        return "[" + ", ".join(value) + "]"
-    return str(value)
 
 
 def _spell(start: int | None, end: int | None) -> str:
@@ -118,9 +111,12 @@ def _spell(start: int | None, end: int | None) -> str:
     return f"<spells><spell{bounds}/></spells>"
 
 
-def vosviewer(graph: Network, page: Callable[[str], str]) -> dict[str, Any]:
+def vosviewer(
+    graph: Network, page: Callable[[str], str], communities: dict[int, str]
+) -> dict[str, Any]:
     """VOSviewer's JSON: an item per node (its community as cluster, its links and their
-    strength as weights, its first year as a score) and a link per linked pair of nodes."""
+    strength as weights, its first year as a score), a link per linked pair of nodes, and the
+    clusters of the ``communities`` named (by index) that its items are in."""
     strength = Counter(tuple(sorted((u, v))) for u, v in graph.edges())
     partners: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -143,12 +139,14 @@ def vosviewer(graph: Network, page: Callable[[str], str]) -> dict[str, Any]:
         if data["year"] is not None:
             item["scores"] = {"First year": data["year"]}
         items.append(item)
+    clusters = sorted({item["cluster"] for item in items if item.get("cluster")})
+    named = [{"cluster": c, "label": communities[c - 1]} for c in clusters if c - 1 in communities]
     links = [
         {"source_id": u, "target_id": v, "strength": count}
         for (u, v), count in sorted(strength.items())
     ]
     return {
-        "network": {"items": items, "links": links},
+        "network": {"items": items, "links": links, "clusters": named},
         "config": {"terminology": VOSVIEWER_TERMS},
         "info": {
             "title": "The partnership network",

@@ -1,7 +1,7 @@
 """The partnership explorer: ``/explore`` for people, and the network as an API —
 ``/api/network`` (the whole network, filtered, or an entity's neighbourhood), ``/api/network/paths``
 (how two entities are connected, in words) and ``/api/network/measures``; a network comes as JSON,
-GraphML or a CSV edge list.
+GraphML, a CSV edge list, GEXF or VOSviewer's JSON, and the explorer opens it in Gephi Lite.
 
 The network and its measures are computed by ``belong-graph build`` and written beside the store
 (:mod:`belong_graph.network.stored`); every request reads the part it answers from that file.
@@ -95,7 +95,7 @@ def _format(extension: str | None) -> Format:
     check_format_name(named, NETWORK_FORMATS)
     fmt = format_named(named, NETWORK_FORMATS) if named else negotiate(NETWORK_FORMATS)
     if fmt is None:
-        offered = ", ".join(f.media_type for f in NETWORK_FORMATS)
+        offered = ", ".join(dict.fromkeys(f.media_type for f in NETWORK_FORMATS))
         raise NotAcceptable(f"The network answers as one of: {offered}.")
     return fmt
 
@@ -148,7 +148,9 @@ def _document(
     if fmt.name == "csv":
         return Response(export.edge_list_csv(part), mimetype=fmt.media_type)
     if fmt.name == "vosviewer":
-        return Response(json.dumps(tools.vosviewer(part, page_of)), mimetype=fmt.media_type)
+        named = {c["community"]: c["label"] for c in current.summary.measures["communities"]}
+        body = tools.vosviewer(part, page_of, named)
+        return Response(json.dumps(body), mimetype=fmt.media_type)
     body = {
         **about,
         "total": {"nodes": current.summary.nodes, "edges": current.summary.edges},
