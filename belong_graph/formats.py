@@ -54,6 +54,8 @@ class Format:
 
 HTML = Format("html", "text/html", "html", "HTML", "html", aliases=("page",), linked=True)
 JSON = Format("json", "application/json", "json", "JSON", "json", api=True, network=True)
+# GEXF 1.3, for Gephi (desktop and Lite); its media type is not registered with IANA.
+GEXF = Format("gexf", "application/gexf+xml", "gexf", "GEXF", "gexf", network=True)
 # A resource's citation in a CSL style (``style=``, ``locale=``), as DOI resolvers give it.
 BIBLIOGRAPHY = Format(
     "bibliography",
@@ -170,6 +172,7 @@ FORMATS: tuple[Format, ...] = (
         aliases=("xml",),
         network=True,
     ),
+    GEXF,
     Format(
         "json",
         "application/sparql-results+json",
@@ -237,7 +240,12 @@ LINKED_RDF_FORMATS = tuple(f for f in LINKED_DATA_FORMATS if f.is_rdf)  # an ent
 CITATION_FORMATS = tuple(f for f in FORMATS if f.citation)
 ENTITY_FORMATS = LINKED_DATA_FORMATS + CITATION_FORMATS  # what /id/... answers in, for a resource
 API_FORMATS = tuple(f for f in FORMATS if f.api)
-NETWORK_FORMATS = tuple(f for f in FORMATS if f.network)
+# VOSviewer's map and network in its JSON: asked for by name or extension only, since its media
+# type is JSON's, for which negotiation gives the network's own JSON (so it is not in the table).
+VOSVIEWER = Format(
+    "vosviewer", "application/json", "vosviewer.json", "VOSviewer JSON", "vosviewer", network=True
+)
+NETWORK_FORMATS = (*(f for f in FORMATS if f.network), VOSVIEWER)
 
 
 def format_named(name: str, formats: tuple[Format, ...]) -> Format | None:

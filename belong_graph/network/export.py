@@ -149,13 +149,15 @@ def graphml(graph: Network) -> bytes:
 def _data(values: dict[str, Any], keys: dict[str, str]) -> str:
     """The ``<data>`` elements of ``values`` that ``keys`` name and that are known."""
     return "".join(
-        f'<data key="{name}">{escape(_text(values[name]))}</data>'
+        f'<data key="{name}">{escape(list_text(values[name]))}</data>'
         for name in keys
         if values[name] is not None
     )
 
 
-def _text(value: Any) -> str:
+def list_text(value: Any) -> str:
+    """A value as text, a list's values separated by '|' (GraphML's strings, GEXF's
+    liststrings)."""
     return "|".join(value) if isinstance(value, list) else str(value)
 
 

@@ -1,7 +1,7 @@
 """The partnership explorer: ``/explore`` for people, and the network as an API —
 ``/api/network`` (the whole network, filtered, or an entity's neighbourhood), ``/api/network/paths``
 (how two entities are connected, in words) and ``/api/network/measures``; a network comes as JSON,
-GraphML or a CSV edge list.
+GraphML, a CSV edge list, GEXF or VOSviewer's JSON, and the explorer opens it in Gephi Lite.
 
 The network and its measures are computed by ``belong-graph build`` and written beside the store
 (:mod:`belong_graph.network.stored`); every request reads the part it answers from that file.
@@ -10,17 +10,25 @@ The network and its measures are computed by ``belong-graph build`` and written 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from belong_graph.errors import NetworkError, NotAcceptable, UnknownEntity
-from belong_graph.formats import JSON, NETWORK_FORMATS, Format, format_named, parameter_names
-from belong_graph.network import export
+from belong_graph.formats import (
+    GEXF,
+    JSON,
+    NETWORK_FORMATS,
+    Format,
+    format_named,
+    parameter_names,
+)
+from belong_graph.network import export, tools
 from belong_graph.network import graph as network
 from belong_graph.network.graph import Network
 from belong_graph.network.measures import TOP
@@ -57,6 +65,7 @@ from belong_graph.web.network_request import (
 from belong_graph.web.querying import scheme_concepts
 from belong_graph.web.state import state
 from belong_graph.web.urls import addresses, page_of
+from belong_graph.web.urls import served as served_at
 
 blueprint = Blueprint("explore", __name__)
 OVERVIEW = MultiDict([("type", t) for t in ("organisation", "unit", "funder", "initiative")])
@@ -65,8 +74,11 @@ OVERVIEW_LIMIT = 150
 DRAWN = 300  # nodes: a larger choice is cut to its OVERVIEW_LIMIT best connected
 FILTERS = ("type", "role", "start", "end", "undated", "theme")
 PAGE_PARAMETERS = ("focus", "depth", "limit", "preset", *FILTERS)
-NETWORK_PARAMETERS = (*FILTERS, "limit", "format")
+NETWORK_PARAMETERS = (*FILTERS, "limit", "format", "filename")
 EXTENSIONS = ", ".join(f.extension for f in NETWORK_FORMATS)  # as in /api/network.graphml
+GEPHI_LITE = "https://lite.gephi.org/?file="  # + the GEXF file's absolute URL, encoded
+FILE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"  # a download's name: no path, no quotes
+TOOL_FILE = "partnership.gexf"  # last in a GEXF URL with a query: Gephi Lite reads its ending
 SHORTEST_TEXT = 2  # characters: a lookup by name needs at least these
 NAMES = 10  # names a lookup answers when no limit is given
 MOST_NAMES = 50
@@ -83,7 +95,7 @@ def _format(extension: str | None) -> Format:
     check_format_name(named, NETWORK_FORMATS)
     fmt = format_named(named, NETWORK_FORMATS) if named else negotiate(NETWORK_FORMATS)
     if fmt is None:
-        offered = ", ".join(f.media_type for f in NETWORK_FORMATS)
+        offered = ", ".join(dict.fromkeys(f.media_type for f in NETWORK_FORMATS))
         raise NotAcceptable(f"The network answers as one of: {offered}.")
     return fmt
 
@@ -110,11 +122,35 @@ def _conditional(
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
-def _network(current: NetworkReader, part: Network, fmt: Format, about: dict[str, Any]) -> Response:
+def _network(
+    current: NetworkReader, part: Network, fmt: Format, about: dict[str, Any], args: Args
+) -> Response:
+    response = _document(current, part, fmt, about)
+    name = args.get("filename")
+    if name is not None:
+        if not re.fullmatch(FILE_NAME, name) or not name.endswith("." + fmt.extension):
+            raise NetworkError(
+                f"Parameter 'filename': {name!r} is not a file name (letters, digits, '.', '_' "
+                f"and '-') ending in .{fmt.extension}.",
+                parameter="filename",
+            )
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _document(
+    current: NetworkReader, part: Network, fmt: Format, about: dict[str, Any]
+) -> Response:
     if fmt.name == "graphml":
         return Response(export.graphml(part), mimetype=fmt.media_type)
+    if fmt.name == "gexf":
+        return Response(tools.gexf(part, page_of), mimetype=fmt.media_type)
     if fmt.name == "csv":
         return Response(export.edge_list_csv(part), mimetype=fmt.media_type)
+    if fmt.name == "vosviewer":
+        named = {c["community"]: c["label"] for c in current.summary.measures["communities"]}
+        body = tools.vosviewer(part, page_of, named)
+        return Response(json.dumps(body), mimetype=fmt.media_type)
     body = {
         **about,
         "total": {"nodes": current.summary.nodes, "edges": current.summary.edges},
@@ -132,7 +168,7 @@ def whole(extension: str | None) -> Response:
 
     def make(current: NetworkReader, args: Args) -> Response:
         part, about = selection(current, args)
-        return _network(current, part, fmt, {"network": "partnership", **about})
+        return _network(current, part, fmt, {"network": "partnership", **about}, args)
 
     return _conditional(fmt, make, NETWORK_PARAMETERS)
 
@@ -147,7 +183,7 @@ def ego(extension: str | None) -> Response:
         if not args.get("entity", "").strip():
             raise NetworkError("The ego network needs the parameter 'entity'.", parameter="entity")
         part, about = selection(current, args)
-        return _network(current, part, fmt, {"network": "ego", **about})
+        return _network(current, part, fmt, {"network": "ego", **about}, args)
 
     return _conditional(fmt, make, ("entity", "depth", *NETWORK_PARAMETERS))
 
@@ -218,6 +254,17 @@ def _limit(things: str, most: int, default: int, example: int) -> dict[str, Any]
     return _parameter("limit", f"At most this many {things}.", schema, example)
 
 
+def _file_name(example: str | None = None) -> dict[str, Any]:
+    """The ``filename`` parameter, with an ``example`` for a format whose extension it has."""
+    return _parameter(
+        "filename",
+        "Download under this name (Content-Disposition), which ends in the format's extension; "
+        "last in a GEXF URL, it lets Gephi Lite see the file's format.",
+        {"type": "string", "pattern": f"^{FILE_NAME}$"},
+        example,
+    )
+
+
 TYPE_PARAMETER = _parameter(
     "type",
     "Only nodes of these types (repeat or comma-separate).",
@@ -247,9 +294,11 @@ FILTER_PARAMETERS = [
     ),
     _parameter(
         "format",
-        "json, graphml or csv (or send Accept).",
+        "json, graphml, gexf (GEXF 1.3, for Gephi), csv (an edge list) or vosviewer (VOSviewer's "
+        "JSON map and network); or send Accept (application/json gives json).",
         {"enum": parameter_names(NETWORK_FORMATS)},
     ),
+    _file_name(),
 ]
 
 
@@ -295,13 +344,30 @@ def network_paths() -> dict[str, Any]:
     json_only = (JSON,)
     return {
         "/api/network": _get(
-            "network", "The partnership network", FILTER_PARAMETERS, network_answer
+            "network",
+            "The partnership network",
+            FILTER_PARAMETERS,
+            network_answer,
+            example="/api/network?role=funder",
+        ),
+        "/api/network.gexf": _get(
+            "networkGexf",
+            "The partnership network as a GEXF file, for Gephi and Gephi Lite",
+            [
+                *(p for p in FILTER_PARAMETERS if p["name"] not in ("format", "filename")),
+                _file_name(TOOL_FILE),
+            ],
+            "GEXF 1.3: node types and edge roles as attributes (and an edge's role as its kind), "
+            "periods as spells of dates",
+            (GEXF,),
+            example=f"/api/network.gexf?role=funder&filename={TOOL_FILE}",
         ),
         "/api/network/ego": _get(
             "egoNetwork",
             "An entity's network to a depth",
             [entity, depth, *FILTER_PARAMETERS],
             network_answer,
+            example="/api/network/ego?entity=organisation/belong",
         ),
         "/api/network/paths": _get(
             "networkPaths",
@@ -334,13 +400,19 @@ def _get(
     parameters: list[dict[str, Any]],
     answer: str,
     formats: tuple[Format, ...] = NETWORK_FORMATS,
+    *,
+    example: str | None = None,
 ) -> dict[str, Any]:
-    """An operation of the network API that gives ``answer`` in ``formats``."""
+    """An operation of the network API that gives ``answer`` in ``formats``; an ``example``
+    request (a path and query) is given in each of them."""
+    content: dict[str, dict[str, Any]] = {f.media_type: {} for f in formats}
+    if example is not None:
+        for f in formats:
+            url = example if len(formats) == 1 else f"{example}&format={f.name}"
+            examples = content[f.media_type].setdefault("examples", {})
+            examples[f.name] = {"summary": f.title, "externalValue": url}
     answers = {
-        "200": {
-            "description": answer,
-            "content": {f.media_type: {} for f in formats},
-        },
+        "200": {"description": answer, "content": content},
         "400": {"description": "A parameter that is not valid, and why"},
     }
     return {
@@ -400,6 +472,7 @@ def explore() -> Response:
             f.extension: url_for(endpoint, extension=f.extension) + "?" + urlencode(query)
             for f in NETWORK_FORMATS
         },
+        gephi_lite=gephi_lite(endpoint, query),
         filter_query=urlencode(list(filters.items(multi=True))),
         filter_args=list(filters.items(multi=True)),
         page_args=list(_page_args().items(multi=True)),
@@ -426,6 +499,15 @@ def explore() -> Response:
         top=TOP,
     )
     return Response(page, mimetype="text/html")
+
+
+def gephi_lite(endpoint: str, query: list[tuple[str, str]]) -> str:
+    """Gephi Lite opening this network's GEXF file: its absolute URL, whose last part must end in
+    .gexf, so a query ends with a ``filename``."""
+    path = url_for(endpoint, extension="gexf")
+    if query:
+        path += "?" + urlencode([*query, ("filename", TOOL_FILE)])
+    return GEPHI_LITE + quote(served_at(path), safe="")
 
 
 def _page_args() -> Args:
