@@ -1,0 +1,239 @@
+"""A W3C Reconciliation Service API 0.2 at /reconcile, as OpenRefine asks it.
+
+GET with no query answers the manifest; ``queries`` (a JSON batch, by POST form or GET) answers
+each query's candidates. The candidates are the entities whose label shares a word with the
+query in the build's completions index, scored by rapidfuzz (0-100). An entity's id is its path
+below ``id/`` (``organisation/university-of-kent``). JSONP by a ``callback`` parameter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask.sansio.blueprints import BlueprintSetupState
+from rapidfuzz import fuzz, utils
+
+from belong_graph.errors import ParameterError
+from belong_graph.publish import completions
+from belong_graph.web.api import OPENAPI_PATHS
+from belong_graph.web.state import state
+from belong_graph.web.urls import addresses
+
+blueprint = Blueprint("reconcile", __name__)
+
+TYPES = {  # the types a query may name: the first part of an id
+    "organisation": "Organisation",
+    "person": "Person",
+    "resource": "Resource",
+    "initiative": "Initiative",
+    "place": "Place",
+}
+NAME = "The Belong Network Library"
+BATCH_SIZE = 50  # queries in one request
+LIMIT = 10  # candidates of a query that names no limit
+MOST = 50  # candidates a query may ask for
+SHORTLIST = 200  # entities of the index rescored for one query
+MARGIN = 5.0  # points by which a match must lead the next candidate
+CALLBACK = re.compile(r"[A-Za-z_$][\w$.]*")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of a batch: the name sought, the types it may have and how many to answer."""
+
+    text: str
+    types: tuple[str, ...]
+    limit: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity that may be the one sought, with its score of 0-100."""
+
+    id: str
+    name: str
+    score: float
+    exact: bool
+
+
+@blueprint.record_once
+def _install(setup: BlueprintSetupState) -> None:
+    setup.app.extensions.setdefault(OPENAPI_PATHS, {}).update(reconcile_paths())
+
+
+@blueprint.route("/reconcile", methods=["GET", "POST"])
+def reconcile() -> Response:
+    """The manifest, or the candidates of the ``queries`` batch."""
+    callback = _callback(request.values.get("callback"))
+    batch = request.values.get("queries")
+    if batch is None:
+        return _answer(manifest(), callback)
+    queries = parse_batch(batch)
+    return _answer({key: {"result": _result(query)} for key, query in queries.items()}, callback)
+
+
+def manifest() -> dict[str, Any]:
+    """The service's manifest: its name, spaces, types and where an entity is shown."""
+    where = addresses()
+    return {
+        "versions": ["0.2"],
+        "name": NAME,
+        "identifierSpace": where.base + "id/",
+        "schemaSpace": "http://schema.org/",
+        "defaultTypes": [{"id": key, "name": name} for key, name in TYPES.items()],
+        "view": {"url": where.url("id/{{id}}")},
+        "documentation": where.url("api/#/reconcile"),
+        "batchSize": BATCH_SIZE,
+    }
+
+
+def parse_batch(text: str) -> dict[str, Query]:
+    """The queries of a batch ``{"q0": {"query", "type"?, "limit"?}, ...}``, or a 400."""
+    try:
+        batch = json.loads(text)
+    except ValueError as error:
+        raise ParameterError(f"'queries' is not JSON: {error}.", parameter="queries") from error
+    if not isinstance(batch, dict) or not all(isinstance(q, dict) for q in batch.values()):
+        raise ParameterError(
+            "'queries' must be a JSON object of queries, such as "
+            '{"q0": {"query": "University of Kent"}}.',
+            parameter="queries",
+        )
+    if len(batch) > BATCH_SIZE:
+        raise ParameterError(f"A batch holds at most {BATCH_SIZE} queries.", parameter="queries")
+    return {key: _query(key, query) for key, query in batch.items()}
+
+
+def _query(key: str, query: dict[str, Any]) -> Query:
+    text = query.get("query")
+    if not isinstance(text, str) or not text.strip():
+        raise ParameterError(
+            f"Query {key!r} has no 'query' text (property constraints alone are not supported).",
+            parameter="queries",
+        )
+    named = query.get("type", list(TYPES))
+    types = [named] if isinstance(named, str) else named
+    if not isinstance(types, list) or not all(t in TYPES for t in types):
+        raise ParameterError(
+            f"Query {key!r}: 'type' must be one or more of {', '.join(TYPES)}.",
+            parameter="queries",
+        )
+    limit = query.get("limit", LIMIT)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MOST:
+        raise ParameterError(
+            f"Query {key!r}: 'limit' must be a whole number from 1 to {MOST}.",
+            parameter="queries",
+        )
+    return Query(text.strip(), tuple(types) or tuple(TYPES), limit)
+
+
+def candidates(query: Query) -> list[Candidate]:
+    """The entities of ``query``'s types whose label is nearest the text, best first (ties by
+    name)."""
+    app = state()
+    index = app.pool.source.directory / completions.INDEX_FILE
+    ids = app.settings.base_iri + "id/"
+    sought = utils.default_process(query.text)
+    found: list[Candidate] = []
+    for kind in query.types:
+        labels = completions.entities_with_words(
+            index, query.text, f"{ids}{kind}/", limit=SHORTLIST
+        )
+        for iri, label in labels.items():
+            score = fuzz.WRatio(query.text, label, processor=utils.default_process)
+            exact = utils.default_process(label) == sought
+            found.append(Candidate(iri[len(ids) :], label, round(score, 1), exact))
+    found.sort(key=lambda c: (-c.score, not c.exact, c.name))
+    return found[: query.limit]
+
+
+def _result(query: Query) -> list[dict[str, Any]]:
+    """The candidates as the API writes them; ``match`` only on the first, when its name is the
+    query's and it leads the next by :data:`MARGIN`."""
+    found = candidates(query)
+    result = []
+    for place, candidate in enumerate(found):
+        kind = candidate.id.partition("/")[0]
+        result.append(
+            {
+                "id": candidate.id,
+                "name": candidate.name,
+                "type": [{"id": kind, "name": TYPES[kind]}],
+                "score": candidate.score,
+                "match": place == 0 and _unambiguous(found),
+                "features": [{"id": "name_similarity", "value": candidate.score}],
+            }
+        )
+    return result
+
+
+def _unambiguous(found: list[Candidate]) -> bool:
+    first, rest = found[0], found[1:]
+    return first.exact and (not rest or rest[0].score <= first.score - MARGIN)
+
+
+def _callback(name: str | None) -> str | None:
+    if name is not None and not CALLBACK.fullmatch(name):
+        raise ParameterError(
+            "'callback' must be a JavaScript name (letters, digits, _, $ and dots).",
+            parameter="callback",
+        )
+    return name
+
+
+def _answer(document: dict[str, Any], callback: str | None) -> Response:
+    """``document`` as JSON, or as a JSONP call of ``callback``."""
+    if callback is None:
+        return jsonify(document)
+    body = f"/**/{callback}({json.dumps(document)});"
+    response = Response(body, mimetype="text/javascript")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def reconcile_paths() -> dict[str, Any]:
+    """The service, for the OpenAPI document of ``/api/openapi.json``."""
+    batch = '{"q0": {"query": "Kent University", "type": "organisation", "limit": 3}}'
+    parameters = [
+        {
+            "name": "queries",
+            "in": "query",
+            "description": "A JSON batch of queries (without it: the manifest).",
+            "schema": {"type": "string"},
+            "example": batch,
+        },
+        {
+            "name": "callback",
+            "in": "query",
+            "description": "A JavaScript function to call with the answer (JSONP).",
+            "schema": {"type": "string", "pattern": CALLBACK.pattern},
+        },
+    ]
+    answer = {
+        "200": {
+            "description": "The manifest, or each query's candidates (scores 0-100)",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "400": {"description": "A malformed batch, an unknown type or a bad callback"},
+    }
+    form = {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"queries": {"type": "string", "example": batch}},
+                }
+            }
+        }
+    }
+    summary = "W3C Reconciliation API 0.2 (OpenRefine)"
+    return {
+        "/reconcile": {
+            "get": {"summary": summary, "parameters": parameters, "responses": answer},
+            "post": {"summary": summary, "requestBody": form, "responses": answer},
+        }
+    }

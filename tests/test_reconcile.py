@@ -1,0 +1,114 @@
+"""The Reconciliation API at /reconcile: its manifest and candidates, each answer valid against
+the vendored 0.2 schemas; the expected entities are those the seed documents name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from tests.conftest import problem
+
+SCHEMAS = {
+    path.stem: json.loads(path.read_text())
+    for path in (Path(__file__).parent / "fixtures" / "reconciliation").glob("*.json")
+}
+REGISTRY: Registry[Any] = Registry().with_resources(
+    (schema["$id"], Resource(schema, specification=DRAFT7)) for schema in SCHEMAS.values()
+)
+FORM = "application/x-www-form-urlencoded; charset=UTF-8"  # as OpenRefine posts
+
+
+def valid(name: str, document: Any) -> Any:
+    errors = [
+        e.message for e in Draft7Validator(SCHEMAS[name], registry=REGISTRY).iter_errors(document)
+    ]
+    assert errors == []
+    return document
+
+
+def reconciled(client: FlaskClient, queries: dict[str, Any]) -> dict[str, Any]:
+    """The answer to ``queries`` posted as OpenRefine posts them."""
+    answer = client.post("/reconcile", data={"queries": json.dumps(queries)}, content_type=FORM)
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    return valid("reconciliation-result-batch", answer.json)  # type: ignore[no-any-return]
+
+
+def test_the_manifest(client: FlaskClient) -> None:
+    found = valid("manifest", client.get("/reconcile").json)
+    assert found["identifierSpace"] == "https://data.belongnetwork.co.uk/id/"
+    assert found["schemaSpace"] == "http://schema.org/"
+    assert [t["id"] for t in found["defaultTypes"]] == [
+        "organisation",
+        "person",
+        "resource",
+        "initiative",
+        "place",
+    ]
+    assert found["view"]["url"] == "http://localhost/id/{{id}}"
+
+
+def test_the_manifest_as_jsonp_as_jquery_asks(client: FlaskClient) -> None:
+    answer = client.get("/reconcile", query_string={"callback": "jQuery3_1.x", "_": "1700000000"})
+    assert answer.mimetype == "text/javascript"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    body = answer.get_data(as_text=True)
+    assert body.startswith("/**/jQuery3_1.x(") and body.endswith(");")
+    valid("manifest", json.loads(body[len("/**/jQuery3_1.x(") : -2]))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected", "match"),
+    [
+        ("University of Kent", "organisation", "organisation/university-of-kent", True),
+        ("Kent University", "organisation", "organisation/university-of-kent", False),
+        ("Nuffield", None, "organisation/nuffield-foundation", False),
+        ("Jo Broadwood", "person", "person/jo-broadwood", True),
+        ("jo broadwod", None, "person/jo-broadwood", False),
+    ],
+)
+def test_the_seeds_names_come_first(
+    client: FlaskClient, text: str, kind: str | None, expected: str, match: bool
+) -> None:
+    query: dict[str, Any] = {"query": text, "limit": 3}
+    if kind:
+        query["type"] = kind
+    result = reconciled(client, {"q0": query})["q0"]["result"]
+    assert result[0]["id"] == expected
+    assert result[0]["match"] is match
+    assert not any(c["match"] for c in result[1:])
+    assert [c["score"] for c in result] == sorted((c["score"] for c in result), reverse=True)
+    assert all(0 <= c["score"] <= 100 for c in result) and len(result) <= 3
+    if kind:
+        assert all(c["type"] == [{"id": kind, "name": kind.title()}] for c in result)
+
+
+def test_a_batch_by_get(client: FlaskClient) -> None:
+    queries = {"a": {"query": "Nuffield Foundation"}, "b": {"query": "Jo Broadwood"}}
+    answer = client.get("/reconcile", query_string={"queries": json.dumps(queries)})
+    found = valid("reconciliation-result-batch", answer.json)
+    assert [found[k]["result"][0]["name"] for k in "ab"] == ["Nuffield Foundation", "Jo Broadwood"]
+
+
+@pytest.mark.parametrize(
+    ("values", "parameter", "says"),
+    [
+        ({"queries": "{not json"}, "queries", "not JSON"),
+        ({"queries": '["x"]'}, "queries", "JSON object of queries"),
+        ({"queries": '{"q0": {"query": "Kent", "type": "planet"}}'}, "queries", "'type'"),
+        ({"queries": '{"q0": {"query": "Kent", "limit": 0}}'}, "queries", "'limit'"),
+        ({"queries": '{"q0": {"type": "person"}}'}, "queries", "no 'query'"),
+        ({"callback": "alert(1)//"}, "callback", "JavaScript name"),
+    ],
+)
+def test_bad_input_is_refused(
+    client: FlaskClient, values: dict[str, str], parameter: str, says: str
+) -> None:
+    found = problem(client.post("/reconcile", data=values), 400, "Parameter error")
+    assert says in found["detail"] and found["parameter"] == parameter
