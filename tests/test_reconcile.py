@@ -97,13 +97,56 @@ def test_a_batch_by_get(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
+    "properties",
+    [
+        [{"pid": "ror", "v": "https://ror.org/0281jqk77"}],
+        [{"pid": "wikidata", "v": ["Q7068708"]}],
+        [{"pid": "charity_number", "v": 206601}],
+    ],
+)
+def test_an_identifier_finds_its_entity(client: FlaskClient, properties: list[Any]) -> None:
+    found = reconciled(
+        client,
+        {
+            "alone": {"properties": properties},
+            "misspelt": {"query": "Nufield", "properties": properties},
+        },
+    )
+    for key in ("alone", "misspelt"):
+        first = found[key]["result"][0]
+        assert (first["id"], first["name"], first["score"]) == (
+            "organisation/nuffield-foundation",
+            "Nuffield Foundation",
+            100.0,
+        )
+        assert first["match"] is True
+        assert {"id": "identifier_match", "value": True} in first["features"]
+    assert len(found["alone"]["result"]) == 1
+
+
+def test_an_id_as_the_query_finds_its_entity(client: FlaskClient) -> None:
+    for text in (
+        "organisation/university-of-kent",
+        "https://data.belongnetwork.co.uk/id/organisation/university-of-kent",
+    ):
+        first = reconciled(client, {"q": {"query": text}})["q"]["result"][0]
+        assert (first["id"], first["name"], first["match"]) == (
+            "organisation/university-of-kent",
+            "University of Kent",
+            True,
+        )
+
+
+@pytest.mark.parametrize(
     ("values", "parameter", "says"),
     [
         ({"queries": "{not json"}, "queries", "not JSON"),
         ({"queries": '["x"]'}, "queries", "JSON object of queries"),
         ({"queries": '{"q0": {"query": "Kent", "type": "planet"}}'}, "queries", "'type'"),
         ({"queries": '{"q0": {"query": "Kent", "limit": 0}}'}, "queries", "'limit'"),
-        ({"queries": '{"q0": {"type": "person"}}'}, "queries", "no 'query'"),
+        ({"queries": '{"q0": {"type": "person"}}'}, "queries", "neither 'query'"),
+        ({"queries": '{"q0": {"properties": [{"pid": "isni", "v": 1}]}}'}, "queries", "pid among"),
+        ({"queries": '{"q0": {"properties": [{"pid": "ror", "v": true}]}}'}, "queries", "'ror'"),
         ({"callback": "alert(1)//"}, "callback", "JavaScript name"),
     ],
 )

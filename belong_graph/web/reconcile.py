@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -19,8 +20,12 @@ from rapidfuzz import fuzz, utils
 
 from belong_graph.errors import ParameterError
 from belong_graph.publish import completions
+from belong_graph.sparql.answer import Job
+from belong_graph.sparql.results import read_json
 from belong_graph.web.api import OPENAPI_PATHS
-from belong_graph.web.state import state
+from belong_graph.web.caching import etag_for
+from belong_graph.web.querying import cached_answer
+from belong_graph.web.state import AppState, state
 from belong_graph.web.urls import addresses
 
 blueprint = Blueprint("reconcile", __name__)
@@ -39,6 +44,18 @@ MOST = 50  # candidates a query may ask for
 SHORTLIST = 200  # entities of the index rescored for one query
 MARGIN = 5.0  # points by which a match must lead the next candidate
 CALLBACK = re.compile(r"[A-Za-z_$][\w$.]*")
+PROPERTIES = {  # the identifiers a query may give: their scheme in the data, and prefixes to drop
+    "ror": ("ROR ID", "ror", ("https://ror.org/",)),
+    "wikidata": ("Wikidata QID", "wikidata", ("http://www.wikidata.org/entity/",)),
+    "charity_number": ("Registered charity number", "charity-number", ("GB-CHC-",)),
+}
+IDENTIFIED = """PREFIX schema: <http://schema.org/>
+SELECT DISTINCT ?entity ?name WHERE {
+  VALUES (?scheme ?value) { %s }
+  ?entity schema:identifier [ schema:propertyID ?scheme ; schema:value ?value ] .
+  OPTIONAL { ?entity schema:name ?name }
+}"""
+STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,7 @@ class Query:
     text: str
     types: tuple[str, ...]
     limit: int
+    identifiers: tuple[tuple[str, str], ...] = ()  # (property, value)
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,7 @@ class Candidate:
     name: str
     score: float
     exact: bool
+    identified: bool = False
 
 
 @blueprint.record_once
@@ -109,11 +128,11 @@ def parse_batch(text: str) -> dict[str, Query]:
 
 
 def _query(key: str, query: dict[str, Any]) -> Query:
-    text = query.get("query")
-    if not isinstance(text, str) or not text.strip():
+    text = query.get("query", "")
+    identifiers = _identifiers(key, query.get("properties", []))
+    if not isinstance(text, str) or not (text.strip() or identifiers):
         raise ParameterError(
-            f"Query {key!r} has no 'query' text (property constraints alone are not supported).",
-            parameter="queries",
+            f"Query {key!r} has neither 'query' text nor 'properties'.", parameter="queries"
         )
     named = query.get("type", list(TYPES))
     types = [named] if isinstance(named, str) else named
@@ -128,7 +147,37 @@ def _query(key: str, query: dict[str, Any]) -> Query:
             f"Query {key!r}: 'limit' must be a whole number from 1 to {MOST}.",
             parameter="queries",
         )
-    return Query(text.strip(), tuple(types) or tuple(TYPES), limit)
+    return Query(text.strip(), tuple(types) or tuple(TYPES), limit, identifiers)
+
+
+def _identifiers(key: str, constraints: Any) -> tuple[tuple[str, str], ...]:
+    """The (property, value) pairs of a query's ``properties``: ``[{"pid", "v"}]``, where ``v``
+    is a string, a number, an ``{"id"}`` or a list of them."""
+    found: list[tuple[str, str]] = []
+    for constraint in constraints if isinstance(constraints, list) else [None]:
+        if not isinstance(constraint, dict) or constraint.get("pid") not in PROPERTIES:
+            raise ParameterError(
+                f"Query {key!r}: each property must be {{'pid', 'v'}} with a pid among "
+                f"{', '.join(PROPERTIES)}.",
+                parameter="queries",
+            )
+        pid, given = constraint["pid"], constraint.get("v")
+        for value in given if isinstance(given, list) else [given]:
+            value = value.get("id") if isinstance(value, dict) else value
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                raise ParameterError(
+                    f"Query {key!r}: a value of {pid!r} must be a string, a number or an id.",
+                    parameter="queries",
+                )
+            found.append((pid, _bare(pid, str(value).strip())))
+    return tuple(found)
+
+
+def _bare(pid: str, value: str) -> str:
+    """An identifier as the data writes it: ``https://ror.org/0281jqk77`` is ``0281jqk77``."""
+    for prefix in PROPERTIES[pid][2]:
+        value = value.removeprefix(prefix)
+    return value
 
 
 def candidates(query: Query) -> list[Candidate]:
@@ -137,18 +186,53 @@ def candidates(query: Query) -> list[Candidate]:
     app = state()
     index = app.pool.source.directory / completions.INDEX_FILE
     ids = app.settings.base_iri + "id/"
-    sought = utils.default_process(query.text)
-    found: list[Candidate] = []
-    for kind in query.types:
-        labels = completions.entities_with_words(
-            index, query.text, f"{ids}{kind}/", limit=SHORTLIST
-        )
+    sought = words(query.text)
+    found = _identified(app, ids, query) + _named(index, ids, query)
+    for kind in query.types if query.text else ():
+        labels = completions.entities_with_words(index, sought, f"{ids}{kind}/", limit=SHORTLIST)
         for iri, label in labels.items():
-            score = fuzz.WRatio(query.text, label, processor=utils.default_process)
-            exact = utils.default_process(label) == sought
-            found.append(Candidate(iri[len(ids) :], label, round(score, 1), exact))
-    found.sort(key=lambda c: (-c.score, not c.exact, c.name))
+            name = words(label)
+            score = round(fuzz.WRatio(sought, name, processor=None), 1)
+            if all(iri[len(ids) :] != c.id for c in found):  # an identified one comes once
+                found.append(Candidate(iri[len(ids) :], label, score, name == sought))
+    found.sort(key=lambda c: (-c.score, not c.exact, not words(c.name).startswith(sought), c.name))
     return found[: query.limit]
+
+
+def _identified(app: AppState, ids: str, query: Query) -> list[Candidate]:
+    """The entities of the query's types that carry any of its identifiers."""
+    if not query.identifiers:
+        return []
+    schemes = ids + "identifier-scheme/"
+    pairs = " ".join(
+        f"(<{schemes}{PROPERTIES[pid][1]}> {json.dumps(value)})" for pid, value in query.identifiers
+    )
+    job = Job(IDENTIFIED % pairs, "json", None, app.settings.result_limit)
+    rows = read_json(cached_answer(app, job, etag_for(app.version, job)).body)
+    found = {row["entity"].value[len(ids) :]: row.get("name") for row in rows}
+    return [
+        Candidate(key, name.value if name else key, 100.0, True, identified=True)
+        for key, name in sorted(found.items())
+        if key.partition("/")[0] in query.types
+    ]
+
+
+def _named(index: Path, ids: str, query: Query) -> list[Candidate]:
+    """The entity whose id (or IRI, canonical or as served) is the query's text, if any."""
+    text = query.text
+    for space in (ids, addresses().url("id/")):
+        text = text.removeprefix(space)
+    if not text or text.partition("/")[0] not in query.types:
+        return []
+    known = completions.complete(index, "entity", ids + text, limit=1)
+    return [Candidate(text, c.label or text, 100.0, True) for c in known if c.iri == ids + text]
+
+
+def words(text: str) -> str:
+    """``text`` as it is compared: lower case, without punctuation or words such as "of" (which
+    would make any two names that share them alike), unless it has no others."""
+    kept = utils.default_process(text).split()
+    return " ".join([w for w in kept if w not in STOP_WORDS] or kept)
 
 
 def _result(query: Query) -> list[dict[str, Any]]:
@@ -165,7 +249,10 @@ def _result(query: Query) -> list[dict[str, Any]]:
                 "type": [{"id": kind, "name": TYPES[kind]}],
                 "score": candidate.score,
                 "match": place == 0 and _unambiguous(found),
-                "features": [{"id": "name_similarity", "value": candidate.score}],
+                "features": [
+                    {"id": "name_similarity", "value": candidate.score},
+                    {"id": "identifier_match", "value": candidate.identified},
+                ],
             }
         )
     return result
