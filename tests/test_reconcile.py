@@ -52,6 +52,11 @@ def test_the_manifest(client: FlaskClient) -> None:
         "place",
     ]
     assert found["view"]["url"] == "http://localhost/id/{{id}}"
+    assert found["preview"]["url"] == "http://localhost/reconcile/preview?id={{id}}"
+    assert found["suggest"]["entity"] == {
+        "service_url": "http://localhost",
+        "service_path": "/reconcile/suggest/entity",
+    }
 
 
 def test_the_manifest_as_jsonp_as_jquery_asks(client: FlaskClient) -> None:
@@ -135,6 +140,31 @@ def test_an_id_as_the_query_finds_its_entity(client: FlaskClient) -> None:
             "University of Kent",
             True,
         )
+
+
+def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient) -> None:
+    for prefix in ("nuff", "organisation/nuffield"):
+        answer = client.get("/reconcile/suggest/entity", query_string={"prefix": prefix})
+        found = valid("suggest-entities-response", answer.json)["result"]
+        assert {
+            "id": "organisation/nuffield-foundation",
+            "name": "Nuffield Foundation",
+            "notable": [{"id": "organisation", "name": "Organisation"}],
+        } in found
+    people = client.get("/reconcile/suggest/entity", query_string={"prefix": "broadw"}).json
+    assert [p["id"] for p in valid("suggest-entities-response", people)["result"]] == [
+        "person/jo-broadwood"
+    ]
+
+
+def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) -> None:
+    answer = client.get("/reconcile/preview", query_string={"id": "person/jo-broadwood"})
+    assert answer.mimetype == "text/html"
+    page = answer.get_data(as_text=True)
+    assert '<a href="http://localhost/id/person/jo-broadwood"' in page
+    assert "<strong>Jo Broadwood</strong>" in page and "Person" in page
+    missing = client.get("/reconcile/preview", query_string={"id": "person/nobody"})
+    assert "person/nobody" in problem(missing, 404, "Unknown entity")["detail"]
 
 
 @pytest.mark.parametrize(

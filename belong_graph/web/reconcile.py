@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.sansio.blueprints import BlueprintSetupState
 from rapidfuzz import fuzz, utils
 
-from belong_graph.errors import ParameterError
+from belong_graph.errors import ParameterError, UnknownEntity
 from belong_graph.publish import completions
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
@@ -39,6 +39,7 @@ TYPES = {  # the types a query may name: the first part of an id
 }
 NAME = "The Belong Network Library"
 BATCH_SIZE = 50  # queries in one request
+SUGGESTED = 10  # entities the autocompleter is offered at a time
 LIMIT = 10  # candidates of a query that names no limit
 MOST = 50  # candidates a query may ask for
 SHORTLIST = 200  # entities of the index rescored for one query
@@ -95,6 +96,61 @@ def reconcile() -> Response:
     return _answer({key: {"result": _result(query)} for key, query in queries.items()}, callback)
 
 
+@blueprint.get("/reconcile/suggest/entity")
+def suggest() -> Response:
+    """Entities for OpenRefine's autocompleter: those whose label has a word that begins with
+    ``prefix`` (or whose id begins with it), ``SUGGESTED`` at a time from ``cursor``."""
+    callback = _callback(request.args.get("callback"))
+    prefix = request.args.get("prefix", "").strip()
+    if not prefix:
+        raise ParameterError("The 'prefix' parameter is missing.", parameter="prefix")
+    cursor = request.args.get("cursor", "0")
+    if not cursor.isdigit():
+        raise ParameterError("'cursor' must be a whole number.", parameter="cursor")
+    app = state()
+    ids = app.settings.base_iri + "id/"
+    typed = ids + prefix if prefix.partition("/")[0] in TYPES else prefix
+    found = completions.complete(
+        app.pool.source.directory / completions.INDEX_FILE, "entity", typed
+    )
+    ours = [
+        c for c in found if c.iri[len(ids) :].partition("/")[0] in TYPES and c.iri.startswith(ids)
+    ]
+    start = int(cursor)
+    result = [
+        {"id": key, "name": c.label or key, "notable": [_type(key)]}
+        for c in ours[start : start + SUGGESTED]
+        for key in [c.iri[len(ids) :]]
+    ]
+    return _answer({"result": result}, callback)
+
+
+@blueprint.get("/reconcile/preview")
+def preview() -> Response:
+    """A small HTML card of the entity ``id``, for OpenRefine's preview iframe."""
+    app = state()
+    key = request.args.get("id", "")
+    ids = app.settings.base_iri + "id/"
+    known = completions.complete(
+        app.pool.source.directory / completions.INDEX_FILE, "entity", ids + key, limit=1
+    )
+    if key.partition("/")[0] not in TYPES or not known or known[0].iri != ids + key:
+        raise UnknownEntity(f"This library has no entity {key!r} to preview.", parameter="id")
+    page = render_template(
+        "reconcile_preview.html",
+        name=known[0].label or key,
+        kind=_type(key)["name"],
+        url=addresses().url("id/" + key),
+    )
+    return Response(page, mimetype="text/html")
+
+
+def _type(key: str) -> dict[str, str]:
+    """The type of the entity ``key`` (``organisation/belong``) as the API writes it."""
+    kind = key.partition("/")[0]
+    return {"id": kind, "name": TYPES[kind]}
+
+
 def manifest() -> dict[str, Any]:
     """The service's manifest: its name, spaces, types and where an entity is shown."""
     where = addresses()
@@ -105,6 +161,13 @@ def manifest() -> dict[str, Any]:
         "schemaSpace": "http://schema.org/",
         "defaultTypes": [{"id": key, "name": name} for key, name in TYPES.items()],
         "view": {"url": where.url("id/{{id}}")},
+        "preview": {"url": where.url("reconcile/preview?id={{id}}"), "width": 400, "height": 90},
+        "suggest": {
+            "entity": {
+                "service_url": where.url("").rstrip("/"),
+                "service_path": "/reconcile/suggest/entity",
+            }
+        },
         "documentation": where.url("api/#/reconcile"),
         "batchSize": BATCH_SIZE,
     }
@@ -241,12 +304,11 @@ def _result(query: Query) -> list[dict[str, Any]]:
     found = candidates(query)
     result = []
     for place, candidate in enumerate(found):
-        kind = candidate.id.partition("/")[0]
         result.append(
             {
                 "id": candidate.id,
                 "name": candidate.name,
-                "type": [{"id": kind, "name": TYPES[kind]}],
+                "type": [_type(candidate.id)],
                 "score": candidate.score,
                 "match": place == 0 and _unambiguous(found),
                 "features": [
@@ -318,9 +380,43 @@ def reconcile_paths() -> dict[str, Any]:
         }
     }
     summary = "W3C Reconciliation API 0.2 (OpenRefine)"
+    prefix = {
+        "name": "prefix",
+        "in": "query",
+        "required": True,
+        "description": "The start of a word of a name, or of an id.",
+        "schema": {"type": "string"},
+        "example": "nuff",
+    }
+    cursor = {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0}}
+    entity = {
+        "name": "id",
+        "in": "query",
+        "required": True,
+        "description": "An entity's id (its path below id/).",
+        "schema": {"type": "string"},
+        "example": "organisation/nuffield-foundation",
+    }
     return {
         "/reconcile": {
             "get": {"summary": summary, "parameters": parameters, "responses": answer},
             "post": {"summary": summary, "requestBody": form, "responses": answer},
-        }
+        },
+        "/reconcile/suggest/entity": {
+            "get": {
+                "summary": "Entities whose name or id begins with a prefix (OpenRefine)",
+                "parameters": [prefix, cursor, parameters[1]],
+                "responses": {"200": {"description": "{result: [{id, name, notable}]}"}},
+            }
+        },
+        "/reconcile/preview": {
+            "get": {
+                "summary": "An entity's card for OpenRefine's preview",
+                "parameters": [entity],
+                "responses": {
+                    "200": {"description": "HTML", "content": {"text/html": {}}},
+                    "404": {"description": "No such entity"},
+                },
+            }
+        },
     }
