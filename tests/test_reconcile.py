@@ -157,6 +157,27 @@ def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient)
     ]
 
 
+def test_data_extension_gives_each_entitys_identifiers(client: FlaskClient) -> None:
+    offered = client.get("/reconcile/properties", query_string={"type": "organisation"}).json
+    valid("data-extension-property-proposal", offered)
+    assert [p["id"] for p in offered["properties"]] == ["ror", "wikidata", "charity_number"]
+    asked = {
+        "ids": ["organisation/nuffield-foundation", "person/jo-broadwood"],
+        "properties": [{"id": "ror"}, {"id": "wikidata"}, {"id": "charity_number"}],
+    }
+    answer = client.post("/reconcile", data={"extend": json.dumps(asked)}, content_type=FORM)
+    found = valid("data-extension-response", answer.json)
+    assert [m["id"] for m in found["meta"]] == ["ror", "wikidata", "charity_number"]
+    assert found["rows"] == {
+        "organisation/nuffield-foundation": {
+            "ror": [{"str": "0281jqk77"}],
+            "wikidata": [{"str": "Q7068708"}],
+            "charity_number": [{"str": "206601"}],
+        },
+        "person/jo-broadwood": {"ror": [], "wikidata": [], "charity_number": []},
+    }
+
+
 def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) -> None:
     answer = client.get("/reconcile/preview", query_string={"id": "person/jo-broadwood"})
     assert answer.mimetype == "text/html"
@@ -178,6 +199,8 @@ def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) ->
         ({"queries": '{"q0": {"properties": [{"pid": "isni", "v": 1}]}}'}, "queries", "pid among"),
         ({"queries": '{"q0": {"properties": [{"pid": "ror", "v": true}]}}'}, "queries", "'ror'"),
         ({"callback": "alert(1)//"}, "callback", "JavaScript name"),
+        ({"extend": '{"ids": ["x y"], "properties": []}'}, "extend", "'extend' must be"),
+        ({"extend": '{"ids": [], "properties": [{"id": "isni"}]}'}, "extend", "ror, wikidata"),
     ],
 )
 def test_bad_input_is_refused(

@@ -56,6 +56,13 @@ SELECT DISTINCT ?entity ?name WHERE {
   ?entity schema:identifier [ schema:propertyID ?scheme ; schema:value ?value ] .
   OPTIONAL { ?entity schema:name ?name }
 }"""
+EXTENDED = """PREFIX schema: <http://schema.org/>
+SELECT ?entity ?scheme ?value WHERE {
+  VALUES ?entity { %s }
+  VALUES ?scheme { %s }
+  ?entity schema:identifier [ schema:propertyID ?scheme ; schema:value ?value ] .
+} ORDER BY ?entity ?scheme ?value"""
+ID = re.compile(r"[a-z]+/[A-Za-z0-9._~-]+")  # an entity's path below id/
 STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
@@ -90,6 +97,8 @@ def reconcile() -> Response:
     """The manifest, or the candidates of the ``queries`` batch."""
     callback = _callback(request.values.get("callback"))
     batch = request.values.get("queries")
+    if (extension := request.values.get("extend")) is not None:
+        return _answer(extended(parse_extension(extension)), callback)
     if batch is None:
         return _answer(manifest(), callback)
     queries = parse_batch(batch)
@@ -145,6 +154,72 @@ def preview() -> Response:
     return Response(page, mimetype="text/html")
 
 
+@blueprint.get("/reconcile/properties")
+def propose() -> Response:
+    """The properties data extension offers for a ``type``: the identifiers."""
+    callback = _callback(request.args.get("callback"))
+    kind = request.args.get("type", "")
+    if kind not in TYPES:
+        raise ParameterError(f"'type' must be one of {', '.join(TYPES)}.", parameter="type")
+    offered = [{"id": pid, "name": name} for pid, (name, _, _) in PROPERTIES.items()]
+    return _answer({"type": kind, "properties": offered}, callback)
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A data extension request: the entities and the properties asked of each."""
+
+    ids: tuple[str, ...]
+    properties: tuple[str, ...]
+
+
+def parse_extension(text: str) -> Extension:
+    """The ids and properties of ``{"ids": [...], "properties": [{"id"}]}``, or a 400."""
+    try:
+        asked = json.loads(text)
+    except ValueError as error:
+        raise ParameterError(f"'extend' is not JSON: {error}.", parameter="extend") from error
+    ids = asked.get("ids") if isinstance(asked, dict) else None
+    wanted = asked.get("properties") if isinstance(asked, dict) else None
+    if (
+        not isinstance(ids, list)
+        or not all(isinstance(i, str) and ID.fullmatch(i) for i in ids)
+        or not isinstance(wanted, list)
+        or not all(isinstance(w, dict) and w.get("id") in PROPERTIES for w in wanted)
+    ):
+        raise ParameterError(
+            '\'extend\' must be {"ids": [entity ids], "properties": [{"id"}]} with '
+            f"properties among {', '.join(PROPERTIES)}.",
+            parameter="extend",
+        )
+    if len(ids) > BATCH_SIZE:
+        raise ParameterError(f"'extend' takes at most {BATCH_SIZE} ids.", parameter="extend")
+    return Extension(tuple(ids), tuple(w["id"] for w in wanted))
+
+
+def extended(extension: Extension) -> dict[str, Any]:
+    """Each entity's values of each property asked (an identifier as a string)."""
+    app = state()
+    ids = app.settings.base_iri + "id/"
+    rows: dict[str, dict[str, list[dict[str, str]]]] = {
+        key: {pid: [] for pid in extension.properties} for key in extension.ids
+    }
+    if extension.ids and extension.properties:
+        schemes = {
+            ids + "identifier-scheme/" + PROPERTIES[pid][1]: pid for pid in extension.properties
+        }
+        query = EXTENDED % (
+            " ".join(f"<{ids}{key}>" for key in extension.ids),
+            " ".join(f"<{scheme}>" for scheme in schemes),
+        )
+        job = Job(query, "json", None, app.settings.result_limit)
+        for row in read_json(cached_answer(app, job, etag_for(app.version, job)).body):
+            pid = schemes[row["scheme"].value]
+            rows[row["entity"].value[len(ids) :]][pid].append({"str": row["value"].value})
+    meta = [{"id": pid, "name": PROPERTIES[pid][0]} for pid in extension.properties]
+    return {"meta": meta, "rows": rows}
+
+
 def _type(key: str) -> dict[str, str]:
     """The type of the entity ``key`` (``organisation/belong``) as the API writes it."""
     kind = key.partition("/")[0]
@@ -162,6 +237,12 @@ def manifest() -> dict[str, Any]:
         "defaultTypes": [{"id": key, "name": name} for key, name in TYPES.items()],
         "view": {"url": where.url("id/{{id}}")},
         "preview": {"url": where.url("reconcile/preview?id={{id}}"), "width": 400, "height": 90},
+        "extend": {
+            "propose_properties": {
+                "service_url": where.url("").rstrip("/"),
+                "service_path": "/reconcile/properties",
+            }
+        },
         "suggest": {
             "entity": {
                 "service_url": where.url("").rstrip("/"),
@@ -356,6 +437,15 @@ def reconcile_paths() -> dict[str, Any]:
             "example": batch,
         },
         {
+            "name": "extend",
+            "in": "query",
+            "description": "A JSON data extension request: ids and the identifiers wanted.",
+            "schema": {"type": "string"},
+            "example": json.dumps(
+                {"ids": ["organisation/nuffield-foundation"], "properties": [{"id": "ror"}]}
+            ),
+        },
+        {
             "name": "callback",
             "in": "query",
             "description": "A JavaScript function to call with the answer (JSONP).",
@@ -364,7 +454,7 @@ def reconcile_paths() -> dict[str, Any]:
     ]
     answer = {
         "200": {
-            "description": "The manifest, or each query's candidates (scores 0-100)",
+            "description": "The manifest, each query's candidates (scores 0-100) or the values",
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
         "400": {"description": "A malformed batch, an unknown type or a bad callback"},
@@ -405,8 +495,18 @@ def reconcile_paths() -> dict[str, Any]:
         "/reconcile/suggest/entity": {
             "get": {
                 "summary": "Entities whose name or id begins with a prefix (OpenRefine)",
-                "parameters": [prefix, cursor, parameters[1]],
+                "parameters": [prefix, cursor, parameters[-1]],
                 "responses": {"200": {"description": "{result: [{id, name, notable}]}"}},
+            }
+        },
+        "/reconcile/properties": {
+            "get": {
+                "summary": "The properties data extension offers for a type",
+                "parameters": [
+                    {**entity, "name": "type", "description": "A type.", "example": "organisation"},
+                    parameters[-1],
+                ],
+                "responses": {"200": {"description": "{type, properties: [{id, name}]}"}},
             }
         },
         "/reconcile/preview": {
