@@ -75,6 +75,7 @@ def test_the_manifest_as_jsonp_as_jquery_asks(client: FlaskClient) -> None:
         ("Kent University", "organisation", "organisation/university-of-kent", False),
         ("Nuffield", None, "organisation/nuffield-foundation", False),
         ("Jo Broadwood", "person", "person/jo-broadwood", True),
+        ("Belong", "organisation", "organisation/belong", True),  # its alternative name
         ("jo broadwod", None, "person/jo-broadwood", False),
     ],
 )

@@ -38,6 +38,12 @@ SELECT DISTINCT ?entity ?name WHERE {
   ?entity schema:identifier [ schema:propertyID ?scheme ; schema:value ?value ] .
   OPTIONAL { ?entity schema:name ?name }
 }"""
+ALIASES = """PREFIX schema: <http://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?alias WHERE {
+  VALUES ?entity { %s }
+  ?entity skos:altLabel|schema:alternateName ?alias
+}"""
 STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
@@ -70,13 +76,15 @@ def candidates(query: Query) -> list[Candidate]:
     ids = app.settings.base_iri + "id/"
     sought = words(query.text)
     found = _identified(app, ids, query) + _named(index, ids, query)
+    labels: dict[str, str] = {}
     for kind in query.types if query.text else ():
-        labels = completions.entities_with_words(index, sought, f"{ids}{kind}/", limit=SHORTLIST)
-        for iri, label in labels.items():
-            name = words(label)
-            score = round(fuzz.WRatio(sought, name, processor=None), 1)
-            if all(iri[len(ids) :] != c.id for c in found):  # an identified one comes once
-                found.append(Candidate(iri[len(ids) :], label, score, name == sought))
+        labels |= completions.entities_with_words(index, sought, f"{ids}{kind}/", limit=SHORTLIST)
+    names = _aliases(app, labels)
+    for iri, label in labels.items():
+        compared = {words(name) for name in names.get(iri, [])} | {words(label)}
+        score = round(max(fuzz.WRatio(sought, name, processor=None) for name in compared), 1)
+        if all(iri[len(ids) :] != c.id for c in found):  # an identified one comes once
+            found.append(Candidate(iri[len(ids) :], label, score, sought in compared))
     found.sort(key=lambda c: (-c.score, not c.exact, not words(c.name).startswith(sought), c.name))
     return found[: query.limit]
 
@@ -114,6 +122,16 @@ def words(text: str) -> str:
     would make any two names that share them alike), unless it has no others."""
     kept = utils.default_process(text).split()
     return " ".join([w for w in kept if w not in STOP_WORDS] or kept)
+
+
+def _aliases(app: AppState, labels: dict[str, str]) -> dict[str, list[str]]:
+    """The alternative names of the entities ``labels`` names, by IRI."""
+    if not labels:
+        return {}
+    found: dict[str, list[str]] = {}
+    for row in stored_rows(app, ALIASES % " ".join(f"<{iri}>" for iri in labels)):
+        found.setdefault(row["entity"].value, []).append(row["alias"].value)
+    return found
 
 
 def stored_rows(app: AppState, query: str) -> tuple[Row, ...]:
