@@ -420,10 +420,15 @@ def documented_types(operation: dict) -> set[str]:
 
 
 def has_content(mimetype: str, body: bytes) -> bool:
-    """A JSON answer whose lists (items, nodes, paths...) all have entries, or a text answer with
-    rows below its header."""
+    """A JSON answer whose lists (items, nodes, paths...) all have entries (those of its objects
+    where it has none of its own, as a reconciliation batch), or a text answer with rows below
+    its header."""
     if mimetype == "application/json" or mimetype.endswith("+json"):
-        lists = [value for value in json.loads(body).values() if isinstance(value, list)]
+        document = json.loads(body)
+        lists = [value for value in document.values() if isinstance(value, list)]
+        if not lists:
+            inner = [value for value in document.values() if isinstance(value, dict)]
+            lists = [value for part in inner for value in part.values() if isinstance(value, list)]
         return bool(lists) and all(lists)
     return len(body.decode().strip().splitlines()) > 1
 

@@ -48,6 +48,11 @@ ENTITIES = {  # thousands: found by the index of their IRIs or of their labels' 
     "WHERE words MATCH :words AND kind = 'entity' "
     "ORDER BY uses DESC, name NOT LIKE :typed ESCAPE '\\', length(name), name LIMIT :limit",
 }
+ANY_WORD = (  # the Reconciliation API's candidates: a label with any of the words, best first
+    "SELECT iri, terms.label FROM words JOIN terms ON terms.id = words.rowid "
+    "WHERE words MATCH :words AND kind = 'entity' AND iri LIKE :under ESCAPE '\\' "
+    "ORDER BY rank LIMIT :limit"
+)
 DECLARED = (
     PROLOGUE
     + """
@@ -163,3 +168,17 @@ def _expand(short: str) -> str:
 def _like(text: str) -> str:
     """``text`` as the start of a LIKE pattern, its own ``%`` and ``_`` taken literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, str]:
+    """The labels of up to ``limit`` entities whose IRI starts with ``under`` and whose label has
+    a word that begins with any word of ``text``, by IRI (the Reconciliation API's shortlist)."""
+    if not path.exists():
+        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
+    words = " OR ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
+    if not words:
+        return {}
+    values = {"words": words, "under": _like(under) + "%", "limit": limit}
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        rows = connection.execute(ANY_WORD, values).fetchall()
+    return dict(rows)

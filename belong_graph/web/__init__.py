@@ -30,6 +30,7 @@ from belong_graph.web import (
     model,
     oai,
     pages,
+    reconcile,
     signposting,
     site,
     sparql,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(explore.blueprint)
     app.register_blueprint(model.blueprint)
     app.register_blueprint(signposting.blueprint)
+    app.register_blueprint(reconcile.blueprint)
     return app
 
 

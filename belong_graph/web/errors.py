@@ -1,8 +1,9 @@
 """One handler renders every error: belong-graph's own (``belong_graph.errors``) and HTTP's (a URL
 that names nothing, a method not allowed, a body too large, a bug), in the shape the client reads:
 
-- ``application/problem+json`` (RFC 9457) under ``/api/`` and for clients that prefer JSON:
-  ``type``, ``title``, ``status``, ``detail``, and the ``parameter`` at fault where there is one;
+- ``application/problem+json`` (RFC 9457) under ``/api/``, at ``/reconcile`` and for clients
+  that prefer JSON: ``type``, ``title``, ``status``, ``detail``, and the ``parameter`` at fault
+  where there is one;
 - for browsers, a page of the site (navigation, footer) that says what went wrong in plain words,
   with the ways on: the same page without the parameter at fault, search, home;
 - plain text, the detail alone, for SPARQL protocol clients and everyone else.
@@ -133,9 +134,9 @@ def _without_fault(problem: Problem) -> str | None:
 
 
 def _shape() -> str:
-    """json under /api/ and for clients that prefer it; html for browsers; text for the rest,
-    among them every SPARQL protocol client."""
-    if request.path.startswith(url_for("api.reference")):
+    """json under /api/, at /reconcile and for clients that prefer it; html for browsers; text
+    for the rest, among them every SPARQL protocol client."""
+    if request.path.startswith((url_for("api.reference"), url_for("reconcile.reconcile"))):
         return "json"
     if wants_html():
         return "html"

@@ -1,0 +1,211 @@
+"""The Reconciliation API at /reconcile: its manifest and candidates, each answer valid against
+the vendored 0.2 schemas; the expected entities are those the seed documents name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from tests.conftest import problem
+
+SCHEMAS = {
+    path.stem: json.loads(path.read_text())
+    for path in (Path(__file__).parent / "fixtures" / "reconciliation").glob("*.json")
+}
+REGISTRY: Registry[Any] = Registry().with_resources(
+    (schema["$id"], Resource(schema, specification=DRAFT7)) for schema in SCHEMAS.values()
+)
+FORM = "application/x-www-form-urlencoded; charset=UTF-8"  # as OpenRefine posts
+
+
+def valid(name: str, document: Any) -> Any:
+    errors = [
+        e.message for e in Draft7Validator(SCHEMAS[name], registry=REGISTRY).iter_errors(document)
+    ]
+    assert errors == []
+    return document
+
+
+def reconciled(client: FlaskClient, queries: dict[str, Any]) -> dict[str, Any]:
+    """The answer to ``queries`` posted as OpenRefine posts them."""
+    answer = client.post("/reconcile", data={"queries": json.dumps(queries)}, content_type=FORM)
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    return valid("reconciliation-result-batch", answer.json)  # type: ignore[no-any-return]
+
+
+def test_the_manifest(client: FlaskClient) -> None:
+    found = valid("manifest", client.get("/reconcile").json)
+    assert found["identifierSpace"] == "https://data.belongnetwork.co.uk/id/"
+    assert found["schemaSpace"] == "http://schema.org/"
+    assert [t["id"] for t in found["defaultTypes"]] == [
+        "organisation",
+        "person",
+        "resource",
+        "initiative",
+        "place",
+    ]
+    assert found["view"]["url"] == "http://localhost/id/{{id}}"
+    assert found["preview"]["url"] == "http://localhost/reconcile/preview?id={{id}}"
+    assert found["suggest"]["entity"] == {
+        "service_url": "http://localhost",
+        "service_path": "/reconcile/suggest/entity",
+    }
+
+
+def test_the_manifest_as_jsonp_as_jquery_asks(client: FlaskClient) -> None:
+    answer = client.get("/reconcile", query_string={"callback": "jQuery3_1.x", "_": "1700000000"})
+    assert answer.mimetype == "text/javascript"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    body = answer.get_data(as_text=True)
+    assert body.startswith("/**/jQuery3_1.x(") and body.endswith(");")
+    valid("manifest", json.loads(body[len("/**/jQuery3_1.x(") : -2]))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected", "match"),
+    [
+        ("University of Kent", "organisation", "organisation/university-of-kent", True),
+        ("Kent University", "organisation", "organisation/university-of-kent", False),
+        ("Nuffield", None, "organisation/nuffield-foundation", False),
+        ("Jo Broadwood", "person", "person/jo-broadwood", True),
+        ("Belong", "organisation", "organisation/belong", True),  # its alternative name
+        ("jo broadwod", None, "person/jo-broadwood", False),
+    ],
+)
+def test_the_seeds_names_come_first(
+    client: FlaskClient, text: str, kind: str | None, expected: str, match: bool
+) -> None:
+    query: dict[str, Any] = {"query": text, "limit": 3}
+    if kind:
+        query["type"] = kind
+    result = reconciled(client, {"q0": query})["q0"]["result"]
+    assert result[0]["id"] == expected
+    assert result[0]["match"] is match
+    assert not any(c["match"] for c in result[1:])
+    assert [c["score"] for c in result] == sorted((c["score"] for c in result), reverse=True)
+    assert all(0 <= c["score"] <= 100 for c in result) and len(result) <= 3
+    if kind:
+        assert all(c["type"] == [{"id": kind, "name": kind.title()}] for c in result)
+
+
+def test_a_batch_by_get(client: FlaskClient) -> None:
+    queries = {"a": {"query": "Nuffield Foundation"}, "b": {"query": "Jo Broadwood"}}
+    answer = client.get("/reconcile", query_string={"queries": json.dumps(queries)})
+    found = valid("reconciliation-result-batch", answer.json)
+    assert [found[k]["result"][0]["name"] for k in "ab"] == ["Nuffield Foundation", "Jo Broadwood"]
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        [{"pid": "ror", "v": "https://ror.org/0281jqk77"}],
+        [{"pid": "wikidata", "v": ["Q7068708"]}],
+        [{"pid": "charity_number", "v": 206601}],
+    ],
+)
+def test_an_identifier_finds_its_entity(client: FlaskClient, properties: list[Any]) -> None:
+    found = reconciled(
+        client,
+        {
+            "alone": {"properties": properties},
+            "misspelt": {"query": "Nufield", "properties": properties},
+        },
+    )
+    for key in ("alone", "misspelt"):
+        first = found[key]["result"][0]
+        assert (first["id"], first["name"], first["score"]) == (
+            "organisation/nuffield-foundation",
+            "Nuffield Foundation",
+            100.0,
+        )
+        assert first["match"] is True
+        assert {"id": "identifier_match", "value": True} in first["features"]
+    assert len(found["alone"]["result"]) == 1
+
+
+def test_an_id_as_the_query_finds_its_entity(client: FlaskClient) -> None:
+    for text in (
+        "organisation/university-of-kent",
+        "https://data.belongnetwork.co.uk/id/organisation/university-of-kent",
+    ):
+        first = reconciled(client, {"q": {"query": text}})["q"]["result"][0]
+        assert (first["id"], first["name"], first["match"]) == (
+            "organisation/university-of-kent",
+            "University of Kent",
+            True,
+        )
+
+
+def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient) -> None:
+    for prefix in ("nuff", "organisation/nuffield"):
+        answer = client.get("/reconcile/suggest/entity", query_string={"prefix": prefix})
+        found = valid("suggest-entities-response", answer.json)["result"]
+        assert {
+            "id": "organisation/nuffield-foundation",
+            "name": "Nuffield Foundation",
+            "notable": [{"id": "organisation", "name": "Organisation"}],
+        } in found
+    people = client.get("/reconcile/suggest/entity", query_string={"prefix": "broadw"}).json
+    assert [p["id"] for p in valid("suggest-entities-response", people)["result"]] == [
+        "person/jo-broadwood"
+    ]
+
+
+def test_data_extension_gives_each_entitys_identifiers(client: FlaskClient) -> None:
+    offered = client.get("/reconcile/properties", query_string={"type": "organisation"}).json
+    valid("data-extension-property-proposal", offered)
+    assert [p["id"] for p in offered["properties"]] == ["ror", "wikidata", "charity_number"]
+    asked = {
+        "ids": ["organisation/nuffield-foundation", "person/jo-broadwood"],
+        "properties": [{"id": "ror"}, {"id": "wikidata"}, {"id": "charity_number"}],
+    }
+    answer = client.post("/reconcile", data={"extend": json.dumps(asked)}, content_type=FORM)
+    found = valid("data-extension-response", answer.json)
+    assert [m["id"] for m in found["meta"]] == ["ror", "wikidata", "charity_number"]
+    assert found["rows"] == {
+        "organisation/nuffield-foundation": {
+            "ror": [{"str": "0281jqk77"}],
+            "wikidata": [{"str": "Q7068708"}],
+            "charity_number": [{"str": "206601"}],
+        },
+        "person/jo-broadwood": {"ror": [], "wikidata": [], "charity_number": []},
+    }
+
+
+def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) -> None:
+    answer = client.get("/reconcile/preview", query_string={"id": "person/jo-broadwood"})
+    assert answer.mimetype == "text/html"
+    page = answer.get_data(as_text=True)
+    assert '<a href="http://localhost/id/person/jo-broadwood"' in page
+    assert "<strong>Jo Broadwood</strong>" in page and "Person" in page
+    missing = client.get("/reconcile/preview", query_string={"id": "person/nobody"})
+    assert "person/nobody" in problem(missing, 404, "Unknown entity")["detail"]
+
+
+@pytest.mark.parametrize(
+    ("values", "parameter", "says"),
+    [
+        ({"queries": "{not json"}, "queries", "not JSON"),
+        ({"queries": '["x"]'}, "queries", "JSON object of queries"),
+        ({"queries": '{"q0": {"query": "Kent", "type": "planet"}}'}, "queries", "'type'"),
+        ({"queries": '{"q0": {"query": "Kent", "limit": 0}}'}, "queries", "'limit'"),
+        ({"queries": '{"q0": {"type": "person"}}'}, "queries", "neither 'query'"),
+        ({"queries": '{"q0": {"properties": [{"pid": "isni", "v": 1}]}}'}, "queries", "pid among"),
+        ({"queries": '{"q0": {"properties": [{"pid": "ror", "v": true}]}}'}, "queries", "'ror'"),
+        ({"callback": "alert(1)//"}, "callback", "JavaScript name"),
+        ({"extend": '{"ids": ["x y"], "properties": []}'}, "extend", "'extend' must be"),
+        ({"extend": '{"ids": [], "properties": [{"id": "isni"}]}'}, "extend", "ror, wikidata"),
+    ],
+)
+def test_bad_input_is_refused(
+    client: FlaskClient, values: dict[str, str], parameter: str, says: str
+) -> None:
+    found = problem(client.post("/reconcile", data=values), 400, "Parameter error")
+    assert says in found["detail"] and found["parameter"] == parameter
