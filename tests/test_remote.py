@@ -196,6 +196,16 @@ def test_a_stopped_engine_gives_data_requests_503(built_settings: Settings, load
         server.stop()
 
 
+def _answer(handler: BaseHTTPRequestHandler, media_type: str, body: bytes) -> None:
+    """Read the query ``handler`` was sent and answer it with ``body``."""
+    handler.rfile.read(int(handler.headers["Content-Length"]))
+    handler.send_response(200)
+    handler.send_header("Content-Type", media_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class _Recorder(BaseHTTPRequestHandler):
     """An engine that answers every query with no rows and keeps the requests' headers."""
 
@@ -203,13 +213,11 @@ class _Recorder(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.seen.append(dict(self.headers))
-        self.rfile.read(int(self.headers["Content-Length"]))
-        body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        _answer(
+            self,
+            "application/sparql-results+json",
+            b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+        )
 
     def log_message(self, *_: object) -> None:
         pass
@@ -293,13 +301,7 @@ class _Garbled(BaseHTTPRequestHandler):
     }
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
-        media_type, body = self.answers[self.path]
-        self.send_response(200)
-        self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        _answer(self, *self.answers[self.path])
 
     def log_message(self, *_: object) -> None:
         pass
