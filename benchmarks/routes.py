@@ -312,6 +312,7 @@ def routes(entities: Entities, count: int) -> list[Route]:
         Route("API reference /api/", ["/api/"]),
         Route("other pages", ["/api/views", "/api/openapi.json", "/sparql", "/ontology"]),
     ]  # fmt: skip
+    tools = tool_routes(entities, count)
     ego = entities.take("organisation", count)
     ends = entities.take("organisation", 2 * count)
     explorer = [
@@ -328,7 +329,49 @@ def routes(entities: Entities, count: int) -> list[Route]:
               "application/json", example=True),
         Route("explorer /explore", ["/explore", path("/explore", focus="organisation/belong")]),
     ]  # fmt: skip
-    return [*pages, *hubs, *dereference, *measured, *catalogue_routes, *oai, *dataset, *explorer]
+    return [
+        *pages, *hubs, *dereference, *measured, *catalogue_routes, *oai, *dataset, *tools, *explorer
+    ]  # fmt: skip
+
+
+def tool_routes(entities: Entities, count: int) -> list[Route]:
+    """The routes of other people's tools: FAIR Signposting's linksets, the Reconciliation API
+    as OpenRefine asks it (names from fresh entities' slugs, a word's start, ids), and the
+    network's files for Gephi and VOSviewer."""
+    kinds = ("resource", "organisation", "person")
+    linksets = [
+        Route(f"linkset {kind}{suffix}",
+              [f"/linkset/{slug}{suffix}" for slug in entities.take(kind, count)], media)
+        for kind in kinds
+        for suffix, media in (("", "application/linkset"), (".json", "application/linkset+json"))
+    ]  # fmt: skip
+    named = [slug for kind in ("organisation", "person") for slug in entities.take(kind, count)]
+    batches = [
+        json.dumps({"q0": {"query": slug.partition("/")[2].replace("-", " "), "limit": 3}})
+        for slug in spread(named)
+    ]
+    extended = [
+        json.dumps({"ids": group, "properties": [{"id": "ror"}, {"id": "wikidata"}]})
+        for group in (named[n : n + 10] for n in range(0, len(named), 10))
+    ]
+    reconcile = [
+        Route("reconcile manifest", ["/reconcile"], "application/json"),
+        Route("reconcile query by name", [path("/reconcile", queries=b) for b in batches],
+              "application/json"),
+        Route("reconcile suggest entity",
+              distinct([path("/reconcile/suggest/entity", prefix=s.partition("/")[2][:4])
+                        for s in named]), "application/json"),
+        Route("reconcile preview", [path("/reconcile/preview", id=s) for s in named]),
+        Route("reconcile extend", [path("/reconcile", extend=e) for e in extended],
+              "application/json"),
+    ]  # fmt: skip
+    files = [
+        Route("network files GEXF and VOSviewer",
+              ["/api/network.gexf", path("/api/network", format="vosviewer"),
+               *(path("/api/network/ego", entity=s, depth="2", format="gexf")
+                 for s in entities.take("organisation", count))], "*/*"),
+    ]  # fmt: skip
+    return [*linksets, *reconcile, *files]
 
 
 def reserved_entities() -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -31,6 +32,7 @@ EDGE_KEYS = {  # and of what :func:`edge_json` gives
     "end": "long", "record": "string", "note": "string", "document": "string",
     "documentLabel": "string", "sentence": "string",
 }  # fmt: skip
+XML_SPECIAL = re.compile(r'[&<>"\n\r\t]')  # what an attribute value may need escaped
 CSV_COLUMNS = (
     "Source", "Target", "Type", "Id", "Label", "Role", "Relation", "Start", "End",
     "Source label", "Target label", "Sentence",
@@ -136,10 +138,10 @@ def graphml(graph: Network) -> bytes:
             write(f'<key id="{name}" for="{element}" attr.name="{name}" attr.type="{kind}"/>\n')
     write('<graph edgedefault="directed">\n')
     for node in graph:
-        write(f"<node id={quoteattr(node)}>{_data(node_json(graph, node), NODE_KEYS)}</node>\n")
+        write(f"<node id={attribute(node)}>{_data(node_json(graph, node), NODE_KEYS)}</node>\n")
     for u, v, k in graph.edges(keys=True):
         write(
-            f"<edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(k)}>"
+            f"<edge source={attribute(u)} target={attribute(v)} id={attribute(k)}>"
             f"{_data(edge_json(graph, u, v, k), EDGE_KEYS)}</edge>\n"
         )
     write("</graph></graphml>\n")
@@ -153,6 +155,12 @@ def _data(values: dict[str, Any], keys: dict[str, str]) -> str:
         for name in keys
         if values[name] is not None
     )
+
+
+def attribute(text: str) -> str:
+    """``text`` as a quoted XML attribute value: quoteattr's, which is most of a GEXF's or a
+    GraphML's writing time, only for the few values that need escaping."""
+    return f'"{text}"' if XML_SPECIAL.search(text) is None else quoteattr(text)
 
 
 def list_text(value: Any) -> str:

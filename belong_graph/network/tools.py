@@ -13,9 +13,8 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
-from belong_graph.network.export import edge_json, list_text, node_json
+from belong_graph.network.export import attribute, edge_json, list_text, node_json
 from belong_graph.network.graph import Network
 
 GEXF_HEAD = (
@@ -63,7 +62,7 @@ def gexf(graph: Network, page: Callable[[str], str]) -> bytes:
         data = node_json(graph, node)
         values = {**data, "firstYear": data["year"], "page": page(node)}
         write(
-            f"<node id={quoteattr(node)} label={quoteattr(data['label'])}>"
+            f"<node id={attribute(node)} label={attribute(data['label'])}>"
             f"{_attvalues(values, GEXF_NODE_ATTRIBUTES)}</node>\n"
         )
     write("</nodes>\n<edges>\n")
@@ -72,8 +71,8 @@ def gexf(graph: Network, page: Callable[[str], str]) -> bytes:
         edge = edge_json(graph, u, v, k)
         values = {**edge, "startYear": edge["start"], "endYear": edge["end"]}
         write(
-            f"<edge id={quoteattr(edge['id'])} source={quoteattr(u)} target={quoteattr(v)} "
-            f"kind={quoteattr(kinds[u, v, k])} label={quoteattr(edge['roleName'])}>"
+            f"<edge id={attribute(edge['id'])} source={attribute(u)} target={attribute(v)} "
+            f"kind={attribute(kinds[u, v, k])} label={attribute(edge['roleName'])}>"
             f"{_attvalues(values, GEXF_EDGE_ATTRIBUTES)}{_spell(edge['start'], edge['end'])}"
             "</edge>\n"
         )
@@ -94,7 +93,7 @@ def _kinds(graph: Network) -> dict[tuple[str, str, str], str]:
 def _attvalues(values: dict[str, Any], attributes: dict[str, str]) -> str:
     """The ``<attvalues>`` of ``values`` that ``attributes`` declare and that are known."""
     known = [
-        f"<attvalue for={quoteattr(name)} value={quoteattr(list_text(values[name]))}/>"
+        f"<attvalue for={attribute(name)} value={attribute(list_text(values[name]))}/>"
         for name in attributes
         if values.get(name) not in (None, [], "")
     ]
