@@ -199,10 +199,15 @@ def test_an_address_the_data_gives_no_media_type_is_an_untyped_item(
     reading_server: LiveServer,
 ) -> None:
     """Two addresses and one schema:encodingFormat: which it types is unknown, so neither is
-    typed; the address that is not ASCII is percent-encoded, in the header and the linkset."""
+    typed; the address that is not ASCII is percent-encoded, in the header, the page and the
+    linkset."""
     iri = f"{reading_server.url}/id/{TOOLKIT}"
-    found = signposting.find_signposting_http(iri)
-    assert {(str(i.target), i.type) for i in found.items} == {(a, None) for a in TOOLKIT_ADDRESSES}
+    for found in (
+        signposting.find_signposting_http(iri),
+        signposting.find_signposting_html(f"{iri}.html"),  # the page's <link>s say the same
+    ):
+        items = {(str(i.target), i.type) for i in found.items}
+        assert items == {(a, None) for a in TOOLKIT_ADDRESSES}
     _, headers, _ = fetch(iri, {"Accept": "text/html"})
     link = headers["Link"]
     assert link.isascii() and link.index('rel="author"') < link.index('rel="item"')

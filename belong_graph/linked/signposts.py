@@ -57,9 +57,14 @@ class Signpost:
     type: str | None = None
     profile: str | None = None
 
+    @property
+    def uri(self) -> str:
+        """``href`` as a URI (ASCII), as the header, the linksets and the page all give it."""
+        return ascii_iri(self.href)
+
     def header(self, anchor: str | None = None) -> str:
         """The link in RFC 8288 syntax, ASCII only; with ``anchor`` for a text linkset."""
-        parts = [f"<{ascii_iri(self.href)}>", f'rel="{self.rel}"']
+        parts = [f"<{self.uri}>", f'rel="{self.rel}"']
         parts += [f'type="{self.type}"'] if self.type else []
         parts += [f'profile="{ascii_iri(self.profile)}"'] if self.profile else []
         parts += [f'anchor="{ascii_iri(anchor)}"'] if anchor else []
@@ -208,7 +213,7 @@ def linkset_json(landing: Landing) -> dict[str, Any]:
     for anchor, signposts in linkset_contexts(landing):
         context: dict[str, Any] = {"anchor": ascii_iri(anchor)}
         for signpost in signposts:
-            target = {"href": ascii_iri(signpost.href)}
+            target = {"href": signpost.uri}
             target |= {"type": signpost.type} if signpost.type else {}
             context.setdefault(signpost.rel, []).append(target)
         contexts.append(context)
