@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -293,3 +294,6 @@ def test_the_openapi_document_describes_both_linksets(client: FlaskClient) -> No
         assert "404" in operation["responses"]
         examples = {p["name"]: p["example"] for p in operation["parameters"]}
         assert examples == {"kind": "resource", "slug": REPORT.removeprefix("resource/")}
+        slug = next(p for p in operation["parameters"] if p["name"] == "slug")
+        assert re.fullmatch(slug["schema"]["pattern"], examples["slug"])
+        assert not re.fullmatch(slug["schema"]["pattern"], examples["slug"] + ".json")

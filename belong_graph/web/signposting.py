@@ -32,6 +32,7 @@ blueprint = Blueprint("signposting", __name__)
 JSON_SUFFIX = ".json"
 # Seed 003's report "Discrimination, Prejudice and Cohesion", credited to six people.
 EXAMPLE_KIND, EXAMPLE_SLUG = "resource", "discrimination-prejudice-and-cohesion"
+SEGMENT = "^[a-z0-9]+(-[a-z0-9]+)*$"  # so that the text route's slug never ends in .json
 
 
 @blueprint.record_once
@@ -77,7 +78,9 @@ def _linkset_operation(operation: str, media_type: str, form: str) -> dict[str, 
     """The GET of an entity's linkset in ``media_type``."""
     parameters = [
         _path_parameter("kind", "The kind of entity, as in its IRI (id/<kind>/...).", EXAMPLE_KIND),
-        _path_parameter("slug", "The rest of its IRI.", EXAMPLE_SLUG),
+        _path_parameter(
+            "slug", "The rest of its IRI (no .json: see the JSON route).", EXAMPLE_SLUG
+        ),
     ]
     return {
         "get": {
@@ -100,11 +103,12 @@ def _linkset_operation(operation: str, media_type: str, form: str) -> dict[str, 
 
 
 def _path_parameter(name: str, description: str, example: str) -> dict[str, Any]:
+    """A segment of the path: lower-case words joined by hyphens, as every IRI of the library."""
     return {
         "name": name,
         "in": "path",
         "required": True,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": SEGMENT},
         "example": example,
     }
