@@ -275,12 +275,15 @@ def foreign_public_client(built_settings: Settings) -> Iterator[FlaskClient]:
 
 
 def test_every_link_in_the_header_is_ascii(foreign_public_client: FlaskClient) -> None:
-    """The alternates web/linked.py sends, like the signposts, are percent-encoded URIs."""
+    """The alternates web/linked.py sends, like the signposts, are percent-encoded URIs; so is
+    the Content-Location of a negotiated answer."""
     link = foreign_public_client.get(f"/id/{REPORT}").headers["Link"]
     assert link.isascii()
     encoded = "https://example.org/biblioth%C3%A8que/id/"
     assert f'<{encoded}{REPORT}.ttl>; rel="alternate"' in link
     assert f'<{encoded}{REPORT}>; rel="cite-as"' in link
+    turtle = foreign_public_client.get(f"/id/{REPORT}", headers={"Accept": "text/turtle"})
+    assert turtle.headers["Content-Location"] == f"{encoded}{REPORT}.ttl"
 
 
 def test_the_openapi_document_describes_both_linksets(client: FlaskClient) -> None:

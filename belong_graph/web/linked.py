@@ -258,7 +258,7 @@ def _finish(
     other pages of links (``paging``: RFC 8288 relations first, prev, next, last, as LDP
     Paging gives them) and the FAIR ``signposts`` that fit the header's budget."""
     if negotiated:
-        response.headers["Content-Location"] = _file(where, path, fmt, page)
+        response.headers["Content-Location"] = ascii_iri(_file(where, path, fmt, page))
     alternates = [
         f'<{ascii_iri(_file(where, path, f, page))}>; rel="alternate"; type="{f.media_type}"'
         for f in LINKED_DATA_FORMATS
