@@ -104,10 +104,12 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             f"there is no page {page}."
         )
     documents = _documents(where, path, fmt)
+    # The same links on a 304, whose headers a cache puts in place of those it holds.
+    paging = [f'<{ascii_iri(documents(n))}>; rel="{rel}"' for rel, n in pages.neighbours().items()]
     etag = etag_for(app.version, "entity", iri, fmt.name, page, where.public, __version__)
     if not_modified(app.version, etag):
         return _finish(
-            Response(status=304), app, etag, where, path, fmt, negotiated, page, (), signposts
+            Response(status=304), app, etag, where, path, fmt, negotiated, page, paging, signposts
         )
     if fmt is HTML:
         kind_name, lead = lead_of(kind, slug, page, description)
@@ -129,7 +131,6 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
         triples = [*description.triples, *pages.triples(documents)]  # pages' are public
         response = _rdf_response(triples, fmt, where, iri)
     response.headers["Belong-Truncated"] = "true" if description.truncated else "false"
-    paging = [f'<{ascii_iri(documents(n))}>; rel="{rel}"' for rel, n in pages.neighbours().items()]
     return _finish(response, app, etag, where, path, fmt, negotiated, page, paging, signposts)
 
 
