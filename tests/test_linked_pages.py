@@ -156,3 +156,17 @@ def test_a_description_within_the_bound_has_no_pages(paged: FlaskClient) -> None
     assert not list(graph.subjects(RDF.type, HYDRA.PartialCollectionView))
     html = paged.get("/id/person/jo-broadwood").get_data(as_text=True)
     assert "links into it" not in html
+
+
+def test_a_revalidated_page_keeps_its_links(paged: FlaskClient) -> None:
+    """A 304's headers replace those a cache holds (RFC 9111 §4.3.4), so it carries the same
+    Link header as the 200: the paging links, and the signposts within the same budget."""
+    for accept in ("text/turtle", "text/html"):
+        first = paged.get(f"/id/{BELONG}?page=2", headers={"Accept": accept})
+        again = paged.get(
+            f"/id/{BELONG}?page=2",
+            headers={"Accept": accept, "If-None-Match": first.headers["ETag"]},
+        )
+        assert again.status_code == 304
+        assert 'rel="next"' in first.headers["Link"] and 'rel="prev"' in first.headers["Link"]
+        assert again.headers["Link"] == first.headers["Link"]

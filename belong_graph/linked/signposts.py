@@ -1,10 +1,11 @@
 """FAIR Signposting (signposting.org/FAIR, levels 1 and 2): the typed links of an entity's
-landing page and of its metadata documents, as a Link header value under a fixed byte budget
-and as RFC 9264 linksets (``application/linkset`` text and ``application/linkset+json``) that
-carry them all, each with an absolute anchor."""
+landing page, of its metadata documents and of its content resources (where to read it), as a
+Link header value under a fixed byte budget and as RFC 9264 linksets (``application/linkset``
+text and ``application/linkset+json``) that carry them all, each with an absolute anchor."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,10 @@ HTML_TYPE = "text/html"
 PROFILES = {"application/ld+json": "http://www.w3.org/ns/json-ld#compacted"}
 _IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 SCHEMA = PREFIXES["schema"]
+WHERE_TO_READ = SCHEMA + "url"  # a resource's content resources ("Where to read it")
+ENCODING = SCHEMA + "encodingFormat"
+_TOKEN = r"[A-Za-z0-9!#$&^_.+-]+"
+MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}")  # a bare RFC 6838 type/subtype
 AUTHOR_PIDS = ("https://orcid.org/", "https://ror.org/")  # the author PIDs FAIR asks for
 PIDS = (
     PROLOGUE
@@ -52,9 +57,14 @@ class Signpost:
     type: str | None = None
     profile: str | None = None
 
+    @property
+    def uri(self) -> str:
+        """``href`` as a URI (ASCII), as the header, the linksets and the page all give it."""
+        return ascii_iri(self.href)
+
     def header(self, anchor: str | None = None) -> str:
         """The link in RFC 8288 syntax, ASCII only; with ``anchor`` for a text linkset."""
-        parts = [f"<{ascii_iri(self.href)}>", f'rel="{self.rel}"']
+        parts = [f"<{self.uri}>", f'rel="{self.rel}"']
         parts += [f'type="{self.type}"'] if self.type else []
         parts += [f'profile="{ascii_iri(self.profile)}"'] if self.profile else []
         parts += [f'anchor="{ascii_iri(anchor)}"'] if anchor else []
@@ -66,12 +76,13 @@ class Landing:
     """What an entity's signposts are made of: every address absolute and public."""
 
     iri: str  # cite-as: the entity's IRI, which serves its landing page
-    types: tuple[str, ...]  # its schema.org classes
+    type: str  # the schema.org class that characterises it
     authors: tuple[str, ...]  # each credited agent's ORCID or ROR IRI, else its own IRI
     licence: str
     collection: str  # the library the entity belongs to (its dataset page)
     documents: tuple[tuple[str, Format], ...]  # each metadata document's address and format
     linksets: tuple[tuple[str, str], ...]  # each linkset's address and media type
+    items: tuple[tuple[str, str | None], ...] = ()  # each content resource and its media type
 
 
 def landing_of(
@@ -82,19 +93,18 @@ def landing_of(
     licence: str,
     formats: Sequence[Format],
     pids: Mapping[str, str],
+    contents: bool = False,
 ) -> Landing:
     """The signposts' material for the entity at ``path`` (``id/<kind>/<slug>``) that
     ``description`` describes, with a metadata document in each of ``formats``; ``pids`` maps
-    credited agents to their ORCID or ROR IRI (:func:`pids_query`)."""
+    credited agents to their ORCID or ROR IRI (:func:`pids_query`). Where ``contents`` (a
+    resource), its ``schema:url`` addresses are its content resources (:func:`content_items`).
+    FAIR wants one class, so the first of its schema.org classes in IRI order stands for it
+    (its metadata documents give them all)."""
+    classes = sorted(t.value for t in description.types() if t.value.startswith(SCHEMA))
     return Landing(
         iri=where.to_public(description.iri),
-        types=tuple(
-            sorted(
-                SCHEMA_ORG + t.value.removeprefix(SCHEMA)
-                for t in description.types()
-                if t.value.startswith(SCHEMA)
-            )
-        ),
+        type=SCHEMA_ORG + classes[0].removeprefix(SCHEMA) if classes else THING,
         authors=tuple(
             dict.fromkeys(
                 pids.get(c.agent) or where.to_public(c.agent) for c in credits(description)
@@ -107,7 +117,26 @@ def landing_of(
             (where.url(f"linkset/{path.removeprefix('id/')}"), TEXT_LINKSET),
             (where.url(f"linkset/{path.removeprefix('id/')}.json"), JSON_LINKSET),
         ),
+        items=content_items(description, where) if contents else (),
     )
+
+
+def content_items(description: Description, where: Addresses) -> tuple[tuple[str, str | None], ...]:
+    """Each address where the entity can be read (``schema:url``), with its media type where
+    the data gives one: the entity's one ``schema:encodingFormat`` that is a media type, when it
+    has one address; else none, never a guess."""
+    urls = sorted(
+        where.to_public(u.value)
+        for u in description.values(WHERE_TO_READ)
+        if isinstance(u, ox.NamedNode)
+    )
+    formats = [
+        f.value
+        for f in description.values(ENCODING)
+        if isinstance(f, ox.Literal) and MEDIA_TYPE.fullmatch(f.value)
+    ]
+    media_type = formats[0] if len(urls) == 1 and len(formats) == 1 else None
+    return tuple((url, media_type) for url in urls)
 
 
 def pids_query(iri: str) -> str:
@@ -118,8 +147,8 @@ def pids_query(iri: str) -> str:
 def landing_signposts(landing: Landing, *, page: bool) -> list[Signpost]:
     """The landing page's links, in the order the header budget spends on them: linksets,
     cite-as, type (AboutPage too when it is the HTML ``page``), license, describedby, collection,
-    authors."""
-    types = [*(landing.types or (THING,)), *([ABOUT_PAGE] if page else [])]
+    authors, items."""
+    types = [landing.type, *([ABOUT_PAGE] if page else [])]
     return [
         *(Signpost("linkset", href, media) for href, media in landing.linksets),
         Signpost("cite-as", landing.iri),
@@ -131,6 +160,7 @@ def landing_signposts(landing: Landing, *, page: bool) -> list[Signpost]:
         ),
         Signpost("collection", landing.collection, HTML_TYPE),
         *(Signpost("author", author) for author in landing.authors),
+        *(Signpost("item", href, media) for href, media in landing.items),
     ]
 
 
@@ -144,10 +174,10 @@ def header_links(signposts: Sequence[Signpost], taken: Sequence[str] = ()) -> li
     """As many of ``signposts`` as fit, in order, in a Link header that already holds ``taken``
     without passing :data:`LINK_HEADER_BUDGET` bytes; the linksets carry the rest."""
     links = list(taken)
-    size = len(", ".join(links))
+    size = len(", ".join(links).encode())
     for signpost in signposts:
         link = signpost.header()
-        added = len(link) + (2 if links else 0)
+        added = len(link.encode()) + (2 if links else 0)
         if size + added > LINK_HEADER_BUDGET:
             break
         links.append(link)
@@ -156,12 +186,18 @@ def header_links(signposts: Sequence[Signpost], taken: Sequence[str] = ()) -> li
 
 
 def linkset_contexts(landing: Landing) -> list[tuple[str, list[Signpost]]]:
-    """Every context and its links: the landing page with them all (AboutPage included), then
-    each metadata document with ``describes``."""
+    """Every context and its links: the landing page with them all (AboutPage included, the
+    linksets left out: this is one), then each content resource with ``collection`` back to it,
+    and each metadata document with ``describes``."""
+    own = [s for s in landing_signposts(landing, page=True) if s.rel != "linkset"]
+    items = [
+        (href, [Signpost("collection", landing.iri, HTML_TYPE)])
+        for href in dict.fromkeys(href for href, _ in landing.items)
+    ]
     documents = [
         (href, [Signpost("describes", landing.iri, HTML_TYPE)]) for href, _ in landing.documents
     ]
-    return [(landing.iri, landing_signposts(landing, page=True)), *documents]
+    return [(landing.iri, own), *items, *documents]
 
 
 def linkset_text(landing: Landing) -> str:
@@ -177,7 +213,7 @@ def linkset_json(landing: Landing) -> dict[str, Any]:
     for anchor, signposts in linkset_contexts(landing):
         context: dict[str, Any] = {"anchor": ascii_iri(anchor)}
         for signpost in signposts:
-            target = {"href": ascii_iri(signpost.href)}
+            target = {"href": signpost.uri}
             target |= {"type": signpost.type} if signpost.type else {}
             context.setdefault(signpost.rel, []).append(target)
         contexts.append(context)

@@ -46,6 +46,7 @@ from belong_graph.linked.paging import LinkPages, counted_pages, described_pages
 from belong_graph.linked.signposts import (
     Landing,
     Signpost,
+    ascii_iri,
     document_signposts,
     header_links,
     landing_of,
@@ -103,10 +104,12 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             f"there is no page {page}."
         )
     documents = _documents(where, path, fmt)
+    # The same links on a 304, whose headers a cache puts in place of those it holds.
+    paging = [f'<{ascii_iri(documents(n))}>; rel="{rel}"' for rel, n in pages.neighbours().items()]
     etag = etag_for(app.version, "entity", iri, fmt.name, page, where.public, __version__)
     if not_modified(app.version, etag):
         return _finish(
-            Response(status=304), app, etag, where, path, fmt, negotiated, page, (), signposts
+            Response(status=304), app, etag, where, path, fmt, negotiated, page, paging, signposts
         )
     if fmt is HTML:
         kind_name, lead = lead_of(kind, slug, page, description)
@@ -128,7 +131,6 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
         triples = [*description.triples, *pages.triples(documents)]  # pages' are public
         response = _rdf_response(triples, fmt, where, iri)
     response.headers["Belong-Truncated"] = "true" if description.truncated else "false"
-    paging = [f'<{documents(n)}>; rel="{rel}"' for rel, n in pages.neighbours().items()]
     return _finish(response, app, etag, where, path, fmt, negotiated, page, paging, signposts)
 
 
@@ -136,7 +138,8 @@ def landing_for(
     app: AppState, description: Description, where: Addresses, kind: str, slug: str
 ) -> Landing:
     """What the signposts of the entity ``id/<kind>/<slug>`` say: its metadata documents (its
-    RDF, and a resource's citations) and its credited agents' ORCID or ROR IRIs."""
+    RDF, and a resource's citations), its credited agents' ORCID or ROR IRIs and, for a
+    resource, where to read it."""
     formats = ENTITY_FORMATS if kind == RESOURCE_KIND else LINKED_DATA_FORMATS
     pids: dict[str, str] = {}
     if facts.credits(description):  # no query for what credits no one
@@ -150,6 +153,7 @@ def landing_for(
         licence=app.settings.licence,
         formats=tuple(f for f in formats if f is not HTML),
         pids=pids,
+        contents=kind == RESOURCE_KIND,
     )
 
 
@@ -255,9 +259,9 @@ def _finish(
     other pages of links (``paging``: RFC 8288 relations first, prev, next, last, as LDP
     Paging gives them) and the FAIR ``signposts`` that fit the header's budget."""
     if negotiated:
-        response.headers["Content-Location"] = _file(where, path, fmt, page)
+        response.headers["Content-Location"] = ascii_iri(_file(where, path, fmt, page))
     alternates = [
-        f'<{_file(where, path, f, page)}>; rel="alternate"; type="{f.media_type}"'
+        f'<{ascii_iri(_file(where, path, f, page))}>; rel="alternate"; type="{f.media_type}"'
         for f in LINKED_DATA_FORMATS
         if f is not fmt
     ]
