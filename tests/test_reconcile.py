@@ -53,10 +53,22 @@ def test_the_manifest(client: FlaskClient) -> None:
     ]
     assert found["view"]["url"] == "http://localhost/id/{{id}}"
     assert found["preview"]["url"] == "http://localhost/reconcile/preview?id={{id}}"
-    assert found["suggest"]["entity"] == {
-        "service_url": "http://localhost",
-        "service_path": "/reconcile/suggest/entity",
+    assert {kind: service["service_path"] for kind, service in found["suggest"].items()} == {
+        "entity": "/reconcile/suggest/entity",
+        "type": "/reconcile/suggest/type",
+        "property": "/reconcile/suggest/property",
     }
+    assert all(s["service_url"] == "http://localhost" for s in found["suggest"].values())
+
+
+def test_the_manifest_has_validators_from_the_dataset_version(client: FlaskClient) -> None:
+    first = client.get("/reconcile")
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    again = client.get("/reconcile", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    jsonp = client.get("/reconcile", query_string={"callback": "cb"})
+    assert jsonp.headers["ETag"] != first.headers["ETag"]  # another body, another validator
 
 
 def test_the_manifest_as_jsonp_as_jquery_asks(client: FlaskClient) -> None:
@@ -150,6 +162,7 @@ def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient)
         assert {
             "id": "organisation/nuffield-foundation",
             "name": "Nuffield Foundation",
+            "description": "Charity, foundation or funder",
             "notable": [{"id": "organisation", "name": "Organisation"}],
         } in found
     people = client.get("/reconcile/suggest/entity", query_string={"prefix": "broadw"}).json
@@ -161,7 +174,15 @@ def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient)
 def test_data_extension_gives_each_entitys_identifiers(client: FlaskClient) -> None:
     offered = client.get("/reconcile/properties", query_string={"type": "organisation"}).json
     valid("data-extension-property-proposal", offered)
-    assert [p["id"] for p in offered["properties"]] == ["ror", "wikidata", "charity_number"]
+    assert [p["id"] for p in offered["properties"]] == [
+        "ror",
+        "wikidata",
+        "charity_number",
+        "website",
+        "kind",
+        "parent",
+        "resources",
+    ]
     asked = {
         "ids": ["organisation/nuffield-foundation", "person/jo-broadwood"],
         "properties": [{"id": "ror"}, {"id": "wikidata"}, {"id": "charity_number"}],
@@ -184,7 +205,7 @@ def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) ->
     assert answer.mimetype == "text/html"
     page = answer.get_data(as_text=True)
     assert '<a href="http://localhost/id/person/jo-broadwood"' in page
-    assert "<strong>Jo Broadwood</strong>" in page and "Person" in page
+    assert "<strong>Jo Broadwood</strong>" in page and "<p>Person</p>" in page
     missing = client.get("/reconcile/preview", query_string={"id": "person/nobody"})
     assert "person/nobody" in problem(missing, 404, "Unknown entity")["detail"]
 

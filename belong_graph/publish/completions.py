@@ -9,6 +9,7 @@ and the entities of the URI space with their labels. The editor's autocompleters
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -32,8 +33,14 @@ CREATE TABLE terms (
 );
 CREATE INDEX by_uses ON terms (kind, uses DESC, name);
 CREATE VIRTUAL TABLE words USING fts5 (label, content = 'terms', content_rowid = 'id');
+CREATE TABLE names (id INTEGER PRIMARY KEY, term INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE INDEX by_term ON names (term);
+CREATE VIRTUAL TABLE name_words USING fts5 (name, content = 'names', content_rowid = 'id');
 """
-WORDS = "INSERT INTO words (words) VALUES ('rebuild')"  # the labels' words, once written
+WORDS = (  # the labels' and other names' words, once written
+    "INSERT INTO words (words) VALUES ('rebuild')",
+    "INSERT INTO name_words (name_words) VALUES ('rebuild')",
+)
 VOCABULARY = """SELECT iri, curie, label FROM terms WHERE kind = :kind AND (
   iri LIKE :typed ESCAPE '\\' OR curie LIKE :typed ESCAPE '\\' OR name LIKE :typed ESCAPE '\\'
   OR label LIKE :typed ESCAPE '\\' OR label LIKE '% ' || :typed ESCAPE '\\'
@@ -48,10 +55,18 @@ ENTITIES = {  # thousands: found by the index of their IRIs or of their labels' 
     "WHERE words MATCH :words AND kind = 'entity' "
     "ORDER BY uses DESC, name NOT LIKE :typed ESCAPE '\\', length(name), name LIMIT :limit",
 }
-ANY_WORD = (  # the Reconciliation API's candidates: a label with any of the words, best first
-    "SELECT iri, terms.label FROM words JOIN terms ON terms.id = words.rowid "
+ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, with any of the
+    # words, best first
+    "SELECT terms.id FROM words JOIN terms ON terms.id = words.rowid "
     "WHERE words MATCH :words AND kind = 'entity' AND iri LIKE :under ESCAPE '\\' "
-    "ORDER BY rank LIMIT :limit"
+    "ORDER BY rank LIMIT :limit",
+    "SELECT term FROM name_words JOIN names ON names.id = name_words.rowid "
+    "JOIN terms ON terms.id = names.term "
+    "WHERE name_words MATCH :words AND iri LIKE :under ESCAPE '\\' ORDER BY rank LIMIT :limit",
+)
+NAMES = (  # the shortlist's labels and other names
+    "SELECT iri, label, names.name FROM terms LEFT JOIN names ON names.term = terms.id "
+    "WHERE terms.id IN (SELECT value FROM json_each(:ids))"
 )
 DECLARED = (
     PROLOGUE
@@ -62,6 +77,13 @@ SELECT DISTINCT ?term ?kind WHERE {
     (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
   }
   ?term a ?type FILTER isIRI(?term)
+}"""
+)
+OTHER_NAMES = (  # an entity's alternative and former names and identifiers: a query may give them
+    PROLOGUE
+    + """
+SELECT DISTINCT ?s ?name WHERE {
+  ?s skos:altLabel|schema:alternateName|bel:formerName|dcterms:identifier ?name FILTER isIRI(?s)
 }"""
 )
 LABELLING = ("rdfs:label", "skos:prefLabel", "schema:name", "foaf:name", "dcterms:title")
@@ -104,7 +126,13 @@ def write_index(store: GraphStore, path: Path, *, statistics: Statistics, uri_sp
             "INSERT INTO terms (kind, iri, curie, name, label, uses) VALUES (?, ?, ?, ?, ?, ?)",
             _rows({**vocabulary, **entities}, labels),
         )
-        connection.execute(WORDS)
+        connection.executemany(
+            "INSERT INTO names (term, name) SELECT id, ? FROM terms WHERE kind = 'entity' "
+            "AND iri = ?",
+            ((row["name"].value, row["s"].value) for row in select(store, OTHER_NAMES)),
+        )
+        for rebuild in WORDS:
+            connection.execute(rebuild)
 
 
 def _labels(store: GraphStore) -> dict[str, str]:
@@ -170,9 +198,19 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, str]:
-    """The labels of up to ``limit`` entities whose IRI starts with ``under`` and whose label has
-    a word that begins with any word of ``text``, by IRI (the Reconciliation API's shortlist)."""
+@dataclass(frozen=True)
+class Named:
+    """An entity of the shortlist: its label and its other names (alternative and former names,
+    identifiers)."""
+
+    label: str
+    others: tuple[str, ...]
+
+
+def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, Named]:
+    """Up to ``limit`` entities whose IRI starts with ``under`` and whose label has a word that
+    begins with any word of ``text``, and as many whose other names have one, by IRI (the
+    Reconciliation API's shortlist)."""
     if not path.exists():
         raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
     words = " OR ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
@@ -180,5 +218,11 @@ def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dic
         return {}
     values = {"words": words, "under": _like(under) + "%", "limit": limit}
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
-        rows = connection.execute(ANY_WORD, values).fetchall()
-    return dict(rows)
+        ids = {term for sql in ANY_WORD for (term,) in connection.execute(sql, values)}
+        rows = connection.execute(NAMES, {"ids": json.dumps(sorted(ids))}).fetchall()
+    labels: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
+    for iri, label, name in rows:
+        labels[iri] = label or iri
+        others.setdefault(iri, []).extend([name] if name is not None else [])
+    return {iri: Named(label, tuple(others[iri])) for iri, label in labels.items()}
