@@ -200,6 +200,171 @@ def test_data_extension_gives_each_entitys_identifiers(client: FlaskClient) -> N
     }
 
 
+def test_more_of_what_the_library_holds_extends_the_data(client: FlaskClient) -> None:
+    """Website, kind, parent and number of resources, where the data has them (the seeds name
+    the University of Kent's Centre for the Study of Group Processes; Everybody's Business
+    credits the Council of Europe's unit and network, counted once for the council)."""
+    offered = client.get("/reconcile/properties", query_string={"type": "person"}).json
+    assert [p["id"] for p in valid("data-extension-property-proposal", offered)["properties"]] == [
+        "website",
+        "resources",
+    ]
+    asked = {
+        "ids": [
+            "organisation/centre-for-the-study-of-group-processes",
+            "organisation/council-of-europe",
+            "person/dominic-abrams",
+            "resource/supporting-migrant-communities",
+            "project/beyond-us-and-them",
+        ],
+        "properties": [{"id": p} for p in ("website", "kind", "parent", "resources")],
+    }
+    answer = client.get("/reconcile", query_string={"extend": json.dumps(asked)})
+    found = valid("data-extension-response", answer.json)
+    assert found["meta"][2]["type"] == {"id": "organisation", "name": "Organisation"}
+    assert found["rows"] == {
+        "organisation/centre-for-the-study-of-group-processes": {
+            "website": [],
+            "kind": [{"str": "Research centre"}],
+            "parent": [{"id": "organisation/university-of-kent", "name": "University of Kent"}],
+            "resources": [{"int": 0}],
+        },
+        "organisation/council-of-europe": {
+            "website": [{"str": "https://www.coe.int"}],
+            "kind": [{"str": "Intergovernmental organisation"}],
+            "parent": [],
+            "resources": [{"int": 1}],
+        },
+        "person/dominic-abrams": {
+            "website": [{"str": "https://www.kent.ac.uk/psychology/people/212/abrams-dominic"}],
+            "kind": [],
+            "parent": [],
+            "resources": [{"int": 1}],
+        },
+        "resource/supporting-migrant-communities": {
+            "website": [],
+            "kind": [{"str": "Best practice sharing"}, {"str": "Website"}],
+            "parent": [],
+            "resources": [],
+        },
+        "project/beyond-us-and-them": {
+            "website": [],
+            "kind": [{"str": "Research project"}],
+            "parent": [],
+            "resources": [],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ICC", "organisation/intercultural-cities-network"),  # the seeds' alternative names
+        ("GO-Science", "organisation/go-science"),
+        ("DCMS", "organisation/dcms"),
+        ("DLUHC", "organisation/dluhc"),  # a former name
+        ("0281jqk77", "organisation/nuffield-foundation"),  # an identifier
+    ],
+)
+def test_another_name_alone_finds_its_entity(client: FlaskClient, text: str, expected: str) -> None:
+    first = reconciled(client, {"q": {"query": text}})["q"]["result"][0]
+    assert (first["id"], first["score"], first["match"]) == (expected, 100.0, True)
+
+
+def test_initiatives_are_found_under_their_type(client: FlaskClient) -> None:
+    query = {"query": "Beyond Us and Them", "type": "initiative"}
+    first = reconciled(client, {"q": query})["q"]["result"][0]
+    assert (first["id"], first["match"]) == ("project/beyond-us-and-them", True)
+    assert first["type"] == [{"id": "initiative", "name": "Initiative"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "description"),
+    [
+        (
+            "Nuffield Foundation",
+            "organisation/nuffield-foundation",
+            "Charity, foundation or funder",
+        ),
+        (
+            "Centre for the Study of Group Processes",
+            "organisation/centre-for-the-study-of-group-processes",
+            "Research centre, part of University of Kent",
+        ),
+        (
+            "Supporting Migrant Communities",
+            "resource/supporting-migrant-communities",
+            "Best practice sharing, website, 2022",
+        ),
+        ("Catriona Jones", "person/catriona-jones", "Person at The University of Hull"),
+        ("Beyond Us and Them", "project/beyond-us-and-them", "Research project"),
+        ("United Kingdom", "place/united-kingdom", "Place"),
+    ],
+)
+def test_each_candidate_is_described_in_plain_words(
+    client: FlaskClient, text: str, expected: str, description: str
+) -> None:
+    first = reconciled(client, {"q": {"query": text}})["q"]["result"][0]
+    assert (first["id"], first["description"]) == (expected, description)
+
+
+def test_type_strict_binds_the_types(client: FlaskClient) -> None:
+    kent = "University of Kent"
+    found = reconciled(
+        client,
+        {
+            "any": {"query": kent, "type": ["organisation", "person"], "type_strict": "any"},
+            "all": {"query": kent, "type": ["organisation", "person"], "type_strict": "all"},
+            "one": {"query": kent, "type": "organisation", "type_strict": "all"},
+            "should": {"query": kent, "type": "person", "type_strict": "should"},
+            "strict": {"query": kent, "type": "person"},
+        },
+    )
+    assert found["any"]["result"][0]["id"] == "organisation/university-of-kent"
+    assert found["all"]["result"] == [] and found["strict"]["result"] == []
+    assert found["one"]["result"][0]["match"] is True
+    first = found["should"]["result"][0]  # no person: the other types', 10 points lower
+    assert (first["id"], first["score"], first["match"]) == (
+        "organisation/university-of-kent",
+        90.0,
+        False,
+    )
+
+
+def test_a_value_beyond_the_basic_plane_gets_a_clean_answer(client: FlaskClient) -> None:
+    found = reconciled(
+        client,
+        {
+            "v": {"properties": [{"pid": "ror", "v": "0281jqk77\U0001f642"}]},
+            "q": {"query": "\U0001f642 Nuffield Foundation", "limit": 1},
+        },
+    )
+    assert found["v"]["result"] == []
+    assert found["q"]["result"][0]["id"] == "organisation/nuffield-foundation"
+
+
+def test_suggest_offers_types_and_properties(client: FlaskClient) -> None:
+    types = client.get("/reconcile/suggest/type", query_string={"prefix": "ini"}).json
+    assert [t["id"] for t in valid("suggest-types-response", types)["result"]] == ["initiative"]
+    every = client.get("/reconcile/suggest/type").json["result"]
+    assert [t["name"] for t in every] == [
+        "Organisation",
+        "Person",
+        "Resource",
+        "Initiative",
+        "Place",
+    ]
+    asked = {"prefix": "num", "type": "person"}
+    found = client.get("/reconcile/suggest/property", query_string=asked).json
+    assert valid("suggest-properties-response", found)["result"] == [
+        {"id": "resources", "name": "Number of resources", "description": "Extends data"}
+    ]
+    ror = client.get("/reconcile/suggest/property", query_string={"prefix": "ROR"}).json
+    assert [p["id"] for p in ror["result"]] == ["ror"]
+    person = client.get("/reconcile/suggest/property", query_string={"type": "person"}).json
+    assert [p["id"] for p in person["result"]] == ["website", "resources"]
+
+
 def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) -> None:
     answer = client.get("/reconcile/preview", query_string={"id": "person/jo-broadwood"})
     assert answer.mimetype == "text/html"
@@ -220,6 +385,11 @@ def test_the_preview_names_the_entity_and_links_its_page(client: FlaskClient) ->
         ({"queries": '{"q0": {"type": "person"}}'}, "queries", "neither 'query'"),
         ({"queries": '{"q0": {"properties": [{"pid": "isni", "v": 1}]}}'}, "queries", "pid among"),
         ({"queries": '{"q0": {"properties": [{"pid": "ror", "v": true}]}}'}, "queries", "'ror'"),
+        (
+            {"queries": '{"q0": {"query": "Kent", "type_strict": "maybe"}}'},
+            "queries",
+            "'type_strict' must be any, should, all, not 'maybe'",
+        ),
         ({"callback": "alert(1)//"}, "callback", "JavaScript name"),
         ({"extend": '{"ids": ["x y"], "properties": []}'}, "extend", "'extend' must be"),
         ({"extend": '{"ids": [], "properties": [{"id": "isni"}]}'}, "extend", "ror, wikidata"),
