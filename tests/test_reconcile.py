@@ -4,6 +4,8 @@ the vendored 0.2 schemas; the expected entities are those the seed documents nam
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,9 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from tests.conftest import problem
+from belong_graph.publish.completions import INDEX_FILE
+from belong_graph.settings import Settings
+from tests.conftest import copied_build, make_app, problem
 
 SCHEMAS = {
     path.stem: json.loads(path.read_text())
@@ -269,6 +273,17 @@ def test_more_of_what_the_library_holds_extends_the_data(client: FlaskClient) ->
 def test_another_name_alone_finds_its_entity(client: FlaskClient, text: str, expected: str) -> None:
     first = reconciled(client, {"q": {"query": text}})["q"]["result"][0]
     assert (first["id"], first["score"], first["match"]) == (expected, 100.0, True)
+
+
+def test_an_index_without_other_names_asks_for_a_build(
+    built_settings: Settings, build_folder: Path, tmp_path: Path
+) -> None:
+    settings = copied_build(built_settings, build_folder, tmp_path)
+    with closing(sqlite3.connect(tmp_path / "store" / build_folder.name / INDEX_FILE)) as index:
+        index.executescript("DROP TABLE name_words; DROP TABLE names;")
+    for app in make_app(settings):
+        answer = app.test_client().post("/reconcile", data={"queries": '{"q": {"query": "ICC"}}'})
+        assert "run `belong-graph build`" in problem(answer, 503, "Store missing")["detail"]
 
 
 def test_initiatives_are_found_under_their_type(client: FlaskClient) -> None:

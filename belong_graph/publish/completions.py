@@ -64,6 +64,7 @@ ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, w
     "JOIN terms ON terms.id = names.term "
     "WHERE name_words MATCH :words AND iri LIKE :under ESCAPE '\\' ORDER BY rank LIMIT :limit",
 )
+HAS_NAMES = "SELECT 1 FROM sqlite_master WHERE name = 'name_words'"  # not in older builds
 NAMES = (  # the shortlist's labels and other names
     "SELECT iri, label, names.name FROM terms LEFT JOIN names ON names.term = terms.id "
     "WHERE terms.id IN (SELECT value FROM json_each(:ids))"
@@ -218,6 +219,11 @@ def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dic
         return {}
     values = {"words": words, "under": _like(under) + "%", "limit": limit}
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        if not connection.execute(HAS_NAMES).fetchone():
+            raise StoreMissing(
+                f"The store's {INDEX_FILE} predates its table of other names: "
+                "run `belong-graph build`."
+            )
         ids = {term for sql in ANY_WORD for (term,) in connection.execute(sql, values)}
         rows = connection.execute(NAMES, {"ids": json.dumps(sorted(ids))}).fetchall()
     labels: dict[str, str] = {}
