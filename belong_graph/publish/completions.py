@@ -3,8 +3,10 @@
 
 It holds the classes and properties the library uses (with their counts from the build's
 statistics) and those our ontology declares, each with its CURIE and label where it has them,
-and the entities of the URI space with their labels. The editor's autocompleters ask the server
-(``/sparql/completions``), which answers from this file: no outside service is ever asked.
+and the entities of the URI space with their labels and other names (alternative and former
+names, identifiers). The editor's autocompleters ask the server (``/sparql/completions``), which
+answers from this file: no outside service is ever asked; so does the Reconciliation API's
+shortlist (:func:`entities_with_words`), by any of an entity's names.
 """
 
 from __future__ import annotations

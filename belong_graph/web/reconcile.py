@@ -121,10 +121,11 @@ def suggest() -> Response:
 def suggest_type() -> Response:
     """The types whose id, or a word of whose name, begins with ``prefix`` (all without one)."""
     callback = _callback(request.args.get("callback"))
+    prefix = request.args.get("prefix", "")
     result = [
         {"id": key, "name": name, "description": TYPE_DESCRIPTIONS[key]}
         for key, name in TYPES.items()
-        if _begins(request.args.get("prefix", ""), key, name)
+        if _begins(prefix, key, name)
     ]
     return _answer({"result": result}, callback)
 
@@ -134,7 +135,7 @@ def suggest_property() -> Response:
     """The properties (of a ``type``, if given) whose id, or a word of whose name, begins with
     ``prefix``: the identifiers, which queries match, and the facts data extension gives."""
     callback = _callback(request.args.get("callback"))
-    kind = request.args.get("type")
+    prefix, kind = request.args.get("prefix", ""), request.args.get("type")
     if kind is not None and kind not in TYPES:
         raise ParameterError(f"'type' must be one of {', '.join(TYPES)}.", parameter="type")
     result = [
@@ -146,12 +147,13 @@ def suggest_property() -> Response:
             else "Extends data",
         }
         for pid, (name, kinds) in EXTENSIONS.items()
-        if (kind is None or kind in kinds) and _begins(request.args.get("prefix", ""), pid, name)
+        if (kind is None or kind in kinds) and _begins(prefix, pid, name)
     ]
     return _answer({"result": result}, callback)
 
 
 def _begins(prefix: str, key: str, name: str) -> bool:
+    """Whether ``prefix`` begins the id ``key`` or a word of ``name``, whatever the case."""
     typed = prefix.strip().lower()
     return key.startswith(typed) or any(w.startswith(typed) for w in name.lower().split())
 
