@@ -74,36 +74,26 @@ def reconcile_paths() -> dict[str, Any]:
                 "responses": answer,
             },
         },
-        "/reconcile/suggest/entity": {
-            "get": {
-                "summary": "Entities whose name or id begins with a prefix (OpenRefine)",
-                "parameters": [prefix, cursor, callback],
-                "responses": {
-                    "200": {"description": "{result: [{id, name, description, notable}]}"}
-                },
-            }
-        },
-        "/reconcile/suggest/type": {
-            "get": {
-                "summary": "Types whose id or name begins with a prefix (OpenRefine)",
-                "parameters": [typed, callback],
-                "responses": {"200": {"description": "{result: [{id, name, description}]}"}},
-            }
-        },
-        "/reconcile/suggest/property": {
-            "get": {
-                "summary": "Properties whose id or name begins with a prefix (OpenRefine)",
-                "parameters": [named, of_type, callback],
-                "responses": {"200": {"description": "{result: [{id, name, description}]}"}},
-            }
-        },
-        "/reconcile/properties": {
-            "get": {
-                "summary": "The properties data extension offers for a type",
-                "parameters": [kind, callback],
-                "responses": {"200": {"description": "{type, properties: [{id, name}]}"}},
-            }
-        },
+        "/reconcile/suggest/entity": _get(
+            "Entities whose name or id begins with a prefix (OpenRefine)",
+            [prefix, cursor, callback],
+            "{result: [{id, name, description, notable}]}",
+        ),
+        "/reconcile/suggest/type": _get(
+            "Types whose id or name begins with a prefix (OpenRefine)",
+            [typed, callback],
+            "{result: [{id, name, description}]}",
+        ),
+        "/reconcile/suggest/property": _get(
+            "Properties whose id or name begins with a prefix (OpenRefine)",
+            [named, of_type, callback],
+            "{result: [{id, name, description}]}",
+        ),
+        "/reconcile/properties": _get(
+            "The properties data extension offers for a type",
+            [kind, callback],
+            "{type, properties: [{id, name}]}",
+        ),
         "/reconcile/preview": {
             "get": {
                 "summary": "An entity's card for OpenRefine's preview",
@@ -114,6 +104,17 @@ def reconcile_paths() -> dict[str, Any]:
                 },
             }
         },
+    }
+
+
+def _get(summary: str, parameters: list[dict[str, Any]], answer: str) -> dict[str, Any]:
+    """A GET of the service that answers JSON of the shape ``answer``."""
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {"200": {"description": answer}},
+        }
     }
 
 
