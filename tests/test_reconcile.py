@@ -273,6 +273,8 @@ def test_more_of_what_the_library_holds_extends_the_data(client: FlaskClient) ->
 def test_another_name_alone_finds_its_entity(client: FlaskClient, text: str, expected: str) -> None:
     first = reconciled(client, {"q": {"query": text}})["q"]["result"][0]
     assert (first["id"], first["score"], first["match"]) == (expected, 100.0, True)
+    identified = {"id": "identifier_match", "value": text == "0281jqk77"}
+    assert identified in first["features"]
 
 
 def test_an_index_without_other_names_asks_for_a_build(

@@ -35,7 +35,9 @@ CREATE TABLE terms (
 );
 CREATE INDEX by_uses ON terms (kind, uses DESC, name);
 CREATE VIRTUAL TABLE words USING fts5 (label, content = 'terms', content_rowid = 'id');
-CREATE TABLE names (id INTEGER PRIMARY KEY, term INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE TABLE names (
+  id INTEGER PRIMARY KEY, term INTEGER NOT NULL, name TEXT NOT NULL, identifier INTEGER NOT NULL
+);
 CREATE INDEX by_term ON names (term);
 CREATE VIRTUAL TABLE name_words USING fts5 (name, content = 'names', content_rowid = 'id');
 """
@@ -68,7 +70,7 @@ ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, w
 )
 HAS_NAMES = "SELECT 1 FROM sqlite_master WHERE name = 'name_words'"  # not in older builds
 NAMES = (  # the shortlist's labels and other names
-    "SELECT iri, label, names.name FROM terms LEFT JOIN names ON names.term = terms.id "
+    "SELECT iri, label, names.name, identifier FROM terms LEFT JOIN names ON names.term = terms.id "
     "WHERE terms.id IN (SELECT value FROM json_each(:ids))"
 )
 DECLARED = (
@@ -85,8 +87,10 @@ SELECT DISTINCT ?term ?kind WHERE {
 OTHER_NAMES = (  # an entity's alternative and former names and identifiers: a query may give them
     PROLOGUE
     + """
-SELECT DISTINCT ?s ?name WHERE {
-  ?s skos:altLabel|schema:alternateName|bel:formerName|dcterms:identifier ?name FILTER isIRI(?s)
+SELECT DISTINCT ?s ?name ?identifier WHERE {
+  { ?s skos:altLabel|schema:alternateName|bel:formerName ?name BIND (false AS ?identifier) }
+  UNION { ?s dcterms:identifier ?name BIND (true AS ?identifier) }
+  FILTER isIRI(?s)
 }"""
 )
 LABELLING = ("rdfs:label", "skos:prefLabel", "schema:name", "foaf:name", "dcterms:title")
@@ -130,9 +134,12 @@ def write_index(store: GraphStore, path: Path, *, statistics: Statistics, uri_sp
             _rows({**vocabulary, **entities}, labels),
         )
         connection.executemany(
-            "INSERT INTO names (term, name) SELECT id, ? FROM terms WHERE kind = 'entity' "
-            "AND iri = ?",
-            ((row["name"].value, row["s"].value) for row in select(store, OTHER_NAMES)),
+            "INSERT INTO names (term, name, identifier) SELECT id, ?, ? FROM terms "
+            "WHERE kind = 'entity' AND iri = ?",
+            (
+                (row["name"].value, row["identifier"].value == "true", row["s"].value)
+                for row in select(store, OTHER_NAMES)
+            ),
         )
         for rebuild in WORDS:
             connection.execute(rebuild)
@@ -203,11 +210,12 @@ def _like(text: str) -> str:
 
 @dataclass(frozen=True)
 class Named:
-    """An entity of the shortlist: its label and its other names (alternative and former names,
-    identifiers)."""
+    """An entity of the shortlist: its label, its alternative and former names, and its
+    identifiers."""
 
     label: str
     others: tuple[str, ...]
+    identifiers: tuple[str, ...]
 
 
 def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, Named]:
@@ -229,8 +237,12 @@ def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dic
         ids = {term for sql in ANY_WORD for (term,) in connection.execute(sql, values)}
         rows = connection.execute(NAMES, {"ids": json.dumps(sorted(ids))}).fetchall()
     labels: dict[str, str] = {}
-    others: dict[str, list[str]] = {}
-    for iri, label, name in rows:
+    names: dict[tuple[str, bool], list[str]] = {}
+    for iri, label, name, identifier in rows:
         labels[iri] = label or iri
-        others.setdefault(iri, []).extend([name] if name is not None else [])
-    return {iri: Named(label, tuple(others[iri])) for iri, label in labels.items()}
+        if name is not None:
+            names.setdefault((iri, bool(identifier)), []).append(name)
+    return {
+        iri: Named(label, tuple(names.get((iri, False), ())), tuple(names.get((iri, True), ())))
+        for iri, label in labels.items()
+    }

@@ -96,10 +96,12 @@ def _scored(query: Query) -> list[Candidate]:
             index, sought, f"{ids}{PATHS.get(kind, kind)}/", limit=SHORTLIST
         )
     for iri, entity in named.items():
-        compared = {words(name) for name in entity.others} | {words(entity.label)}
+        identifiers = {words(name) for name in entity.identifiers}
+        compared = {words(name) for name in entity.others} | {words(entity.label)} | identifiers
         score = round(max(fuzz.WRatio(sought, name, processor=None) for name in compared), 1)
         if all(iri[len(ids) :] != c.id for c in found):  # an identified one comes once
-            found.append(Candidate(iri[len(ids) :], entity.label, score, sought in compared))
+            key, exact = iri[len(ids) :], sought in compared
+            found.append(Candidate(key, entity.label, score, exact, sought in identifiers))
     found.sort(key=lambda c: (-c.score, not c.exact, not words(c.name).startswith(sought), c.name))
     return found[: query.limit]
 
