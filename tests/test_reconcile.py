@@ -169,6 +169,13 @@ def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient)
             "description": "Charity, foundation or funder",
             "notable": [{"id": "organisation", "name": "Organisation"}],
         } in found
+    for prefix, expected in (
+        ("mhc", "organisation/dluhc"),
+        ("ICC", "organisation/intercultural-cities-network"),
+    ):
+        answer = client.get("/reconcile/suggest/entity", query_string={"prefix": prefix})
+        found = valid("suggest-entities-response", answer.json)["result"]
+        assert [e["id"] for e in found] == [expected]  # by an alternative name alone
     people = client.get("/reconcile/suggest/entity", query_string={"prefix": "broadw"}).json
     assert [p["id"] for p in valid("suggest-entities-response", people)["result"]] == [
         "person/jo-broadwood"

@@ -15,7 +15,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +67,11 @@ ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, w
     "SELECT term FROM name_words JOIN names ON names.id = name_words.rowid "
     "JOIN terms ON terms.id = names.term "
     "WHERE name_words MATCH :words AND iri LIKE :under ESCAPE '\\' ORDER BY rank LIMIT :limit",
+)
+OTHER_NAMED = (  # entities by words of their other names, the shortest name first
+    "SELECT iri, curie, terms.label FROM name_words JOIN names ON names.id = name_words.rowid "
+    "JOIN terms ON terms.id = names.term WHERE name_words MATCH :words "
+    "GROUP BY terms.id ORDER BY min(length(names.name)), terms.name LIMIT :limit"
 )
 HAS_NAMES = "SELECT 1 FROM sqlite_master WHERE name = 'name_words'"  # not in older builds
 NAMES = (  # the shortlist's labels and other names
@@ -175,8 +180,6 @@ def complete(path: Path, kind: str, text: str, *, limit: int = LIMIT) -> list[Co
     """The terms of ``kind`` that ``text`` begins: a class's or property's IRI
     (``http://schema.org/fun``), CURIE (``schema:fun``), name (``fun``) or a word of its label,
     the most used first; an entity's IRI, or words of its label (``univ kent``), by name."""
-    if not path.exists():
-        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
     typed = text.strip()
     words = " ".join(f'"{word}"*' for word in re.findall(r"\w+", typed))
     if kind != "entity":
@@ -192,9 +195,23 @@ def complete(path: Path, kind: str, text: str, *, limit: int = LIMIT) -> list[Co
     values = {"kind": kind, "typed": typed, "words": words, "limit": limit}
     if sql is not ENTITIES["iri"]:
         values["typed"] = _like(typed) + "%"
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    with _reading(path) as connection:
         rows = connection.execute(sql, values).fetchall()
     return [Completion(iri, short, label) for iri, short, label in rows]
+
+
+@contextmanager
+def _reading(path: Path, *, names: bool = False) -> Iterator[sqlite3.Connection]:
+    """The index at ``path``, read-only; with ``names``, one that holds the other names."""
+    if not path.exists():
+        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        if names and not connection.execute(HAS_NAMES).fetchone():
+            raise StoreMissing(
+                f"The store's {INDEX_FILE} predates its table of other names: "
+                "run `belong-graph build`."
+            )
+        yield connection
 
 
 def _expand(short: str) -> str:
@@ -222,18 +239,11 @@ def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dic
     """Up to ``limit`` entities whose IRI starts with ``under`` and whose label has a word that
     begins with any word of ``text``, and as many whose other names have one, by IRI (the
     Reconciliation API's shortlist)."""
-    if not path.exists():
-        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
     words = " OR ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
     if not words:
         return {}
     values = {"words": words, "under": _like(under) + "%", "limit": limit}
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
-        if not connection.execute(HAS_NAMES).fetchone():
-            raise StoreMissing(
-                f"The store's {INDEX_FILE} predates its table of other names: "
-                "run `belong-graph build`."
-            )
+    with _reading(path, names=True) as connection:
         ids = {term for sql in ANY_WORD for (term,) in connection.execute(sql, values)}
         rows = connection.execute(NAMES, {"ids": json.dumps(sorted(ids))}).fetchall()
     labels: dict[str, str] = {}
@@ -246,3 +256,14 @@ def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dic
         iri: Named(label, tuple(names.get((iri, False), ())), tuple(names.get((iri, True), ())))
         for iri, label in labels.items()
     }
+
+
+def entities_named(path: Path, text: str, *, limit: int = LIMIT) -> list[Completion]:
+    """The entities with another name (alternative or former name, identifier) whose words
+    ``text`` begins (``mhc`` finds MHCLG), the shortest such name first."""
+    words = " ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
+    if not words:
+        return []
+    with _reading(path, names=True) as connection:
+        rows = connection.execute(OTHER_NAMED, {"words": words, "limit": limit}).fetchall()
+    return [Completion(iri, short, label) for iri, short, label in rows]

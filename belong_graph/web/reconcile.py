@@ -92,7 +92,8 @@ def _manifest(callback: str | None) -> Response:
 @blueprint.get("/reconcile/suggest/entity")
 def suggest() -> Response:
     """Entities for OpenRefine's autocompleter: those whose label has a word that begins with
-    ``prefix`` (or whose id begins with it), ``SUGGESTED`` at a time from ``cursor``."""
+    ``prefix``, then those whose other names have (or those whose id begins with it),
+    ``SUGGESTED`` at a time from ``cursor``."""
     callback = _callback(request.args.get("callback"))
     prefix = request.args.get("prefix", "").strip()
     if not prefix:
@@ -102,11 +103,14 @@ def suggest() -> Response:
         raise ParameterError("'cursor' must be a whole number.", parameter="cursor")
     app = state()
     ids = app.settings.base_iri + "id/"
-    typed = ids + prefix if type_of(prefix) is not None else prefix
-    found = completions.complete(
-        app.pool.source.directory / completions.INDEX_FILE, "entity", typed
-    )
+    index = app.pool.source.directory / completions.INDEX_FILE
+    if type_of(prefix) is not None:
+        found = completions.complete(index, "entity", ids + prefix)
+    else:
+        found = completions.complete(index, "entity", prefix)
+        found += completions.entities_named(index, prefix)
     ours = [c for c in found if c.iri.startswith(ids) and type_of(c.iri[len(ids) :]) is not None]
+    ours = list({c.iri: c for c in ours}.values())  # each once, where it came first
     start = int(cursor)
     shown = {c.iri[len(ids) :]: c.label for c in ours[start : start + SUGGESTED]}
     described = descriptions(app, set(shown))
