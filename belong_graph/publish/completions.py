@@ -73,7 +73,9 @@ OTHER_NAMED = (  # entities by words of their other names, the shortest name fir
     "JOIN terms ON terms.id = names.term WHERE name_words MATCH :words "
     "GROUP BY terms.id ORDER BY min(length(names.name)), terms.name LIMIT :limit"
 )
-HAS_NAMES = "SELECT 1 FROM sqlite_master WHERE name = 'name_words'"  # not in older builds
+HAS_NAMES = (
+    "SELECT 1 FROM pragma_table_info('names') WHERE name = 'identifier'"  # not in older builds
+)
 NAMES = (  # the shortlist's labels and other names
     "SELECT iri, label, names.name, identifier FROM terms LEFT JOIN names ON names.term = terms.id "
     "WHERE terms.id IN (SELECT value FROM json_each(:ids))"
