@@ -3,16 +3,19 @@
 
 It holds the classes and properties the library uses (with their counts from the build's
 statistics) and those our ontology declares, each with its CURIE and label where it has them,
-and the entities of the URI space with their labels. The editor's autocompleters ask the server
-(``/sparql/completions``), which answers from this file: no outside service is ever asked.
+and the entities of the URI space with their labels and other names (alternative and former
+names, identifiers). The editor's autocompleters ask the server (``/sparql/completions``), which
+answers from this file: no outside service is ever asked; so does the Reconciliation API's
+shortlist (:func:`entities_with_words`), by any of an entity's names.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +35,16 @@ CREATE TABLE terms (
 );
 CREATE INDEX by_uses ON terms (kind, uses DESC, name);
 CREATE VIRTUAL TABLE words USING fts5 (label, content = 'terms', content_rowid = 'id');
+CREATE TABLE names (
+  id INTEGER PRIMARY KEY, term INTEGER NOT NULL, name TEXT NOT NULL, identifier INTEGER NOT NULL
+);
+CREATE INDEX by_term ON names (term);
+CREATE VIRTUAL TABLE name_words USING fts5 (name, content = 'names', content_rowid = 'id');
 """
-WORDS = "INSERT INTO words (words) VALUES ('rebuild')"  # the labels' words, once written
+WORDS = (  # the labels' and other names' words, once written
+    "INSERT INTO words (words) VALUES ('rebuild')",
+    "INSERT INTO name_words (name_words) VALUES ('rebuild')",
+)
 VOCABULARY = """SELECT iri, curie, label FROM terms WHERE kind = :kind AND (
   iri LIKE :typed ESCAPE '\\' OR curie LIKE :typed ESCAPE '\\' OR name LIKE :typed ESCAPE '\\'
   OR label LIKE :typed ESCAPE '\\' OR label LIKE '% ' || :typed ESCAPE '\\'
@@ -48,10 +59,26 @@ ENTITIES = {  # thousands: found by the index of their IRIs or of their labels' 
     "WHERE words MATCH :words AND kind = 'entity' "
     "ORDER BY uses DESC, name NOT LIKE :typed ESCAPE '\\', length(name), name LIMIT :limit",
 }
-ANY_WORD = (  # the Reconciliation API's candidates: a label with any of the words, best first
-    "SELECT iri, terms.label FROM words JOIN terms ON terms.id = words.rowid "
+ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, with any of the
+    # words, best first
+    "SELECT terms.id FROM words JOIN terms ON terms.id = words.rowid "
     "WHERE words MATCH :words AND kind = 'entity' AND iri LIKE :under ESCAPE '\\' "
-    "ORDER BY rank LIMIT :limit"
+    "ORDER BY rank LIMIT :limit",
+    "SELECT term FROM name_words JOIN names ON names.id = name_words.rowid "
+    "JOIN terms ON terms.id = names.term "
+    "WHERE name_words MATCH :words AND iri LIKE :under ESCAPE '\\' ORDER BY rank LIMIT :limit",
+)
+OTHER_NAMED = (  # entities by words of their other names, the shortest name first
+    "SELECT iri, curie, terms.label FROM name_words JOIN names ON names.id = name_words.rowid "
+    "JOIN terms ON terms.id = names.term WHERE name_words MATCH :words "
+    "GROUP BY terms.id ORDER BY min(length(names.name)), terms.name LIMIT :limit"
+)
+HAS_NAMES = (
+    "SELECT 1 FROM pragma_table_info('names') WHERE name = 'identifier'"  # not in older builds
+)
+NAMES = (  # the shortlist's labels and other names
+    "SELECT iri, label, names.name, identifier FROM terms LEFT JOIN names ON names.term = terms.id "
+    "WHERE terms.id IN (SELECT value FROM json_each(:ids))"
 )
 DECLARED = (
     PROLOGUE
@@ -62,6 +89,15 @@ SELECT DISTINCT ?term ?kind WHERE {
     (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
   }
   ?term a ?type FILTER isIRI(?term)
+}"""
+)
+OTHER_NAMES = (  # an entity's alternative and former names and identifiers: a query may give them
+    PROLOGUE
+    + """
+SELECT DISTINCT ?s ?name ?identifier WHERE {
+  { ?s skos:altLabel|schema:alternateName|bel:formerName ?name BIND (false AS ?identifier) }
+  UNION { ?s dcterms:identifier ?name BIND (true AS ?identifier) }
+  FILTER isIRI(?s)
 }"""
 )
 LABELLING = ("rdfs:label", "skos:prefLabel", "schema:name", "foaf:name", "dcterms:title")
@@ -104,7 +140,16 @@ def write_index(store: GraphStore, path: Path, *, statistics: Statistics, uri_sp
             "INSERT INTO terms (kind, iri, curie, name, label, uses) VALUES (?, ?, ?, ?, ?, ?)",
             _rows({**vocabulary, **entities}, labels),
         )
-        connection.execute(WORDS)
+        connection.executemany(
+            "INSERT INTO names (term, name, identifier) SELECT id, ?, ? FROM terms "
+            "WHERE kind = 'entity' AND iri = ?",
+            (
+                (row["name"].value, row["identifier"].value == "true", row["s"].value)
+                for row in select(store, OTHER_NAMES)
+            ),
+        )
+        for rebuild in WORDS:
+            connection.execute(rebuild)
 
 
 def _labels(store: GraphStore) -> dict[str, str]:
@@ -137,8 +182,6 @@ def complete(path: Path, kind: str, text: str, *, limit: int = LIMIT) -> list[Co
     """The terms of ``kind`` that ``text`` begins: a class's or property's IRI
     (``http://schema.org/fun``), CURIE (``schema:fun``), name (``fun``) or a word of its label,
     the most used first; an entity's IRI, or words of its label (``univ kent``), by name."""
-    if not path.exists():
-        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
     typed = text.strip()
     words = " ".join(f'"{word}"*' for word in re.findall(r"\w+", typed))
     if kind != "entity":
@@ -154,9 +197,23 @@ def complete(path: Path, kind: str, text: str, *, limit: int = LIMIT) -> list[Co
     values = {"kind": kind, "typed": typed, "words": words, "limit": limit}
     if sql is not ENTITIES["iri"]:
         values["typed"] = _like(typed) + "%"
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    with _reading(path) as connection:
         rows = connection.execute(sql, values).fetchall()
     return [Completion(iri, short, label) for iri, short, label in rows]
+
+
+@contextmanager
+def _reading(path: Path, *, names: bool = False) -> Iterator[sqlite3.Connection]:
+    """The index at ``path``, read-only; with ``names``, one that holds the other names."""
+    if not path.exists():
+        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        if names and not connection.execute(HAS_NAMES).fetchone():
+            raise StoreMissing(
+                f"The store's {INDEX_FILE} predates its table of other names: "
+                "run `belong-graph build`."
+            )
+        yield connection
 
 
 def _expand(short: str) -> str:
@@ -170,15 +227,45 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, str]:
-    """The labels of up to ``limit`` entities whose IRI starts with ``under`` and whose label has
-    a word that begins with any word of ``text``, by IRI (the Reconciliation API's shortlist)."""
-    if not path.exists():
-        raise StoreMissing(f"The store was built without {INDEX_FILE}: run `belong-graph build`.")
+@dataclass(frozen=True)
+class Named:
+    """An entity of the shortlist: its label, its alternative and former names, and its
+    identifiers."""
+
+    label: str
+    others: tuple[str, ...]
+    identifiers: tuple[str, ...]
+
+
+def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, Named]:
+    """Up to ``limit`` entities whose IRI starts with ``under`` and whose label has a word that
+    begins with any word of ``text``, and as many whose other names have one, by IRI (the
+    Reconciliation API's shortlist)."""
     words = " OR ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
     if not words:
         return {}
     values = {"words": words, "under": _like(under) + "%", "limit": limit}
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
-        rows = connection.execute(ANY_WORD, values).fetchall()
-    return dict(rows)
+    with _reading(path, names=True) as connection:
+        ids = {term for sql in ANY_WORD for (term,) in connection.execute(sql, values)}
+        rows = connection.execute(NAMES, {"ids": json.dumps(sorted(ids))}).fetchall()
+    labels: dict[str, str] = {}
+    names: dict[tuple[str, bool], list[str]] = {}
+    for iri, label, name, identifier in rows:
+        labels[iri] = label or iri
+        if name is not None:
+            names.setdefault((iri, bool(identifier)), []).append(name)
+    return {
+        iri: Named(label, tuple(names.get((iri, False), ())), tuple(names.get((iri, True), ())))
+        for iri, label in labels.items()
+    }
+
+
+def entities_named(path: Path, text: str, *, limit: int = LIMIT) -> list[Completion]:
+    """The entities with another name (alternative or former name, identifier) whose words
+    ``text`` begins (``mhc`` finds MHCLG), the shortest such name first."""
+    words = " ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
+    if not words:
+        return []
+    with _reading(path, names=True) as connection:
+        rows = connection.execute(OTHER_NAMED, {"words": words, "limit": limit}).fetchall()
+    return [Completion(iri, short, label) for iri, short, label in rows]

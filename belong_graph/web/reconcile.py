@@ -1,32 +1,43 @@
 """A W3C Reconciliation Service API 0.2 at /reconcile, as OpenRefine asks it.
 
 GET with no query answers the manifest; ``queries`` (a JSON batch, by POST form or GET) answers
-each query's candidates (see ``reconcile_match``); ``extend`` the matched entities' identifiers
-(see ``reconcile_extend``). Also entity suggest, preview and the property proposal. An entity's
-id is its path below ``id/`` (``organisation/university-of-kent``). JSONP by ``callback``.
+each query's candidates (see ``reconcile_match``); ``extend`` what the library holds of the
+matched entities (see ``reconcile_extend``). Also suggest (entities, types, properties),
+preview and the property proposal. An entity's id is its path below ``id/``
+(``organisation/university-of-kent``). JSONP by ``callback``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.sansio.blueprints import BlueprintSetupState
 
+from belong_graph import __version__
 from belong_graph.errors import ParameterError, UnknownEntity
 from belong_graph.publish import completions
 from belong_graph.web.api import OPENAPI_PATHS
-from belong_graph.web.reconcile_extend import extended, parse_extension
+from belong_graph.web.caching import add_validators, etag_for, unchanged
+from belong_graph.web.reconcile_extend import (
+    EXTENSIONS,
+    descriptions,
+    extended,
+    parse_extension,
+    proposed,
+)
 from belong_graph.web.reconcile_match import (
     BATCH_SIZE,
     PROPERTIES,
+    STRICTNESS,
     TYPES,
     Candidate,
     Query,
     candidates,
+    type_of,
 )
+from belong_graph.web.reconcile_openapi import CALLBACK, reconcile_paths
 from belong_graph.web.state import state
 from belong_graph.web.urls import addresses
 
@@ -37,7 +48,13 @@ SUGGESTED = 10  # entities the autocompleter is offered at a time
 LIMIT = 10  # candidates of a query that names no limit
 MOST = 50  # candidates a query may ask for
 MARGIN = 5.0  # points by which a match must lead the next candidate
-CALLBACK = re.compile(r"[A-Za-z_$][\w$.]*")
+TYPE_DESCRIPTIONS = {
+    "organisation": "A charity, university, government body, network, funder or team",
+    "person": "An author or contributor of a resource, or someone named in an initiative",
+    "resource": "A report, toolkit, guide, evaluation, webinar or website of the library",
+    "initiative": "A research project, programme, review or engagement",
+    "place": "A country, region or town the resources are about",
+}
 
 
 @blueprint.record_once
@@ -53,15 +70,30 @@ def reconcile() -> Response:
     if (extension := request.values.get("extend")) is not None:
         return _answer(extended(parse_extension(extension)), callback)
     if batch is None:
-        return _answer(manifest(), callback)
+        return _manifest(callback)
     queries = parse_batch(batch)
-    return _answer({key: {"result": _result(query)} for key, query in queries.items()}, callback)
+    found = {key: candidates(query) for key, query in queries.items()}
+    described = descriptions(state(), {c.id for listed in found.values() for c in listed})
+    return _answer(
+        {key: {"result": _result(listed, described)} for key, listed in found.items()}, callback
+    )
+
+
+def _manifest(callback: str | None) -> Response:
+    """The manifest, with validators from the dataset version and the address it is served at."""
+    app = state()
+    etag = etag_for(app.version, "reconcile", addresses().public, callback, __version__)
+    if (held := unchanged(app.version, etag, app.settings.cache_max_age)) is not None:
+        return held
+    response = _answer(manifest(), callback)
+    return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
 @blueprint.get("/reconcile/suggest/entity")
 def suggest() -> Response:
     """Entities for OpenRefine's autocompleter: those whose label has a word that begins with
-    ``prefix`` (or whose id begins with it), ``SUGGESTED`` at a time from ``cursor``."""
+    ``prefix``, then those whose other names have (or those whose id begins with it),
+    ``SUGGESTED`` at a time from ``cursor``."""
     callback = _callback(request.args.get("callback"))
     prefix = request.args.get("prefix", "").strip()
     if not prefix:
@@ -71,56 +103,103 @@ def suggest() -> Response:
         raise ParameterError("'cursor' must be a whole number.", parameter="cursor")
     app = state()
     ids = app.settings.base_iri + "id/"
-    typed = ids + prefix if prefix.partition("/")[0] in TYPES else prefix
-    found = completions.complete(
-        app.pool.source.directory / completions.INDEX_FILE, "entity", typed
-    )
-    ours = [
-        c for c in found if c.iri[len(ids) :].partition("/")[0] in TYPES and c.iri.startswith(ids)
-    ]
+    index = app.pool.source.directory / completions.INDEX_FILE
+    if type_of(prefix) is not None:
+        found = completions.complete(index, "entity", ids + prefix)
+    else:
+        found = completions.complete(index, "entity", prefix)
+        found += completions.entities_named(index, prefix)
+    ours = [c for c in found if c.iri.startswith(ids) and type_of(c.iri[len(ids) :]) is not None]
+    ours = list({c.iri: c for c in ours}.values())  # each once, where it came first
     start = int(cursor)
+    shown = {c.iri[len(ids) :]: c.label for c in ours[start : start + SUGGESTED]}
+    described = descriptions(app, set(shown))
     result = [
-        {"id": key, "name": c.label or key, "notable": [_type(key)]}
-        for c in ours[start : start + SUGGESTED]
-        for key in [c.iri[len(ids) :]]
+        {"id": key, "name": label or key, "description": described[key], "notable": [_type(key)]}
+        for key, label in shown.items()
     ]
     return _answer({"result": result}, callback)
+
+
+@blueprint.get("/reconcile/suggest/type")
+def suggest_type() -> Response:
+    """The types whose id, or a word of whose name, begins with ``prefix`` (all without one)."""
+    callback = _callback(request.args.get("callback"))
+    prefix = request.args.get("prefix", "")
+    result = [
+        {"id": key, "name": name, "description": TYPE_DESCRIPTIONS[key]}
+        for key, name in TYPES.items()
+        if _begins(prefix, key, name)
+    ]
+    return _answer({"result": result}, callback)
+
+
+@blueprint.get("/reconcile/suggest/property")
+def suggest_property() -> Response:
+    """The properties (of a ``type``, if given) whose id, or a word of whose name, begins with
+    ``prefix``: the identifiers, which queries match, and the facts data extension gives."""
+    callback = _callback(request.args.get("callback"))
+    prefix, kind = request.args.get("prefix", ""), request.args.get("type")
+    if kind is not None and kind not in TYPES:
+        raise ParameterError(f"'type' must be one of {', '.join(TYPES)}.", parameter="type")
+    result = [
+        {
+            "id": pid,
+            "name": name,
+            "description": "An identifier: matches candidates and extends data"
+            if pid in PROPERTIES
+            else "Extends data",
+        }
+        for pid, (name, kinds) in EXTENSIONS.items()
+        if (kind is None or kind in kinds) and _begins(prefix, pid, name)
+    ]
+    return _answer({"result": result}, callback)
+
+
+def _begins(prefix: str, key: str, name: str) -> bool:
+    """Whether ``prefix`` begins the id ``key`` or a word of ``name``, whatever the case."""
+    typed = prefix.strip().lower()
+    return key.startswith(typed) or any(w.startswith(typed) for w in name.lower().split())
 
 
 @blueprint.get("/reconcile/preview")
 def preview() -> Response:
     """A small HTML card of the entity ``id``, for OpenRefine's preview iframe."""
-    app = state()
-    key = request.args.get("id", "")
-    ids = app.settings.base_iri + "id/"
-    known = completions.complete(
-        app.pool.source.directory / completions.INDEX_FILE, "entity", ids + key, limit=1
-    )
-    if key.partition("/")[0] not in TYPES or not known or known[0].iri != ids + key:
-        raise UnknownEntity(f"This library has no entity {key!r} to preview.", parameter="id")
+    key, name = _known(request.args.get("id", ""))
     page = render_template(
         "reconcile_preview.html",
-        name=known[0].label or key,
-        kind=_type(key)["name"],
+        name=name,
+        description=descriptions(state(), {key})[key],
         url=addresses().url("id/" + key),
     )
     return Response(page, mimetype="text/html")
 
 
+def _known(key: str) -> tuple[str, str]:
+    """The entity ``key`` and its name, or a 404."""
+    app = state()
+    ids = app.settings.base_iri + "id/"
+    known = completions.complete(
+        app.pool.source.directory / completions.INDEX_FILE, "entity", ids + key, limit=1
+    )
+    if type_of(key) is None or not known or known[0].iri != ids + key:
+        raise UnknownEntity(f"This library has no entity {key!r}.", parameter="id")
+    return key, known[0].label or key
+
+
 @blueprint.get("/reconcile/properties")
 def propose() -> Response:
-    """The properties data extension offers for a ``type``: the identifiers."""
+    """The properties data extension offers for a ``type``: those that apply to it."""
     callback = _callback(request.args.get("callback"))
     kind = request.args.get("type", "")
     if kind not in TYPES:
         raise ParameterError(f"'type' must be one of {', '.join(TYPES)}.", parameter="type")
-    offered = [{"id": pid, "name": name} for pid, (name, _, _) in PROPERTIES.items()]
-    return _answer({"type": kind, "properties": offered}, callback)
+    return _answer({"type": kind, "properties": proposed(kind)}, callback)
 
 
 def _type(key: str) -> dict[str, str]:
     """The type of the entity ``key`` (``organisation/belong``) as the API writes it."""
-    kind = key.partition("/")[0]
+    kind = type_of(key) or ""
     return {"id": kind, "name": TYPES[kind]}
 
 
@@ -145,7 +224,15 @@ def manifest() -> dict[str, Any]:
             "entity": {
                 "service_url": where.url("").rstrip("/"),
                 "service_path": "/reconcile/suggest/entity",
-            }
+            },
+            "type": {
+                "service_url": where.url("").rstrip("/"),
+                "service_path": "/reconcile/suggest/type",
+            },
+            "property": {
+                "service_url": where.url("").rstrip("/"),
+                "service_path": "/reconcile/suggest/property",
+            },
         },
         "documentation": where.url("api/#/reconcile"),
         "batchSize": BATCH_SIZE,
@@ -189,7 +276,13 @@ def _query(key: str, query: dict[str, Any]) -> Query:
             f"Query {key!r}: 'limit' must be a whole number from 1 to {MOST}.",
             parameter="queries",
         )
-    return Query(text.strip(), tuple(types) or tuple(TYPES), limit, identifiers)
+    strictness = query.get("type_strict", "any")
+    if strictness not in STRICTNESS:
+        raise ParameterError(
+            f"Query {key!r}: 'type_strict' must be {', '.join(STRICTNESS)}, not {strictness!r}.",
+            parameter="queries",
+        )
+    return Query(text.strip(), tuple(types) or tuple(TYPES), limit, identifiers, strictness)
 
 
 def _identifiers(key: str, constraints: Any) -> tuple[tuple[str, str], ...]:
@@ -222,16 +315,16 @@ def _bare(pid: str, value: str) -> str:
     return value
 
 
-def _result(query: Query) -> list[dict[str, Any]]:
+def _result(found: list[Candidate], described: dict[str, str]) -> list[dict[str, Any]]:
     """The candidates as the API writes them; ``match`` only on the first, when its name is the
     query's and it leads the next by :data:`MARGIN`."""
-    found = candidates(query)
     result = []
     for place, candidate in enumerate(found):
         result.append(
             {
                 "id": candidate.id,
                 "name": candidate.name,
+                "description": described[candidate.id],
                 "type": [_type(candidate.id)],
                 "score": candidate.score,
                 "match": place == 0 and _unambiguous(found),
@@ -266,85 +359,3 @@ def _answer(document: dict[str, Any], callback: str | None) -> Response:
     response = Response(body, mimetype="text/javascript")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def reconcile_paths() -> dict[str, Any]:
-    """The service, for the OpenAPI document of ``/api/openapi.json``; the examples are the
-    seed documents' names."""
-    batch = '{"q0": {"query": "Kent University", "type": "organisation", "limit": 3}}'
-    extension = {"ids": ["organisation/nuffield-foundation"], "properties": [{"id": "ror"}]}
-    callback = _parameter("callback", "A JavaScript function to call with the answer (JSONP).")
-    callback["schema"]["pattern"] = CALLBACK.pattern
-    parameters = [
-        _parameter("queries", "A JSON batch of queries (without it: the manifest).", batch),
-        _parameter("extend", "A JSON data extension request.", json.dumps(extension)),
-        callback,
-    ]
-    answer = {
-        "200": {
-            "description": "The manifest, each query's candidates (scores 0-100) or the values",
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        },
-        "400": {"description": "A malformed batch, an unknown type or a bad callback"},
-    }
-    form = {"type": "object", "properties": {"queries": {"type": "string", "example": batch}}}
-    summary = "W3C Reconciliation API 0.2 (OpenRefine)"
-    prefix = _parameter(
-        "prefix", "The start of a word of a name, or of an id.", "nuff", required=True
-    )
-    cursor = {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0}}
-    entity = _parameter(
-        "id", "An entity's id (below id/).", "organisation/nuffield-foundation", required=True
-    )
-    kind = _parameter("type", f"One of {', '.join(TYPES)}.", "organisation", required=True)
-    return {
-        "/reconcile": {
-            "get": {"summary": summary, "parameters": parameters, "responses": answer},
-            "post": {
-                "summary": summary,
-                "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
-                "responses": answer,
-            },
-        },
-        "/reconcile/suggest/entity": {
-            "get": {
-                "summary": "Entities whose name or id begins with a prefix (OpenRefine)",
-                "parameters": [prefix, cursor, callback],
-                "responses": {"200": {"description": "{result: [{id, name, notable}]}"}},
-            }
-        },
-        "/reconcile/properties": {
-            "get": {
-                "summary": "The properties data extension offers for a type",
-                "parameters": [kind, callback],
-                "responses": {"200": {"description": "{type, properties: [{id, name}]}"}},
-            }
-        },
-        "/reconcile/preview": {
-            "get": {
-                "summary": "An entity's card for OpenRefine's preview",
-                "parameters": [entity],
-                "responses": {
-                    "200": {"description": "HTML", "content": {"text/html": {}}},
-                    "404": {"description": "No such entity"},
-                },
-            }
-        },
-    }
-
-
-def _parameter(
-    name: str, description: str, example: str | None = None, *, required: bool = False
-) -> dict[str, Any]:
-    """A string query parameter of the service, with its example."""
-    parameter: dict[str, Any] = {
-        "name": name,
-        "in": "query",
-        "description": description,
-        "schema": {"type": "string"},
-    }
-    if example is not None:
-        parameter["example"] = example
-    if required:
-        parameter["required"] = True
-    return parameter

@@ -1,13 +1,14 @@
 """How /reconcile finds the entities a query may mean: the entities of the build's completions
-index whose label shares a word with the query, scored by rapidfuzz (0-100), and those that
-carry an identifier the query gives or whose id the query is."""
+index whose label or other name (alternative or former name, identifier) shares a word with the
+query, scored by rapidfuzz (0-100), and those that carry an identifier the query gives or whose id
+the query is."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyoxigraph as ox
 from rapidfuzz import fuzz, utils
 
 from belong_graph.publish import completions
@@ -18,13 +19,16 @@ from belong_graph.web.querying import cached_answer
 from belong_graph.web.state import AppState, state
 from belong_graph.web.urls import addresses
 
-TYPES = {  # the types a query may name: the first part of an id
+TYPES = {  # the types a query may name
     "organisation": "Organisation",
     "person": "Person",
     "resource": "Resource",
     "initiative": "Initiative",
     "place": "Place",
 }
+PATHS = {"initiative": "project"}  # the first part of an id, where it is not the type's own
+STRICTNESS = ("any", "should", "all")  # how a query's types bind its candidates (type_strict)
+OTHER_TYPE = 10.0  # points a candidate outside the query's types loses ("should")
 BATCH_SIZE = 50  # queries, or ids to extend, in one request
 SHORTLIST = 200  # entities of the index rescored for one query
 PROPERTIES = {  # the identifiers a query may give: their scheme in the data, and prefixes to drop
@@ -38,12 +42,6 @@ SELECT DISTINCT ?entity ?name WHERE {
   ?entity schema:identifier [ schema:propertyID ?scheme ; schema:value ?value ] .
   OPTIONAL { ?entity schema:name ?name }
 }"""
-ALIASES = """PREFIX schema: <http://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?alias WHERE {
-  VALUES ?entity { %s }
-  ?entity skos:altLabel|schema:alternateName ?alias
-}"""
 STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
@@ -55,6 +53,7 @@ class Query:
     types: tuple[str, ...]
     limit: int
     identifiers: tuple[tuple[str, str], ...] = ()  # (property, value)
+    strictness: str = "any"  # of STRICTNESS
 
 
 @dataclass(frozen=True)
@@ -66,27 +65,58 @@ class Candidate:
     score: float
     exact: bool
     identified: bool = False
+    description: str | None = None
 
 
 def candidates(query: Query) -> list[Candidate]:
-    """The entities of ``query``'s types whose label is nearest the text, best first (ties by
-    name)."""
+    """The entities nearest the query, best first (ties by name): of the query's types, or all
+    of them (``all``: there are none when it names two types, as each entity has one); where
+    types only ``should`` bind and none of theirs is found, those of the other types, lower."""
+    if query.strictness == "all" and len(set(query.types)) > 1:
+        return []
+    found = _scored(query)
+    if not found and query.strictness == "should":
+        others = replace(query, types=tuple(t for t in TYPES if t not in query.types))
+        found = [
+            replace(c, score=max(c.score - OTHER_TYPE, 0.0), exact=False) for c in _scored(others)
+        ]
+    return found
+
+
+def _scored(query: Query) -> list[Candidate]:
+    """The entities of the query's types nearest its text or carrying its identifiers."""
     app = state()
     index = app.pool.source.directory / completions.INDEX_FILE
     ids = app.settings.base_iri + "id/"
     sought = words(query.text)
     found = _identified(app, ids, query) + _named(index, ids, query)
-    labels: dict[str, str] = {}
+    named: dict[str, completions.Named] = {}
     for kind in query.types if query.text else ():
-        labels |= completions.entities_with_words(index, sought, f"{ids}{kind}/", limit=SHORTLIST)
-    names = _aliases(app, labels)
-    for iri, label in labels.items():
-        compared = {words(name) for name in names.get(iri, [])} | {words(label)}
+        named |= completions.entities_with_words(
+            index, sought, f"{ids}{PATHS.get(kind, kind)}/", limit=SHORTLIST
+        )
+    for iri, entity in named.items():
+        identifiers = {words(name) for name in entity.identifiers}
+        compared = {words(name) for name in entity.others} | {words(entity.label)} | identifiers
         score = round(max(fuzz.WRatio(sought, name, processor=None) for name in compared), 1)
         if all(iri[len(ids) :] != c.id for c in found):  # an identified one comes once
-            found.append(Candidate(iri[len(ids) :], label, score, sought in compared))
+            key, exact = iri[len(ids) :], sought in compared
+            found.append(Candidate(key, entity.label, score, exact, sought in identifiers))
     found.sort(key=lambda c: (-c.score, not c.exact, not words(c.name).startswith(sought), c.name))
     return found[: query.limit]
+
+
+def type_of(key: str) -> str | None:
+    """The type of the entity whose id is ``key`` (``project/x`` is an initiative), if one of
+    :data:`TYPES`."""
+    first = key.partition("/")[0]
+    return next((t for t in TYPES if PATHS.get(t, t) == first), None)
+
+
+def literal(text: str) -> str:
+    """``text`` as a SPARQL string literal, escaped as N-Triples escapes it (any character of
+    Unicode, an emoji as itself)."""
+    return str(ox.Literal(text))
 
 
 def _identified(app: AppState, ids: str, query: Query) -> list[Candidate]:
@@ -95,14 +125,14 @@ def _identified(app: AppState, ids: str, query: Query) -> list[Candidate]:
         return []
     schemes = ids + "identifier-scheme/"
     pairs = " ".join(
-        f"(<{schemes}{PROPERTIES[pid][1]}> {json.dumps(value)})" for pid, value in query.identifiers
+        f"(<{schemes}{PROPERTIES[pid][1]}> {literal(value)})" for pid, value in query.identifiers
     )
     rows = stored_rows(app, IDENTIFIED % pairs)
     found = {row["entity"].value[len(ids) :]: row.get("name") for row in rows}
     return [
         Candidate(key, name.value if name else key, 100.0, True, identified=True)
         for key, name in sorted(found.items())
-        if key.partition("/")[0] in query.types
+        if type_of(key) in query.types
     ]
 
 
@@ -111,7 +141,7 @@ def _named(index: Path, ids: str, query: Query) -> list[Candidate]:
     text = query.text
     for space in (ids, addresses().url("id/")):
         text = text.removeprefix(space)
-    if not text or text.partition("/")[0] not in query.types:
+    if not text or type_of(text) not in query.types:
         return []
     known = completions.complete(index, "entity", ids + text, limit=1)
     return [Candidate(text, c.label or text, 100.0, True) for c in known if c.iri == ids + text]
@@ -122,16 +152,6 @@ def words(text: str) -> str:
     would make any two names that share them alike), unless it has no others."""
     kept = utils.default_process(text).split()
     return " ".join([w for w in kept if w not in STOP_WORDS] or kept)
-
-
-def _aliases(app: AppState, labels: dict[str, str]) -> dict[str, list[str]]:
-    """The alternative names of the entities ``labels`` names, by IRI."""
-    if not labels:
-        return {}
-    found: dict[str, list[str]] = {}
-    for row in stored_rows(app, ALIASES % " ".join(f"<{iri}>" for iri in labels)):
-        found.setdefault(row["entity"].value, []).append(row["alias"].value)
-    return found
 
 
 def stored_rows(app: AppState, query: str) -> tuple[Row, ...]:
