@@ -53,7 +53,7 @@ from run import (
     size_arguments,
     timed_build,
 )
-from sections import write_section
+from sections import SCRIPTS, write_section
 
 from belong_graph.catalogue import CannedQuery, Parameter, load_catalogue
 from belong_graph.settings import Settings
@@ -684,7 +684,13 @@ def main() -> None:
         help="measure only the routes whose name holds these words (repeatable); the figures go "
         "to a section of their own",
     )
+    parser.add_argument(
+        "--section",
+        choices=[name for name, script in SCRIPTS.items() if script == "routes"],
+        help="the section of RESULTS.md to write (default: routes, or selected routes with --only)",
+    )
     args = parser.parse_args()
+    section = args.section or ("selected routes" if args.only else "routes")
     sizes = []
     report = ""
     with tempfile.TemporaryDirectory(prefix="belong-routes-") as folder:
@@ -692,9 +698,7 @@ def main() -> None:
             if resources:
                 sizes.append(run_size(resources, args, Path(folder)))
                 report = write_report(sizes, args)
-                write_section(  # after each size: a stopped run keeps what it measured
-                    args.output, "selected routes" if args.only else "routes", report
-                )
+                write_section(args.output, section, report)  # a stopped run keeps each size
     print(report)
 
 

@@ -10,6 +10,7 @@ SCRIPTS = {  # the sections, in the order they appear, and the script that write
     "endpoint": "run",
     "routes": "routes",
     "selected routes": "routes",  # routes.py --only: a few routes measured again
+    "tool routes": "routes",  # routes.py --only ... --section "tool routes": other tools' routes
     "remote": "remote",  # the remote path on Oxigraph server against the embedded store
     "replicas": "replicas",  # throughput of one against two replicas behind HAProxy
 }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from belong_graph.errors import ParameterError
+from belong_graph.namespaces import PROLOGUE
 from belong_graph.web.reconcile_match import (
     BATCH_SIZE,
     PROPERTIES,
@@ -20,12 +21,6 @@ from belong_graph.web.reconcile_match import (
 )
 from belong_graph.web.state import AppState, state
 
-PREFIXES = """PREFIX bel: <https://data.belongnetwork.co.uk/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <http://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 KIND = """{values} ?entity a ?class . ?class rdfs:label ?value
     FILTER (STRSTARTS(STR(?class), STR(bel:)))
     FILTER NOT EXISTS {
@@ -151,8 +146,8 @@ def facts(app: AppState, keys: tuple[str, ...], wanted: tuple[str, ...]) -> dict
         for branch in _branches(fact, ids)
     ]
     query = (
-        PREFIXES
-        + "SELECT ?entity ?fact ?value ?name WHERE {\n"
+        PROLOGUE
+        + "\nSELECT ?entity ?fact ?value ?name WHERE {\n"
         + "\n  UNION ".join(branches)
         + "\n} ORDER BY ?entity ?fact ?value"
     )
