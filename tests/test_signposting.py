@@ -118,6 +118,12 @@ def test_a_metadata_document_says_what_it_describes(client: FlaskClient) -> None
     assert 'rel="cite-as"' not in link
 
 
+def test_a_page_of_another_site_may_read_the_signposts(client: FlaskClient) -> None:
+    answer = client.head(f"/id/{REPORT}", headers={"Origin": "https://example.org"})
+    exposed = {h.strip() for h in answer.headers["Access-Control-Expose-Headers"].split(",")}
+    assert "Link" in exposed and 'rel="cite-as"' in answer.headers["Link"]
+
+
 def test_an_entity_that_is_not_there_has_no_linkset(client: FlaskClient) -> None:
     assert client.get("/linkset/person/nobody-at-all.json").status_code == 404
     assert json.loads(client.get("/linkset/person/jo-broadwood.json").data)["linkset"]

@@ -43,7 +43,9 @@ from belong_graph.web.state import EXTENSION, AppState, release_state, state
 # What the web process may come to hold beyond its start and its answer cache: at 30,000
 # resources it started at 67 MiB of PSS and held 153 MiB once every route had been used.
 WORKING_MIB = 64
-EXPOSED_HEADERS = ["Belong-Truncated", "Belong-Result-Limit", "ETag", "Last-Modified"]
+EXPOSED_HEADERS = [  # what a page of another site may read: the signposts and paging in Link
+    "Belong-Truncated", "Belong-Result-Limit", "ETag", "Last-Modified", "Link", "Content-Location",
+]  # fmt: skip
 COMPRESSED_TYPES = sorted(  # every format of the table is text
     {f.media_type for f in FORMATS}
     | {"text/css", "text/plain", "text/xml", "application/javascript"}
