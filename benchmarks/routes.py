@@ -76,10 +76,10 @@ CLASS_KINDS = {  # the class a view's iri parameter names: the kind of entity to
 }
 FLOOR_QUERY = """CONSTRUCT { ?e ?p ?o . ?s ?q ?e }
 WHERE { VALUES ?e { <IRI> } { ?e ?p ?o } UNION { ?s ?q ?e } }"""
-ENTITIES_QUERY = """SELECT DISTINCT ?e WHERE {
+ENTITIES_QUERY = """SELECT ?e (MIN(?name) AS ?label) WHERE {
   ?e <http://schema.org/name>|<http://purl.org/dc/terms/title>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?name
   FILTER (STRSTARTS(STR(?e), "PREFIX"))
-} ORDER BY ?e"""
+} GROUP BY ?e ORDER BY ?e"""
 HUBS_QUERY = """SELECT ?e (COUNT(*) AS ?links) WHERE {
   ?s ?p ?e FILTER (isIRI(?e) && STRSTARTS(STR(?e), "PREFIX"))
 } GROUP BY ?e ORDER BY DESC(?links) ?e LIMIT HOWMANY"""
@@ -152,12 +152,16 @@ class Entities:
         )
         reserved = reserved | set(self.hubs)
         self._pools: dict[str, deque[str]] = {}
+        self.names: dict[str, str] = {}  # each entity's name (title, label)
         for kind in KINDS:
             query = ENTITIES_QUERY.replace("PREFIX", f"{BASE}id/{kind}/")
             status, body = request(floor, query, JSON_RESULTS)
             assert status == 200, body[:200]
             rows = json.loads(body)["results"]["bindings"]
             slugs = [row["e"]["value"].removeprefix(BASE + "id/") for row in rows]
+            self.names |= {
+                slug: row["label"]["value"] for slug, row in zip(slugs, rows, strict=True)
+            }
             self._pools[kind] = deque(spread([s for s in slugs if s not in reserved]))
 
     def take(self, kind: str, count: int) -> list[str]:
@@ -336,8 +340,8 @@ def routes(entities: Entities, count: int) -> list[Route]:
 
 def tool_routes(entities: Entities, count: int) -> list[Route]:
     """The routes of other people's tools: FAIR Signposting's linksets, the Reconciliation API
-    as OpenRefine asks it (names from fresh entities' slugs, a word's start, ids), and the
-    network's files for Gephi and VOSviewer."""
+    as OpenRefine asks it (fresh entities' names, as given and misspelt, a name's start, ids),
+    and the network's files for Gephi and VOSviewer."""
     kinds = ("resource", "organisation", "person")
     linksets = [
         Route(f"linkset {kind}{suffix}",
@@ -346,9 +350,11 @@ def tool_routes(entities: Entities, count: int) -> list[Route]:
         for suffix, media in (("", "application/linkset"), (".json", "application/linkset+json"))
     ]  # fmt: skip
     named = [slug for kind in ("organisation", "person") for slug in entities.take(kind, count)]
-    batches = [
-        json.dumps({"q0": {"query": slug.partition("/")[2].replace("-", " "), "limit": 3}})
+    batches = [  # each name as given, and with its first word's letters swapped (a misspelling)
+        json.dumps({"q0": {"query": text, "limit": 3}})
         for slug in spread(named)
+        for name in [entities.names[slug]]
+        for text in (name, re.sub(r"^(\w)(\w)", r"\2\1", name))
     ]
     extended = [
         json.dumps({"ids": group, "properties": [{"id": "ror"}, {"id": "wikidata"}]})
@@ -359,7 +365,7 @@ def tool_routes(entities: Entities, count: int) -> list[Route]:
         Route("reconcile query by name", [path("/reconcile", queries=b) for b in batches],
               "application/json"),
         Route("reconcile suggest entity",
-              distinct([path("/reconcile/suggest/entity", prefix=s.partition("/")[2][:4])
+              distinct([path("/reconcile/suggest/entity", prefix=entities.names[s][:4])
                         for s in named]), "application/json"),
         Route("reconcile preview", [path("/reconcile/preview", id=s) for s in named]),
         Route("reconcile extend", [path("/reconcile", extend=e) for e in extended],
