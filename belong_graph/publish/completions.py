@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,14 +59,13 @@ ENTITIES = {  # thousands: found by the index of their IRIs or of their labels' 
     "WHERE words MATCH :words AND kind = 'entity' "
     "ORDER BY uses DESC, name NOT LIKE :typed ESCAPE '\\', length(name), name LIMIT :limit",
 }
-ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, with any of the
-    # words, best first
+ANY_WORD = (  # the Reconciliation API's candidates: a label, or another name, with the words,
+    # under one of the IRI prefixes {unders}, best first
     "SELECT terms.id FROM words JOIN terms ON terms.id = words.rowid "
-    "WHERE words MATCH :words AND kind = 'entity' AND iri LIKE :under ESCAPE '\\' "
-    "ORDER BY rank LIMIT :limit",
+    "WHERE words MATCH :words AND kind = 'entity' AND ({unders}) ORDER BY rank LIMIT :limit",
     "SELECT term FROM name_words JOIN names ON names.id = name_words.rowid "
     "JOIN terms ON terms.id = names.term "
-    "WHERE name_words MATCH :words AND iri LIKE :under ESCAPE '\\' ORDER BY rank LIMIT :limit",
+    "WHERE name_words MATCH :words AND ({unders}) ORDER BY rank LIMIT :limit",
 )
 OTHER_NAMED = (  # entities by words of their other names, the shortest name first
     "SELECT iri, curie, terms.label FROM name_words JOIN names ON names.id = name_words.rowid "
@@ -237,16 +236,29 @@ class Named:
     identifiers: tuple[str, ...]
 
 
-def entities_with_words(path: Path, text: str, under: str, *, limit: int) -> dict[str, Named]:
-    """Up to ``limit`` entities whose IRI starts with ``under`` and whose label has a word that
-    begins with any word of ``text``, and as many whose other names have one, by IRI (the
-    Reconciliation API's shortlist)."""
-    words = " OR ".join(f'"{word}"*' for word in re.findall(r"\w+", text))
-    if not words:
+def entities_with_words(
+    path: Path, text: str, unders: Sequence[str], *, limit: int, enough: int
+) -> dict[str, Named]:
+    """Up to ``limit`` entities whose IRI starts with one of ``unders`` and whose label, or
+    another name, has words that begin with every word of ``text``, best first, by IRI (the
+    Reconciliation API's shortlist); if that finds fewer than ``enough``, those with any of the
+    words too (a misspelt word). Ranking the matches of any word is the costly search: a common
+    word matches thousands of names."""
+    found = re.findall(r"\w+", text)
+    if not found or not unders:
         return {}
-    values = {"words": words, "under": _like(under) + "%", "limit": limit}
+    clause = " OR ".join(f"iri LIKE :under{n} ESCAPE '\\'" for n in range(len(unders)))
+    values: dict[str, object] = {f"under{n}": _like(u) + "%" for n, u in enumerate(unders)}
+    values["limit"] = limit
+    ids: dict[int, None] = {}
     with _reading(path, names=True) as connection:
-        ids = {term for sql in ANY_WORD for (term,) in connection.execute(sql, values)}
+        for joined in (" AND ", " OR ") if len(found) > 1 else (" ",):
+            values["words"] = joined.join(f'"{word}"*' for word in found)
+            for sql in ANY_WORD:
+                terms = connection.execute(sql.format(unders=clause), values)
+                ids |= dict.fromkeys(term for (term,) in terms)
+            if len(ids) >= enough:
+                break
         rows = connection.execute(NAMES, {"ids": json.dumps(sorted(ids))}).fetchall()
     labels: dict[str, str] = {}
     names: dict[tuple[str, bool], list[str]] = {}

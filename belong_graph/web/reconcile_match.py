@@ -90,18 +90,18 @@ def _scored(query: Query) -> list[Candidate]:
     ids = app.settings.base_iri + "id/"
     sought = words(query.text)
     found = _identified(app, ids, query) + _named(index, ids, query)
-    named: dict[str, completions.Named] = {}
-    for kind in query.types if query.text else ():
-        named |= completions.entities_with_words(
-            index, sought, f"{ids}{PATHS.get(kind, kind)}/", limit=SHORTLIST
-        )
+    unders = [f"{ids}{PATHS.get(kind, kind)}/" for kind in query.types] if query.text else []
+    named = completions.entities_with_words(
+        index, sought, unders, limit=SHORTLIST, enough=query.limit
+    )
+    seen = {c.id for c in found}  # an identified one comes once
     for iri, entity in named.items():
+        if (key := iri[len(ids) :]) in seen:
+            continue
         identifiers = {words(name) for name in entity.identifiers}
         compared = {words(name) for name in entity.others} | {words(entity.label)} | identifiers
         score = round(max(fuzz.WRatio(sought, name, processor=None) for name in compared), 1)
-        if all(iri[len(ids) :] != c.id for c in found):  # an identified one comes once
-            key, exact = iri[len(ids) :], sought in compared
-            found.append(Candidate(key, entity.label, score, exact, sought in identifiers))
+        found.append(Candidate(key, entity.label, score, sought in compared, sought in identifiers))
     found.sort(key=lambda c: (-c.score, not c.exact, not words(c.name).startswith(sought), c.name))
     return found[: query.limit]
 
