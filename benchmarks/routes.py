@@ -593,7 +593,9 @@ def goal_rows(size: dict[str, object], largest: bool) -> list[str]:
 
 def write_report(sizes: list[dict[str, object]], args: argparse.Namespace) -> str:
     heading = (
-        "Selected routes: " + ", ".join(f"“{words}”" for words in args.only)
+        (args.section or "selected routes").capitalize()
+        + ": "
+        + ", ".join(f"“{words}”" for words in args.only)
         if args.only
         else "Every route a reader or a harvester touches"
     )
