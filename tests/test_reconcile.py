@@ -27,6 +27,7 @@ REGISTRY: Registry[Any] = Registry().with_resources(
     (schema["$id"], Resource(schema, specification=DRAFT7)) for schema in SCHEMAS.values()
 )
 FORM = "application/x-www-form-urlencoded; charset=UTF-8"  # as OpenRefine posts
+PROPOSAL = "/reconcile/properties"
 
 
 def valid(name: str, document: Any) -> Any:
@@ -183,7 +184,7 @@ def test_suggest_offers_entities_by_a_words_start_or_an_ids(client: FlaskClient)
 
 
 def test_data_extension_gives_each_entitys_identifiers(client: FlaskClient) -> None:
-    offered = client.get("/reconcile/properties", query_string={"type": "organisation"}).json
+    offered = client.get(PROPOSAL, query_string={"type": "organisation"}).json
     valid("data-extension-property-proposal", offered)
     assert [p["id"] for p in offered["properties"]] == [
         "ror",
@@ -211,11 +212,21 @@ def test_data_extension_gives_each_entitys_identifiers(client: FlaskClient) -> N
     }
 
 
+def test_the_property_proposal_keeps_to_its_limit(client: FlaskClient) -> None:
+    asked = {"type": "organisation", "limit": "2"}
+    offered = valid(
+        "data-extension-property-proposal", client.get(PROPOSAL, query_string=asked).json
+    )
+    assert offered["limit"] == 2 and [p["id"] for p in offered["properties"]] == ["ror", "wikidata"]
+    refused = client.get(PROPOSAL, query_string={"type": "organisation", "limit": "0"})
+    assert refused.status_code == 400 and "'limit'" in refused.json["detail"]
+
+
 def test_more_of_what_the_library_holds_extends_the_data(client: FlaskClient) -> None:
     """Website, kind, parent and number of resources, where the data has them (the seeds name
     the University of Kent's Centre for the Study of Group Processes; Everybody's Business
     credits the Council of Europe's unit and network, counted once for the council)."""
-    offered = client.get("/reconcile/properties", query_string={"type": "person"}).json
+    offered = client.get(PROPOSAL, query_string={"type": "person"}).json
     assert [p["id"] for p in valid("data-extension-property-proposal", offered)["properties"]] == [
         "website",
         "resources",

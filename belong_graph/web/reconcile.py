@@ -189,12 +189,18 @@ def _known(key: str) -> tuple[str, str]:
 
 @blueprint.get("/reconcile/properties")
 def propose() -> Response:
-    """The properties data extension offers for a ``type``: those that apply to it."""
+    """The properties data extension offers for a ``type``: those that apply to it, the first
+    ``limit`` where one is given."""
     callback = _callback(request.args.get("callback"))
     kind = request.args.get("type", "")
     if kind not in TYPES:
         raise ParameterError(f"'type' must be one of {', '.join(TYPES)}.", parameter="type")
-    return _answer({"type": kind, "properties": proposed(kind)}, callback)
+    answer: dict[str, Any] = {"type": kind, "properties": proposed(kind)}
+    if (limit := request.args.get("limit")) is not None:
+        if not limit.isdigit() or int(limit) < 1:
+            raise ParameterError("'limit' must be a whole number from 1.", parameter="limit")
+        answer |= {"limit": int(limit), "properties": answer["properties"][: int(limit)]}
+    return _answer(answer, callback)
 
 
 def _type(key: str) -> dict[str, str]:

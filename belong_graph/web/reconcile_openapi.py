@@ -58,6 +58,7 @@ def reconcile_paths() -> dict[str, Any]:
         "prefix", "The start of a word of a name, or of an id.", "nuff", required=True
     )
     cursor = {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0}}
+    most = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
     entity = _parameter(
         "id", "An entity's id (below id/).", "organisation/nuffield-foundation", required=True
     )
@@ -91,8 +92,8 @@ def reconcile_paths() -> dict[str, Any]:
         ),
         "/reconcile/properties": _get(
             "The properties data extension offers for a type",
-            [kind, callback],
-            "{type, properties: [{id, name}]}",
+            [kind, most, callback],
+            "{type, properties: [{id, name}], limit?}",
         ),
         "/reconcile/preview": {
             "get": {
