@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from belong_graph.build import current_store_dir
 from belong_graph.publish.publication import write_entity_sitemaps
-from belong_graph.publish.sitemap import Location, pages_of, sitemap_index, urlset
+from belong_graph.publish.sitemap import SITE_PAGES, Location, pages_of, sitemap_index, urlset
 from belong_graph.publish.statistics import count
 from belong_graph.settings import Settings
 from belong_graph.store import DatasetVersion, OxigraphStore
@@ -481,14 +481,16 @@ def sitemap_urls(client: FlaskClient) -> dict[str, str]:
     return urls
 
 
-def test_the_sitemap_lists_every_entity_page_and_the_dataset_page(client: FlaskClient) -> None:
+def test_the_sitemap_lists_every_entity_page_and_the_sites_pages(client: FlaskClient) -> None:
     urls = sitemap_urls(client)
     rows = sparql(
         client,
         f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }}',
     )
     entities = {SERVER + row["s"]["value"].removeprefix(BASE) for row in rows}
-    assert set(urls) == entities | {SERVER, SERVER + "dataset"}
+    pages = {SERVER + page for page in SITE_PAGES}
+    assert SERVER + "model" in pages and set(urls) == entities | pages
+    assert all(client.get(url.removeprefix(SERVER[:-1])).status_code == 200 for url in pages)
     for seen in ("resource/supporting-migrant-communities", "organisation/university-of-kent"):
         assert SERVER + "id/" + seen in urls
     w3c_datetime = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z))?$")

@@ -21,6 +21,9 @@ from belong_graph.publish.statistics import Entity
 SITEMAP_LIMIT = 50_000
 SITEMAP_FILE = "sitemap.xml"  # the only sitemap, or the index of the numbered ones
 NUMBERED = "sitemaps"  # the folder of the numbered sitemaps
+# The site's own pages, below the base IRI: home, dataset, catalogue, explorer, query page,
+# ontology, data model and API reference.
+SITE_PAGES = ("", "dataset", "resources", "explore", "sparql", "ontology", "model", "api/")
 XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _W3C_DATETIME = re.compile(
@@ -92,9 +95,10 @@ def write_sitemaps(
     built: str,
     limit: int = SITEMAP_LIMIT,
 ) -> None:
-    """Write the sitemaps of the home page, the dataset page and ``entities`` into the build
-    folder ``directory``: one, or an index and numbered sitemaps of at most ``limit`` URLs."""
-    found = locations(entities, [base_iri, base_iri + "dataset"], built=built)
+    """Write the sitemaps of the site's pages (:data:`SITE_PAGES`) and ``entities`` into the
+    build folder ``directory``: one, or an index and numbered sitemaps of at most ``limit``
+    URLs."""
+    found = locations(entities, [base_iri + page for page in SITE_PAGES], built=built)
     pages = pages_of(found, limit)
     if len(pages) == 1:
         (directory / SITEMAP_FILE).write_bytes(urlset(pages[0]))
