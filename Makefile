@@ -85,7 +85,8 @@ ENGINE_TESTS := tests/test_endpoint.py tests/test_api.py tests/test_linked_data.
 	tests/test_network.py tests/test_dataset.py tests/test_oai.py tests/test_search.py \
 	tests/test_lists.py tests/test_citations.py tests/test_completions.py tests/test_identifiers.py \
 	tests/test_crawl.py tests/test_server.py tests/test_caching.py tests/test_model_page.py \
-	tests/test_task_cite.py tests/test_task_connection.py tests/test_task_query.py
+	tests/test_task_cite.py tests/test_task_connection.py tests/test_task_query.py \
+	tests/test_signposting.py tests/test_reconcile.py tests/test_network_tools.py
 
 test: lint browser virtuoso redis haproxy varnish
 	$(BIN)/pytest

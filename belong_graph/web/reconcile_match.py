@@ -38,10 +38,10 @@ PROPERTIES = {  # the identifiers a query may give: their scheme in the data, an
 }
 IDENTIFIED = """PREFIX schema: <http://schema.org/>
 SELECT DISTINCT ?entity ?name WHERE {
-  VALUES (?scheme ?value) { %s }
-  ?entity schema:identifier [ schema:propertyID ?scheme ; schema:value ?value ] .
+  %s
   OPTIONAL { ?entity schema:name ?name }
-}"""
+}"""  # a branch per identifier: Virtuoso 7.2 fails on a VALUES of pairs here (SP031)
+IDENTIFIER = "{ ?entity schema:identifier [ schema:propertyID %s ; schema:value %s ] }"
 STOP_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 
 
@@ -124,10 +124,11 @@ def _identified(app: AppState, ids: str, query: Query) -> list[Candidate]:
     if not query.identifiers:
         return []
     schemes = ids + "identifier-scheme/"
-    pairs = " ".join(
-        f"(<{schemes}{PROPERTIES[pid][1]}> {literal(value)})" for pid, value in query.identifiers
+    branches = " UNION ".join(
+        IDENTIFIER % (f"<{schemes}{PROPERTIES[pid][1]}>", literal(value))
+        for pid, value in query.identifiers
     )
-    rows = stored_rows(app, IDENTIFIED % pairs)
+    rows = stored_rows(app, IDENTIFIED % branches)
     found = {row["entity"].value[len(ids) :]: row.get("name") for row in rows}
     return [
         Candidate(key, name.value if name else key, 100.0, True, identified=True)
