@@ -122,18 +122,25 @@ def _conditional(
     return add_validators(response, app.version, etag, app.settings.cache_max_age)
 
 
+def _download_name(args: Args, fmt: Format) -> str | None:
+    """The ``filename`` asked for, checked before any work is done, or None."""
+    name = args.get("filename")
+    if name is not None and (
+        not re.fullmatch(FILE_NAME, name) or not name.endswith("." + fmt.extension)
+    ):
+        raise NetworkError(
+            f"Parameter 'filename': {name!r} is not a file name (letters, digits, '.', '_' "
+            f"and '-') ending in .{fmt.extension}.",
+            parameter="filename",
+        )
+    return name
+
+
 def _network(
-    current: NetworkReader, part: Network, fmt: Format, about: dict[str, Any], args: Args
+    current: NetworkReader, part: Network, fmt: Format, about: dict[str, Any], name: str | None
 ) -> Response:
     response = _document(current, part, fmt, about)
-    name = args.get("filename")
     if name is not None:
-        if not re.fullmatch(FILE_NAME, name) or not name.endswith("." + fmt.extension):
-            raise NetworkError(
-                f"Parameter 'filename': {name!r} is not a file name (letters, digits, '.', '_' "
-                f"and '-') ending in .{fmt.extension}.",
-                parameter="filename",
-            )
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -167,8 +174,9 @@ def whole(extension: str | None) -> Response:
     fmt = _format(extension)
 
     def make(current: NetworkReader, args: Args) -> Response:
+        name = _download_name(args, fmt)
         part, about = selection(current, args)
-        return _network(current, part, fmt, {"network": "partnership", **about}, args)
+        return _network(current, part, fmt, {"network": "partnership", **about}, name)
 
     return _conditional(fmt, make, NETWORK_PARAMETERS)
 
@@ -182,8 +190,9 @@ def ego(extension: str | None) -> Response:
     def make(current: NetworkReader, args: Args) -> Response:
         if not args.get("entity", "").strip():
             raise NetworkError("The ego network needs the parameter 'entity'.", parameter="entity")
+        name = _download_name(args, fmt)
         part, about = selection(current, args)
-        return _network(current, part, fmt, {"network": "ego", **about}, args)
+        return _network(current, part, fmt, {"network": "ego", **about}, name)
 
     return _conditional(fmt, make, ("entity", "depth", *NETWORK_PARAMETERS))
 
