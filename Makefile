@@ -4,7 +4,7 @@
 #                the tests of the endpoint, views, pages, linked data and OAI-PMH (ENGINE_TESTS)
 #                again on an Oxigraph server and on Virtuoso loaded from the build
 #   make bench   measure the endpoint against rdflib-endpoint (benchmarks/RESULTS.md) and every
-#                route (its own section of benchmarks/RESULTS.md)
+#                route and the build (their own sections of benchmarks/RESULTS.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := belong_graph/web/static/vendor
 ASSETS := $(VENDOR)/.installed
 
-.PHONY: install serve build test lint browser virtuoso redis haproxy varnish bench bench-routes screenshots clean
+.PHONY: install serve build test lint browser virtuoso redis haproxy varnish bench bench-routes bench-build screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -94,11 +94,18 @@ test: lint browser virtuoso redis haproxy varnish
 	$(BIN)/pytest --engine virtuoso $(ENGINE_TESTS)
 
 # Side-by-side benchmark against rdflib-endpoint; writes benchmarks/RESULTS.md (takes ~15 min),
-# then every route (bench-routes).
+# then every route (bench-routes) and the build (bench-build).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	nice -n -10 $(BIN)/python benchmarks/run.py
 	$(MAKE) bench-routes
+	$(MAKE) bench-build
+
+# A build from scratch at 3,000 and 30,000 resources, phase by phase, beside `oxigraph load` of
+# the same library; writes its section of benchmarks/RESULTS.md (takes ~3 min).
+bench-build: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	nice -n -10 $(BIN)/python benchmarks/build.py
 
 # Every page, dereference, view, OAI-PMH page and the explorer, first request and warm, at 3,000
 # and 30,000 resources, each against its goals; writes its section of benchmarks/RESULTS.md.

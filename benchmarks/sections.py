@@ -13,6 +13,7 @@ SCRIPTS = {  # the sections, in the order they appear, and the script that write
     "tool routes": "routes",  # routes.py --only ... --section "tool routes": other tools' routes
     "remote": "remote",  # the remote path on Oxigraph server against the embedded store
     "replicas": "replicas",  # throughput of one against two replicas behind HAProxy
+    "build": "build",  # a build from scratch, phase by phase, beside `oxigraph load`
 }
 
 
