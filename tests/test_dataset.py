@@ -121,6 +121,35 @@ def test_the_format_parameter_and_browsers(client: FlaskClient) -> None:
     assert client.get("/.well-known/void", headers={"Accept": "*/*"}).mimetype == "text/turtle"
 
 
+def test_the_description_names_its_document_and_links_its_other_forms(
+    client: FlaskClient,
+) -> None:
+    """As an entity's and the ontology's answers do: a harvester that negotiated Turtle learns
+    from the headers where the JSON-LD, RDF/XML and N-Triples forms and the page are."""
+    answer = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert answer.headers["Content-Location"] == SERVER + ".well-known/void?format=turtle"
+    links = dict(re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', answer.headers["Link"]))
+    assert links == {
+        SERVER + ".well-known/void?format=jsonld": "application/ld+json",
+        SERVER + ".well-known/void?format=rdfxml": "application/rdf+xml",
+        SERVER + ".well-known/void?format=ntriples": "application/n-triples",
+        SERVER + "dataset": "text/html",
+    }
+    for url, media_type in links.items():
+        other = client.get(url.removeprefix(SERVER.rstrip("/")))
+        assert (other.status_code, other.mimetype) == (200, media_type), url
+    named = client.get("/.well-known/void?format=jsonld")
+    assert named.headers["Content-Location"] == SERVER + ".well-known/void?format=jsonld"
+    held = client.get(
+        "/.well-known/void?format=jsonld", headers={"If-None-Match": named.headers["ETag"]}
+    )
+    assert held.status_code == 304
+    assert (held.headers["Content-Location"], held.headers["Link"]) == (
+        named.headers["Content-Location"],
+        named.headers["Link"],
+    )
+
+
 def test_nothing_acceptable_gets_406_and_an_unknown_format_400(client: FlaskClient) -> None:
     refused = client.get("/.well-known/void", headers={"Accept": "image/png"})
     assert (refused.status_code, refused.mimetype) == (406, "text/plain")

@@ -102,10 +102,25 @@ def void() -> Response:
     version = app.version
     etag = etag_for(version, "void", addresses().public, fmt.name)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
-        return held
+        return _locate(held, fmt)
     graph = _public(dataset_description(context(app)), addresses())
     response = Response(_serialize(graph, fmt), mimetype=fmt.media_type)
-    return add_validators(response, version, etag, app.settings.cache_max_age)
+    return add_validators(_locate(response, fmt), version, etag, app.settings.cache_max_age)
+
+
+def _locate(response: Response, fmt: Format) -> Response:
+    """``Content-Location``: the description's document in ``fmt``; ``Link``: its other forms and
+    the page, as an entity's answer links them."""
+    response.headers["Content-Location"] = _void_url(fmt)
+    forms = [(_void_url(f), f.media_type) for f in VOID_FORMATS if f is not fmt]
+    forms.append((served(url_for("dataset.page")), HTML))
+    response.headers["Link"] = ", ".join(f'<{u}>; rel="alternate"; type="{t}"' for u, t in forms)
+    return response
+
+
+def _void_url(fmt: Format) -> str:
+    """The description's document in ``fmt``, at the public address."""
+    return served(url_for("dataset.void", format=fmt.name))
 
 
 @blueprint.get("/dataset")
