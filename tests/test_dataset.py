@@ -150,6 +150,25 @@ def test_the_description_names_its_document_and_links_its_other_forms(
     )
 
 
+def test_the_dataset_iris_documents_lead_to_the_description_in_their_format(
+    client: FlaskClient,
+) -> None:
+    """``….ttl``, ``….html`` and ``?format=`` work on the dataset's and a linkset's IRI as on
+    every other IRI under id/: each is a 303 to the description in that form, or to its page."""
+    for path, location in {
+        "id/dataset/belong-network-library.ttl": "/.well-known/void?format=turtle",
+        "id/dataset/belong-network-library.jsonld": "/.well-known/void?format=jsonld",
+        "id/linkset/ror-owl-sameas.nt": "/.well-known/void?format=ntriples",
+        "id/dataset/belong-network-library?format=rdfxml": "/.well-known/void?format=rdfxml",
+        "id/dataset/belong-network-library.html": "/dataset",
+        "id/dataset/belong-network-library?format=html": "/dataset",
+    }.items():
+        answer = client.get("/" + path)
+        assert (answer.status_code, answer.headers["Location"]) == (303, location), path
+        assert client.get(location).status_code == 200, path
+    assert client.get("/id/dataset/no-such-dataset.ttl").status_code == 404
+
+
 def test_nothing_acceptable_gets_406_and_an_unknown_format_400(client: FlaskClient) -> None:
     refused = client.get("/.well-known/void", headers={"Accept": "image/png"})
     assert (refused.status_code, refused.mimetype) == (406, "text/plain")
