@@ -121,6 +121,54 @@ def test_the_format_parameter_and_browsers(client: FlaskClient) -> None:
     assert client.get("/.well-known/void", headers={"Accept": "*/*"}).mimetype == "text/turtle"
 
 
+def test_the_description_names_its_document_and_links_its_other_forms(
+    client: FlaskClient,
+) -> None:
+    """As an entity's and the ontology's answers do: a harvester that negotiated Turtle learns
+    from the headers where the JSON-LD, RDF/XML and N-Triples forms and the page are."""
+    answer = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert answer.headers["Content-Location"] == SERVER + ".well-known/void?format=turtle"
+    links = dict(re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', answer.headers["Link"]))
+    assert links == {
+        SERVER + ".well-known/void?format=jsonld": "application/ld+json",
+        SERVER + ".well-known/void?format=rdfxml": "application/rdf+xml",
+        SERVER + ".well-known/void?format=ntriples": "application/n-triples",
+        SERVER + "dataset": "text/html",
+    }
+    for url, media_type in links.items():
+        other = client.get(url.removeprefix(SERVER.rstrip("/")))
+        assert (other.status_code, other.mimetype) == (200, media_type), url
+    named = client.get("/.well-known/void?format=jsonld")
+    assert named.headers["Content-Location"] == SERVER + ".well-known/void?format=jsonld"
+    held = client.get(
+        "/.well-known/void?format=jsonld", headers={"If-None-Match": named.headers["ETag"]}
+    )
+    assert held.status_code == 304
+    assert (held.headers["Content-Location"], held.headers["Link"]) == (
+        named.headers["Content-Location"],
+        named.headers["Link"],
+    )
+
+
+def test_the_dataset_iris_documents_lead_to_the_description_in_their_format(
+    client: FlaskClient,
+) -> None:
+    """``….ttl``, ``….html`` and ``?format=`` work on the dataset's and a linkset's IRI as on
+    every other IRI under id/: each is a 303 to the description in that form, or to its page."""
+    for path, location in {
+        "id/dataset/belong-network-library.ttl": "/.well-known/void?format=turtle",
+        "id/dataset/belong-network-library.jsonld": "/.well-known/void?format=jsonld",
+        "id/linkset/ror-owl-sameas.nt": "/.well-known/void?format=ntriples",
+        "id/dataset/belong-network-library?format=rdfxml": "/.well-known/void?format=rdfxml",
+        "id/dataset/belong-network-library.html": "/dataset",
+        "id/dataset/belong-network-library?format=html": "/dataset",
+    }.items():
+        answer = client.get("/" + path)
+        assert (answer.status_code, answer.headers["Location"]) == (303, location), path
+        assert client.get(location).status_code == 200, path
+    assert client.get("/id/dataset/no-such-dataset.ttl").status_code == 404
+
+
 def test_nothing_acceptable_gets_406_and_an_unknown_format_400(client: FlaskClient) -> None:
     refused = client.get("/.well-known/void", headers={"Accept": "image/png"})
     assert (refused.status_code, refused.mimetype) == (406, "text/plain")

@@ -283,6 +283,18 @@ def test_people_and_organisations_are_creators_in_credit_order(server: LiveServe
     assert toolkit.metadata["date"] == ["2022-07"]
 
 
+def test_an_organisation_is_the_creator_by_the_name_the_resource_printed(
+    server: LiveServer,
+) -> None:
+    """Seed 003 lists the August 2022 evaluations by the "Department for Levelling Up, Housing
+    and Communities", the name of that day, as their citation does; not by today's name."""
+    record = Sickle(server.url + "/oai").GetRecord(
+        identifier=PREFIX + "independent-evaluations-of-the-integration-area-programme",
+        metadataPrefix="oai_dc",
+    )
+    assert record.metadata["creator"] == ["Department for Levelling Up, Housing and Communities"]
+
+
 def test_identify_describes_the_repository_and_its_identifiers(server: LiveServer) -> None:
     _, _, body = fetch(server, verb="Identify")
     root = assert_valid(body)

@@ -39,6 +39,19 @@ CSL_ROLES = {"author": "author"}
 OTHER_ROLE = "contributor"  # a contributor, a co-producer
 IDENTIFIERS = {"doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}  # identifier scheme notations
 
+
+def printed_name(resource: str) -> str:
+    """A SPARQL OPTIONAL that binds ``?printed`` to the dated name (``bel:datedName``) that
+    ``?agent`` had when the resource ``?<resource>`` was issued, where the graph gives one. Each
+    step is named, as in queries/resource.rq, where the path read every dated name."""
+    return f"""OPTIONAL {{
+      ?agent bel:datedName ?dated .
+      ?dated rdf:value ?printed ; dcterms:temporal ?period .
+      ?period time:inside ?instant . ?instant time:inXSDgYearMonth ?issued .
+      ?{resource} dcterms:issued ?issued .
+    }}"""
+
+
 RECORD = (
     PROLOGUE
     + """
@@ -70,12 +83,9 @@ SELECT ?part ?value ?position ?name ?printed ?given ?family ?role ?person WHERE 
     OPTIONAL { ?agent schema:givenName ?given }
     OPTIONAL { ?agent schema:familyName ?family }
     BIND (EXISTS { ?agent a schema:Person } AS ?person)
-    OPTIONAL {  # each step named, as in queries/resource.rq (where the path read every dated name)
-      ?agent bel:datedName ?dated .
-      ?dated rdf:value ?printed ; dcterms:temporal ?period .
-      ?period time:inside ?instant . ?instant time:inXSDgYearMonth ?issued .
-      ?resource dcterms:issued ?issued .
-    }
+    """
+    + printed_name("resource")
+    + """
   }
 }
 """

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from belong_graph.citation.record import printed_name
 from belong_graph.namespaces import DC, PREFIXES, PROLOGUE, PROV, RDF, RDFS
 from belong_graph.publish.oai_index import OaiIndex
 from belong_graph.sparql.bind import bind
@@ -50,16 +51,21 @@ FORMATS = (
 # The relations' filter sits in each direction's branch and isPartOf is bound, not given as VALUES:
 # Virtuoso 7.2's compiler fails on the filter after the branches (SP031) with the BINDs of the
 # other branches, and it drops a VALUES branch of a UNION. As fast on Oxigraph, the same rows.
-DUBLIN_CORE = """
+DUBLIN_CORE = (
+    """
 SELECT ?record ?field ?value ?position WHERE {
   # @values
   {
     ?record dcterms:title ?value . BIND ("title" AS ?field)
   } UNION {
     ?record prov:qualifiedAttribution ?credit .
-    ?credit prov:agent/rdfs:label ?value ; schema:position ?position ;
-        prov:hadRole/bel:shortcut ?shortcut .
+    ?credit prov:agent ?agent ; schema:position ?position ; prov:hadRole/bel:shortcut ?shortcut .
     FILTER (?shortcut IN (dcterms:creator, dcterms:contributor))
+    ?agent rdfs:label ?name .
+    """
+    + printed_name("record")
+    + """
+    BIND (COALESCE(?printed, ?name) AS ?value)
     BIND (IF(?shortcut = dcterms:creator, "creator", "contributor") AS ?field)
   } UNION {
     ?record ?partnership ?agent . ?partnership rdfs:subPropertyOf+ dcterms:contributor .
@@ -93,6 +99,7 @@ SELECT ?record ?field ?value ?position WHERE {
     ?record schema:url|foaf:page|dcat:landingPage ?value . BIND ("identifier" AS ?field)
   }
 }"""
+)
 
 # The record's own triples bind ?s before the pattern: Virtuoso 7.2 crashes (a segfault) on
 # `?record ?p ?o . BIND (?record AS ?s)` in a UNION with the labels' branch; this order is as

@@ -14,7 +14,6 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 from markupsafe import Markup
@@ -24,7 +23,8 @@ from rdflib.term import Node
 from belong_graph.addresses import Addresses
 from belong_graph.citation.record import dataset_record
 from belong_graph.errors import NotAcceptable, NotPublished
-from belong_graph.formats import VOID_FORMATS, Format
+from belong_graph.formats import HTML as HTML_FORMAT
+from belong_graph.formats import VOID_FORMATS, Format, format_named
 from belong_graph.load import new_graph
 from belong_graph.namespaces import VOID, compact_iri
 from belong_graph.publish.dataset import (
@@ -47,20 +47,22 @@ blueprint = Blueprint("dataset", __name__)
 VOID_KINDS = ("dataset", "linkset")  # the kinds of IRI the dataset description mints
 
 
-def describes(kind: str, slug: str) -> bool:
-    """Whether ``id/<kind>/<slug>`` is an IRI that the dataset description mints and describes
-    (the dataset, its linksets and the datasets they link to)."""
-    if kind not in VOID_KINDS:
-        return False
+def redirect_to_description(kind: str, slug: str) -> Response | None:
+    """A 303 to the dataset description where ``id/<kind>/<slug>`` is an IRI that it mints and
+    describes (the dataset, its linksets and the datasets they link to), in the form a suffix
+    (``….ttl``) or ``?format=`` names, or to ``/dataset`` for ``html``; None for any other IRI."""
+    named = request.args.get("format")
+    for fmt in (*VOID_FORMATS, HTML_FORMAT):
+        if slug.endswith("." + fmt.extension):
+            slug, named = slug[: -len(fmt.extension) - 1], fmt.name
+            break
     iri = URIRef(f"{state().settings.base_iri}id/{kind}/{slug}")
-    return iri in set(dataset_description(context(state())).subjects())
-
-
-def redirect_to_description() -> Response:
-    """303 to the dataset description, where such an IRI is described (format kept)."""
-    location = url_for("dataset.void")
-    if request.args.get("format"):
-        location += "?" + urlencode({"format": request.args["format"]})
+    if kind not in VOID_KINDS or iri not in set(dataset_description(context(state())).subjects()):
+        return None
+    if named and format_named(named, (HTML_FORMAT,)):
+        location = url_for("dataset.page")
+    else:
+        location = url_for("dataset.void", format=named) if named else url_for("dataset.void")
     response = Response(status=303, headers={"Location": location})
     response.vary.add("Accept")
     return response
@@ -102,10 +104,25 @@ def void() -> Response:
     version = app.version
     etag = etag_for(version, "void", addresses().public, fmt.name)
     if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
-        return held
+        return _locate(held, fmt)
     graph = _public(dataset_description(context(app)), addresses())
     response = Response(_serialize(graph, fmt), mimetype=fmt.media_type)
-    return add_validators(response, version, etag, app.settings.cache_max_age)
+    return add_validators(_locate(response, fmt), version, etag, app.settings.cache_max_age)
+
+
+def _locate(response: Response, fmt: Format) -> Response:
+    """``Content-Location``: the description's document in ``fmt``; ``Link``: its other forms and
+    the page, as an entity's answer links them."""
+    response.headers["Content-Location"] = _void_url(fmt)
+    forms = [(_void_url(f), f.media_type) for f in VOID_FORMATS if f is not fmt]
+    forms.append((served(url_for("dataset.page")), HTML))
+    response.headers["Link"] = ", ".join(f'<{u}>; rel="alternate"; type="{t}"' for u, t in forms)
+    return response
+
+
+def _void_url(fmt: Format) -> str:
+    """The description's document in ``fmt``, at the public address."""
+    return served(url_for("dataset.void", format=fmt.name))
 
 
 @blueprint.get("/dataset")

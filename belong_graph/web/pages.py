@@ -103,8 +103,8 @@ def resources() -> Response:
 def entity(kind: str, slug: str) -> Response:
     """An entity of the library: its page, or its RDF by content negotiation (``linked``);
     the dataset and its linksets are described by the dataset description."""
-    if dataset.describes(kind, slug):
-        return dataset.redirect_to_description()
+    if (described := dataset.redirect_to_description(kind, slug)) is not None:
+        return described
     return linked.dereference(kind, slug, _entity_lead)
 
 
