@@ -215,6 +215,13 @@ class UnknownEntity(BelongError):
     status = 404
 
 
+class EntityRemoved(BelongError):
+    """An entity that the library described once and has removed: its change record stays,
+    and OAI-PMH lists it as deleted."""
+
+    status = 410
+
+
 class NotPublished(BelongError):
     """A dump or sitemap page that this build did not write."""
 

@@ -21,6 +21,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV
 
+from belong_graph.changes import read_ledger
 from belong_graph.linked.describe import Description
 from belong_graph.settings import PROJECT_ROOT, Settings
 from tests.conftest import BASE, DISCRIMINATION_AUTHORS, LiveServer, make_app
@@ -263,6 +264,27 @@ def test_the_sparql_endpoint_keeps_canonical_iris(client: FlaskClient) -> None:
         headers={"Accept": "application/n-triples"},
     )
     assert f"<{BASE}id/person/jo-broadwood>" in turtle.get_data(as_text=True)
+
+
+def test_an_entity_the_library_removed_is_gone(
+    client: FlaskClient, built_settings: Settings
+) -> None:
+    """An entity the change ledger keeps as deleted answers 410 Gone with the day it went, as
+    a page and as RDF, and has no page of its own (OAI-PMH lists it as deleted)."""
+    ledger = read_ledger(built_settings.changes_file)
+    removed = sorted(entity for entity, entry in ledger.items() if entry.deleted)
+    assert removed, "the real data's ledger keeps a deleted entity"
+    entry = ledger[removed[0]]
+    page = client.get(f"/id/{removed[0]}", headers={"Accept": "text/html"})
+    assert page.status_code == 410 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert f"was removed from the library on {entry.modified.isoformat()}" in text
+    assert "See its partnerships" not in text
+    turtle = client.get(f"/id/{removed[0]}", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 410
+    assert f"/id/{removed[0]}> was removed" in turtle.get_data(as_text=True)
+    live = next(entity for entity, entry in ledger.items() if not entry.deleted)
+    assert client.get(f"/id/{live}", headers={"Accept": "text/turtle"}).status_code == 200
 
 
 # --- the public address -----------------------------------------------------------------------

@@ -66,9 +66,10 @@ def write_entity_sitemaps(
     built: str,
     limit: int = SITEMAP_LIMIT,
 ) -> None:
-    """Write the sitemaps of ``entities`` but the dataset itself, whose page is ``/dataset``."""
+    """Write the sitemaps of ``entities`` but the dataset itself, whose page is ``/dataset``,
+    and those the library removed."""
     dataset = dataset_iri(base_iri)
-    kept = [entity for entity in entities if entity.iri != dataset]
+    kept = [entity for entity in entities if entity.iri != dataset and not entity.removed]
     write_sitemaps(directory, kept, base_iri=base_iri, built=built, limit=limit)
 
 

@@ -31,6 +31,7 @@ EXAMPLE_CLASSES = (  # one example resource of each, the first by IRI
 )
 SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
 MODIFIED = PROLOGUE + "SELECT ?s (MAX(STR(?m)) AS ?d) WHERE { ?s dcterms:modified ?m } GROUP BY ?s"
+REMOVED = PROLOGUE + "SELECT DISTINCT ?s WHERE { ?s prov:invalidatedAtTime ?gone }"
 FIRST_EXAMPLE = """SELECT (MIN(STR(?s)) AS ?first) WHERE {
   # @values
   ?s a ?class FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?space))
@@ -82,6 +83,7 @@ class Entity:
 
     iri: str
     modified: str | None
+    removed: bool = False  # the library removed it: its IRI answers 410 Gone
 
 
 def count(
@@ -121,12 +123,13 @@ def count(
 
 def _entities(store: OxigraphStore, subjects: list[Term], uri_space: str) -> tuple[Entity, ...]:
     """Every IRI of ``subjects`` in the URI space, with its latest ``dcterms:modified`` if it
-    has one."""
+    has one, and whether it was removed."""
     dates = {row["s"].value: row["d"].value for row in select(store, MODIFIED) if "d" in row}
+    removed = {row["s"].value for row in select(store, REMOVED)}
     iris = sorted(
         s.value for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space)
     )
-    return tuple(Entity(iri, dates.get(iri)) for iri in iris)
+    return tuple(Entity(iri, dates.get(iri), iri in removed) for iri in iris)
 
 
 def _examples(store: OxigraphStore, uri_space: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, render_template, request
 from belong_graph import __version__
 from belong_graph.addresses import ONTOLOGY_IRI, Addresses
 from belong_graph.catalogue import PAGE, page_number
-from belong_graph.errors import NotAcceptable, UnknownEntity
+from belong_graph.errors import EntityRemoved, NotAcceptable, UnknownEntity
 from belong_graph.formats import (
     BIBLIOGRAPHY,
     ENTITY_FORMATS,
@@ -54,6 +54,7 @@ from belong_graph.linked.signposts import (
     pids_query,
 )
 from belong_graph.linked.vocabulary import ontology_query, vocabulary
+from belong_graph.namespaces import PROV
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
 from belong_graph.web import citing, leads
@@ -90,6 +91,11 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             f"{where.url('sparql')} can search it."
         )
     description, pages = described
+    if removed := description.values(str(PROV.invalidatedAtTime)):
+        raise EntityRemoved(
+            f"<{where.to_public(iri)}> was removed from the library on {removed[0].value[:10]}. "
+            f"{where.url('resources')} lists what the library holds."
+        )
     landing = landing_for(app, description, where, kind, slug)
     signposts = (
         landing_signposts(landing, page=fmt is HTML)
