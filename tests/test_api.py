@@ -490,8 +490,12 @@ def test_every_view_answers_in_every_format(client: FlaskClient, fmt: str) -> No
 
 
 def test_funders_and_government_bodies_from_the_seed(client: FlaskClient) -> None:
-    funded = {(i["funderName"], i["initiativeName"]) for i in view(client, "funders")["items"]}
+    items = view(client, "funders")["items"]
+    funded = {(i["funderName"], i["initiativeName"]) for i in items}
     assert ("Nuffield Foundation", "Beyond Us and Them") in funded
+    # an IRI's label comes from its ?xName column where the view has no ?xLabel
+    labelled = {(i["funder"]["label"], i["initiative"]["label"]) for i in items}
+    assert labelled == funded
     bodies = {i["bodyName"] for i in view(client, "government-bodies")["items"]}
     assert "Ministry of Housing, Communities and Local Government" in bodies
 

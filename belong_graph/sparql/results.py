@@ -91,7 +91,8 @@ def items(results: Results) -> list[dict[str, Any]]:
 
 
 def row_item(row: Row, variables: tuple[str, ...]) -> dict[str, Any]:
-    """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any."""
+    """One row as plain values; an IRI with its label, from the ``?xLabel`` column if any (which
+    it replaces), else from the ``?xName`` column (which stays a column of its own)."""
     item: dict[str, Any] = {}
     for name in variables:
         if name.endswith("Label") and name[: -len("Label")] in variables:
@@ -100,7 +101,7 @@ def row_item(row: Row, variables: tuple[str, ...]) -> dict[str, Any]:
         if term is None:
             item[name] = None
         elif isinstance(term, ox.NamedNode):
-            label = row.get(name + "Label")
+            label = row.get(name + "Label") or row.get(name + "Name")
             item[name] = {"id": term.value, "label": label.value if label else None}
         else:
             item[name] = plain_value(term)

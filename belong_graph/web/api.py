@@ -3,7 +3,8 @@ one with its parameters bound, as items with labels and links, or in any SPARQL 
 
 An answer's JSON shape is stable: ``items`` holds one object per row, where a variable ``?x``
 that is an IRI becomes ``{"id": IRI, "label": ...}`` (the label from a ``?xLabel`` column when
-the view has one) and any other value its plain text or number.
+the view has one, else from a ``?xName`` column, which stays in the item too) and any other value
+its plain text or number.
 """
 
 from __future__ import annotations
