@@ -84,6 +84,22 @@ def test_pages_work_without_javascript(client: FlaskClient) -> None:
     assert client.get("/id/theme/belonging-and-social-connection").status_code == 200
 
 
+def test_the_catalogue_and_api_reference_as_json_are_what_they_show(client: FlaskClient) -> None:
+    """The catalogue's "as JSON" link is the list it shows, its filters kept (a bare link gave
+    the whole library); on the API reference, each view's answers (a bare link was a 400 for a
+    view with a required parameter)."""
+    html = client.get("/resources?theme=theme/social-cohesion&type=resource-type/webinar")
+    link = re.findall(r'<a href="([^"]+)">as JSON</a>', html.get_data(as_text=True))
+    answer = client.get(link[0].replace("&amp;", "&")).get_json()
+    titles = [item["resource"]["label"] for item in answer["items"]]
+    assert titles == ["Everybody’s Business online launch webinar"]
+    reference = client.get("/api/", headers=BROWSER).get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)">as JSON</a>', reference)
+    assert len(links) > 20
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
 
