@@ -294,3 +294,16 @@ def test_every_bar_is_labelled_and_long_labels_wrap(page: Page, live_server: Liv
     assert wrapped > 0  # "Belonging and social connection" is on two lines, not cut off
     box = page.locator('figure.chart[data-name="theme"] canvas').bounding_box()
     assert box is not None and box["width"] <= 390
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/id/organisation/university-of-kent", "Its website and sources"),
+        ("/id/person/kaya-davies-hayon", "Its sources"),  # no source gives her a website
+    ],
+)
+def test_the_sources_heading_promises_a_website_only_where_there_is_one(
+    client: FlaskClient, path: str, heading: str
+) -> None:
+    assert f'<h2 id="listed-heading">{heading}</h2>' in page_of(client, path)
