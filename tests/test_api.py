@@ -8,6 +8,7 @@ import dataclasses
 import html
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,15 @@ def test_views_are_listed_with_their_parameters_and_links(client: FlaskClient) -
     sparql = client.get("/api/views/resources.rq")
     assert sparql.mimetype == "application/sparql-query"
     assert b"dcterms:subject ?onTheme" in sparql.data
+
+
+def test_no_two_views_are_named_with_the_same_words(client: FlaskClient) -> None:
+    """The API reference and the query page's examples name views by title: "The library's
+    resources" and "Resources of the library" read as one view, and are two."""
+    views = json.loads(client.get("/api/views").data)["views"]
+    small = {"the", "of", "a", "an", "and", "s"}
+    words = [frozenset(re.findall(r"[a-z]+", v["title"].lower())) - small for v in views]
+    assert len(set(words)) == len(words)
 
 
 def test_partners_of_kent_include_belong_and_nuffield_through_beyond_us_and_them(

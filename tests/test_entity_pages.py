@@ -186,6 +186,22 @@ def test_other_pages_open_with_a_summary_and_their_lists(
     assert html.index('<p class="summary">') < html.index('<details class="graph-facts">')
 
 
+@pytest.mark.parametrize("path", ENTITY_PAGES)
+def test_each_list_as_json_answers_its_view_for_this_entity(client: FlaskClient, path: str) -> None:
+    """A list's "as JSON" link is its view's answer with the page's entity bound, as its "the
+    next ones" link is: the bare view needs the parameter, and answered a reader 400."""
+    links = re.findall(r'<a href="([^"]+)">as JSON</a>', page_of(client, path))
+    assert links
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"), headers={"Accept": "application/json"})
+        assert response.status_code == 200, link
+        assert list(response.get_json()["parameters"].values()) == [path.removeprefix("/id/")]
+    if path == REPORT:  # it shares an author, Kaya Davies Hayon, with the Bradford report
+        answer = client.get(links[0].replace("&amp;", "&")).get_json()
+        related = [item["related"]["label"] for item in answer["items"]]
+        assert "A Bradford for Everyone: Programme Evaluation Report" in related
+
+
 @pytest.fixture
 def counted_app(built_settings: Settings) -> Iterator[tuple[Flask, list[Any]]]:
     """An app of its own (an empty answer cache) that records each query job it runs."""
@@ -278,3 +294,16 @@ def test_every_bar_is_labelled_and_long_labels_wrap(page: Page, live_server: Liv
     assert wrapped > 0  # "Belonging and social connection" is on two lines, not cut off
     box = page.locator('figure.chart[data-name="theme"] canvas').bounding_box()
     assert box is not None and box["width"] <= 390
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/id/organisation/university-of-kent", "Its website and sources"),
+        ("/id/person/kaya-davies-hayon", "Its sources"),  # no source gives her a website
+    ],
+)
+def test_the_sources_heading_promises_a_website_only_where_there_is_one(
+    client: FlaskClient, path: str, heading: str
+) -> None:
+    assert f'<h2 id="listed-heading">{heading}</h2>' in page_of(client, path)

@@ -84,6 +84,22 @@ def test_pages_work_without_javascript(client: FlaskClient) -> None:
     assert client.get("/id/theme/belonging-and-social-connection").status_code == 200
 
 
+def test_the_catalogue_and_api_reference_as_json_are_what_they_show(client: FlaskClient) -> None:
+    """The catalogue's "as JSON" link is the list it shows, its filters kept (a bare link gave
+    the whole library); on the API reference, each view's answers (a bare link was a 400 for a
+    view with a required parameter)."""
+    html = client.get("/resources?theme=theme/social-cohesion&type=resource-type/webinar")
+    link = re.findall(r'<a href="([^"]+)">as JSON</a>', html.get_data(as_text=True))
+    answer = client.get(link[0].replace("&amp;", "&")).get_json()
+    titles = [item["resource"]["label"] for item in answer["items"]]
+    assert titles == ["Everybody’s Business online launch webinar"]
+    reference = client.get("/api/", headers=BROWSER).get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)">as JSON</a>', reference)
+    assert len(links) > 20
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
 
@@ -173,3 +189,43 @@ def test_search_words_show_as_chips_that_remove_their_filter(
     page.get_by_role("link", name="Remove Words: migrants walsh").click()
     expect(page.locator("#results-heading")).to_have_text("10 resources")
     expect(page.locator("ul.chips")).to_have_count(0)
+
+
+def test_nothing_matched_shows_no_empty_facets_or_charts(client: FlaskClient) -> None:
+    """ "kindness" is in no resource ("Radical Kindness" is an initiative): the page says what
+    it searched, without facet headings over empty lists or charts of empty tables."""
+    html = client.get("/resources?keyword=kindness").get_data(as_text=True)
+    assert '<h2 id="results-heading">0 resources</h2>' in html
+    assert "Nothing matched" in html
+    for heading in ("Resource Themes", "Resource Type", "Resource Years", "Counts"):
+        assert f"<h2>{heading}</h2>" not in html, heading
+    assert "<figure" not in html
+
+
+SAME_LINE = """([label, control]) => {
+  const a = document.querySelector(label).getBoundingClientRect();
+  const b = document.querySelector(control).getBoundingClientRect();
+  return a.top < b.bottom && b.top < a.bottom;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "control"),
+    [("/resources", 'label[for="sort"]', "#sort"), ("/explore", 'label[for="depth"]', "#depth")],
+)
+def test_a_label_stays_beside_its_list_on_a_phone(
+    page: Page, live_server: LiveServer, path: str, label: str, control: str
+) -> None:
+    """At 390 px the search row wraps; a list's label wraps with it, not left at a line's end."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + path)
+    assert page.evaluate(SAME_LINE, [label, control])
+
+
+def test_the_counts_heading_is_above_the_charts(page: Page, live_server: LiveServer) -> None:
+    """The heading spans the charts' row; it took the first cell of their grid, beside them."""
+    page.goto(live_server.url + "/resources?theme=theme%2Fsocial-cohesion")
+    heading = page.locator("section.charts > h2").bounding_box()
+    first = page.locator("section.charts figure.chart").first.bounding_box()
+    assert heading is not None and first is not None
+    assert first["y"] >= heading["y"] + heading["height"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -26,7 +26,17 @@ MONTHS = (
     *("July", "August", "September", "October", "November", "December"),
 )
 Item = Mapping[str, Any]  # one item of a view's answer
-Section = tuple[CannedQuery, Any, list[tuple[str, Any]], str | None]  # a view, as pages runs it
+
+
+class Section(NamedTuple):
+    """A view as an entity's page runs it: the view, its answer, the rows of its chart, the
+    address of its answer's next page (if any) and of its answer (the page's values bound)."""
+
+    view: CannedQuery
+    answer: Any
+    chart: list[tuple[str, Any]]
+    rest: str | None
+    address: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Listing:
     title: str
     entries: list[Entry]
     view: CannedQuery
+    address: str  # the view's answer, the page's values bound
     rest: str | None = None  # the view's next page, where the list is longer than shown
 
 
@@ -57,6 +68,7 @@ class Figure:
     category: str  # the heading of the table's first column
     rows: list[tuple[str, Any]]
     view: CannedQuery
+    address: str  # the view's answer, the page's values bound
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,7 @@ class Context:
     sections: Mapping[str, Section]  # by view name
 
     def items(self, view: str) -> list[Item]:
-        return list(self.sections[view][1].items)
+        return list(self.sections[view].answer.items)
 
 
 Builder = Callable[[Lead, Context], None]  # fills in the lead of one kind of entity
@@ -124,7 +136,8 @@ def lead(description: Description, sections: Sequence[Section], build: Builder |
     )
     if build is not None and sections:
         name = description.label(description.node) or ""
-        build(made, Context(name, description, {section[0].name: section for section in sections}))
+        by_view = {section.view.name: section for section in sections}
+        build(made, Context(name, description, by_view))
     return made
 
 

@@ -93,6 +93,7 @@ def resources() -> Response:
         searched=query_words(chosen.get("keyword", "")).split(),
         sorts=SORTS,
         listing_view=view_named(app, "resources"),
+        listing_address=_api_url("resources", chosen),
         next_url=_with(chosen, page=str(listing.page + 1)) if listing.more else None,
         previous_url=_with(chosen, page=str(listing.page - 1)) if listing.page > 1 else None,
     )
@@ -126,13 +127,13 @@ def _entity_lead(
         answer = view_items(app, view, values)
         rest = _api_url(name, {**values, "page": "2"}) if answer.more else None
         chart = _chart_rows(answer) if view.visualisation != "table" else []
-        sections.append((view, answer, chart, rest))
+        sections.append(leads.Section(view, answer, chart, rest, _api_url(name, values)))
     return title, leads.lead(description, sections, build)
 
 
 def _api_url(name: str, values: Mapping[str, str]) -> str:
     """The address of a view's answer with ``values``."""
-    return url_for("api.answer_view", name=name) + "?" + urlencode(values)
+    return url_for("api.answer_view", name=name) + ("?" + urlencode(values) if values else "")
 
 
 def _chart_rows(answer: ViewItems) -> list[tuple[str, Any]]:

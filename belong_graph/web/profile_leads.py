@@ -134,7 +134,7 @@ def theme(made: Lead, context: Context) -> None:
         for i in context.items("resources")
     ]
     _add_listings(made, context, "resources", {"Resources": resources}, keep_empty=True)
-    view, _, timeline, _ = context.sections["resources-per-year-and-theme"]
+    view, _, timeline, _, address = context.sections["resources-per-year-and-theme"]
     topic = _within_sentence(context.name) or "this theme"
     made.figures.append(
         Figure(
@@ -143,6 +143,7 @@ def theme(made: Lead, context: Context) -> None:
             "Year",
             timeline,
             view,
+            address,
         )
     )
     total = sum(int(count) for _, count in timeline)
@@ -167,9 +168,9 @@ def _add_listings(
     keep_empty: bool = False,
 ) -> None:
     """Each list from ``view`` that has entries (or every list, ``keep_empty``)."""
-    query, _, _, rest = context.sections[view]
+    query, _, _, rest, address = context.sections[view]
     made.listings.extend(
-        Listing(title, entries, query, rest)
+        Listing(title, entries, query, address, rest)
         for title, entries in lists.items()
         if entries or keep_empty
     )

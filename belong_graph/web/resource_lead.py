@@ -40,11 +40,12 @@ def build(made: Lead, context: Context) -> None:
         if i["relation"] in PARTS or (i["relation"] == "initiative" and i["agent"])
     ]
     if partners:
-        view = context.sections["resource"][0]
-        made.listings.append(leads.Listing("Partners and funders", leads.merged(partners), view))
-    view, related, _, rest = context.sections["related-resources"]
+        view, _, _, _, address = context.sections["resource"]
+        listed = leads.merged(partners)
+        made.listings.append(leads.Listing("Partners and funders", listed, view, address))
+    view, related, _, rest, address = context.sections["related-resources"]
     shared = [leads.entry(i["related"], _shared(i)) for i in related.items]
-    made.related = leads.Listing("Related resources", shared, view, rest)
+    made.related = leads.Listing("Related resources", shared, view, address, rest)
 
 
 def credits(items: list[Item]) -> list[leads.Credits]:
