@@ -222,6 +222,24 @@ def test_a_label_stays_beside_its_list_on_a_phone(
     assert page.evaluate(SAME_LINE, [label, control])
 
 
+def test_on_a_phone_the_results_come_before_the_filters(
+    page: Page, live_server: LiveServer
+) -> None:
+    """At 390 px the filters start folded, so the first result is on the first screen, and
+    "Filter the list" opens them; at 1280 px they are open beside the results."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/resources")
+    first_facet = page.locator(".facet a").first
+    expect(page.locator("ol.results a").first).to_be_in_viewport()
+    expect(first_facet).to_be_hidden()
+    page.get_by_text("Filter the list").click()
+    expect(first_facet).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/resources")
+    expect(first_facet).to_be_visible()
+    assert page.locator("details.filters").get_attribute("open") is not None
+
+
 def test_the_counts_heading_is_above_the_charts(page: Page, live_server: LiveServer) -> None:
     """The heading spans the charts' row; it took the first cell of their grid, beside them."""
     page.goto(live_server.url + "/resources?theme=theme%2Fsocial-cohesion")
