@@ -43,12 +43,14 @@ from tests.test_search import SEARCHED
 
 RESOURCE = BASE + "id/resource/"
 BEL = "https://data.belongnetwork.co.uk/ontology#"
-COHESION = [  # newest first: a title; "supporting cohesive communities" (the stem "cohes");
+COHESION = [  # newest first: a credit line's "from Belong - the Cohesion and Integration
+    "a-bradford-for-everyone-programme-evaluation-report",  # Network" (an affiliation)
+    # a title; "supporting cohesive communities" (the stem "cohes");
     "discrimination-prejudice-and-cohesion",  # "Belong – The Cohesion and Integration Network"
     "everybodys-business-online-launch-webinar",
     "everybodys-business",
 ]
-FOUND = {  # keyword -> the seed resources whose title or description holds it, newest first
+FOUND = {  # keyword -> the seed resources whose title, description or credit holds it, newest first
     "cohesion": COHESION,
     "BRADFORD": [  # in a title, and in a description's list of the five pilot areas
         "independent-evaluations-of-the-integration-area-programme",

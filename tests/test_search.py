@@ -26,6 +26,8 @@ from tests.test_oai import SEED_SLUGS
 RESOURCE = BASE + "id/resource/"
 MIGRANT_COMMUNITIES = "supporting-migrant-communities"
 FOUNDATIONS = "building-the-foundations-for-social-connections-in-yorkshire-and-humber"
+INTEGRATION_AREAS = "independent-evaluations-of-the-integration-area-programme"
+BRADFORD_FOR_EVERYONE = "a-bradford-for-everyone-programme-evaluation-report"
 SEARCHED = {  # keyword -> the seed resources it finds, newest first (the seed's order)
     "migrants": [MIGRANT_COMMUNITIES, FOUNDATIONS],  # a title's "Migrant"; a publisher's name
     "Migration 2022": [MIGRANT_COMMUNITIES, FOUNDATIONS],
@@ -34,6 +36,13 @@ SEARCHED = {  # keyword -> the seed resources it finds, newest first (the seed's
     "Tropp": ["cultivating-contact"],
     "migrant communities practitioners": [MIGRANT_COMMUNITIES],
     "IMMIGRATION": [MIGRANT_COMMUNITIES, "cultivating-contact", FOUNDATIONS],
+    # What the seed's credit lines print: an affiliation ("The University of Sheffield (Julie
+    # Walsh ...)"), a body by its name when the report was issued ("Department for Levelling
+    # Up, Housing and Communities", today's Ministry), a unit's parent ("Intercultural Cities
+    # Unit, Council of Europe").
+    "Sheffield": [MIGRANT_COMMUNITIES],
+    "Levelling Up": [INTEGRATION_AREAS, BRADFORD_FOR_EVERYONE],
+    "Council of Europe": ["everybodys-business"],
 }
 
 
