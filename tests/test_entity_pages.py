@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from belong_graph.settings import Settings
 from tests.conftest import LiveServer, make_app, violations
+from tests.test_seed_facts import seed_says
 
 BROWSER = {"Accept": "text/html"}
 REPORT = "/id/resource/discrimination-prejudice-and-cohesion"
@@ -112,6 +113,19 @@ def test_an_organisation_is_credited_by_the_name_printed_and_partners_are_listed
         "Integration Area Programme (commissioner), Integration Area Programme (funder)"
     ) in partners
     assert "IFF Research Integration Area Programme (evaluator)" in partners
+
+
+def test_an_organisation_page_gives_the_names_a_reader_may_know_it_by(
+    client: FlaskClient,
+) -> None:
+    """The seeds name the Ministry as it was in 2022: "Department for Levelling Up, Housing and
+    Communities (DLUHC)"; its page, under today's name, says so."""
+    seed_says("Department for Levelling Up, Housing and Communities (DLUHC)")
+    html = page_of(client, "/id/organisation/dluhc")
+    assert "<h1>Ministry of Housing, Communities and Local Government</h1>" in html
+    details = part(html, '<dl class="summary-list">', "</dl>")
+    assert "Also called MHCLG" in details
+    assert "Formerly DLUHC, Department for Levelling Up, Housing and Communities" in details
 
 
 def test_a_resource_says_where_it_is_listed_and_invents_no_link(client: FlaskClient) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from belong_graph.namespaces import BEL, SKOS
 from belong_graph.web.leads import (
     Context,
     Entry,
@@ -23,14 +24,15 @@ from belong_graph.web.leads import (
 )
 
 RESOURCE_PATH = "/id/resource/"  # the IRIs of the library's resources
+NAMES = (("Also called", SKOS.altLabel), ("Formerly", BEL.formerName))  # an organisation's others
 WORK = ("author", "contributor", "publisher", "publishing partner")  # an organisation's parts
 Note = Callable[[Item], str]  # what a list says beside each item
 
 
 def organisation(made: Lead, context: Context) -> None:
-    """Its resources, other publications, initiatives, people, units and parent, each item
-    with the part it took (and the unit it took it through); who it works with, in which role
-    on what; its identifiers elsewhere."""
+    """Its other names; its resources, other publications, initiatives, people, units and
+    parent, each item with the part it took (and the unit it took it through); who it works
+    with, in which role on what; its identifiers elsewhere."""
 
     def listed(relations: tuple[str, ...], note: Note, resources: bool = False) -> list[Entry]:
         return merged(
@@ -48,6 +50,9 @@ def organisation(made: Lead, context: Context) -> None:
         "Part of": listed(("parent",), lambda i: ""),
     }
     _add_listings(made, context, "organisation-profile", lists)
+    for title, predicate in NAMES:  # a reader may know it by another (MHCLG, once DLUHC)
+        if names := sorted({v.value for v in context.description.values(str(predicate))}):
+            made.details.append((title, [Entry(name) for name in names]))
     partners = merged(
         entry(i["partner"], f"{label(i['through'])} ({str(i['theirRole']).lower()})")
         for i in context.items("organisation-partners")
