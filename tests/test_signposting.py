@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 import signposting
 from flask.testing import FlaskClient
+from rdflib import DCAT, Graph
 
 from belong_graph.build import build_store
 from belong_graph.formats import rdf_format
@@ -71,6 +72,34 @@ def test_the_client_finds_the_signposts_on_the_iri_and_the_page(live_server: Liv
     iri = f"{live_server.url}/id/{REPORT}"
     _check_landing(signposting.find_signposting_http(iri), iri)  # HEAD on the IRI
     _check_landing(signposting.find_signposting_html(f"{iri}.html"), iri)  # <link>s in <head>
+
+
+def test_the_dataset_page_signposts_its_description_dumps_and_licence(
+    live_server: LiveServer,
+) -> None:
+    """A FAIR client on /dataset finds the dataset's IRI to cite, its types, its licence, the
+    description in every form and each dump the description lists, as served (gzip)."""
+    page = f"{live_server.url}/dataset"
+    found = signposting.find_signposting_http(page)
+    assert found.citeAs is not None
+    assert found.citeAs.target == f"{live_server.url}/id/dataset/belong-network-library"
+    assert {str(t.target) for t in found.types} == {
+        "https://schema.org/Dataset",
+        "https://schema.org/AboutPage",
+    }
+    assert found.license is not None and found.license.target == CC_BY
+    described = {d.type: str(d.target) for d in found.describedBy}
+    assert set(described) == {
+        "text/turtle",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/n-triples",
+    }
+    description = Graph().parse(described["text/turtle"], format="turtle")
+    dumps = {str(u) for u in description.objects(None, DCAT.downloadURL)}
+    items = {str(i.target) for i in found.items}
+    assert items == dumps and len(items) == 5
+    assert {i.type for i in found.items} == {"application/gzip"}
 
 
 def test_the_link_header_keeps_its_budget_and_the_linkset_the_rest(client: FlaskClient) -> None:

@@ -25,6 +25,13 @@ from belong_graph.citation.record import dataset_record
 from belong_graph.errors import NotAcceptable, NotPublished
 from belong_graph.formats import HTML as HTML_FORMAT
 from belong_graph.formats import VOID_FORMATS, Format, format_named
+from belong_graph.linked.signposts import (
+    ABOUT_PAGE,
+    PROFILES,
+    SCHEMA_ORG,
+    Signpost,
+    header_links,
+)
 from belong_graph.load import new_graph
 from belong_graph.namespaces import VOID, compact_iri
 from belong_graph.publish.dataset import (
@@ -131,9 +138,9 @@ def page() -> Response:
     app = state()
     version = app.version
     etag = etag_for(version, "dataset-page", addresses().public)
-    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
-        return held
     facts = context(app)
+    if (held := unchanged(version, etag, app.settings.cache_max_age)) is not None:
+        return _signposted(held, facts)
     statistics = facts.publication.statistics
     body = render_template(
         "dataset.html",
@@ -149,8 +156,30 @@ def page() -> Response:
         dataset_citation=_citation(facts, app),
     )
     return add_validators(
-        Response(body, mimetype="text/html"), version, etag, app.settings.cache_max_age
+        _signposted(Response(body, mimetype="text/html"), facts),
+        version,
+        etag,
+        app.settings.cache_max_age,
     )
+
+
+def _signposted(response: Response, facts: DatasetContext) -> Response:
+    """The dataset page's FAIR Signposting in its Link header (on a 304 as well): cite-as the
+    dataset's IRI, its types, its licence, the description in each form (describedby) and each
+    dump (item, as served: gzip)."""
+    signposts = [
+        Signpost("cite-as", facts.served(str(facts.dataset))),
+        Signpost("type", SCHEMA_ORG + "Dataset"),
+        Signpost("type", ABOUT_PAGE),
+        Signpost("license", facts.metadata.licence),
+        *(
+            Signpost("describedby", _void_url(f), f.media_type, PROFILES.get(f.media_type))
+            for f in VOID_FORMATS
+        ),
+        *(Signpost("item", facts.dump_url(d), GZIP) for d in facts.publication.dumps),
+    ]
+    response.headers["Link"] = ", ".join(header_links(signposts))
+    return response
 
 
 def _citation(facts: DatasetContext, app: AppState) -> list[tuple[str, Markup]]:
