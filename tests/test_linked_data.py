@@ -270,7 +270,7 @@ def test_an_entity_the_library_removed_is_gone(
     client: FlaskClient, built_settings: Settings
 ) -> None:
     """An entity the change ledger keeps as deleted answers 410 Gone with the day it went, as
-    a page and as RDF, and has no page of its own (OAI-PMH lists it as deleted)."""
+    a page, as RDF and as linksets, and has no page of its own (OAI-PMH lists it as deleted)."""
     ledger = read_ledger(built_settings.changes_file)
     removed = sorted(entity for entity, entry in ledger.items() if entry.deleted)
     assert removed, "the real data's ledger keeps a deleted entity"
@@ -283,6 +283,8 @@ def test_an_entity_the_library_removed_is_gone(
     turtle = client.get(f"/id/{removed[0]}", headers={"Accept": "text/turtle"})
     assert turtle.status_code == 410
     assert f"/id/{removed[0]}> was removed" in turtle.get_data(as_text=True)
+    for linkset in (f"/linkset/{removed[0]}", f"/linkset/{removed[0]}.json"):
+        assert client.get(linkset).status_code == 410, linkset
     live = next(entity for entity, entry in ledger.items() if not entry.deleted)
     assert client.get(f"/id/{live}", headers={"Accept": "text/turtle"}).status_code == 200
 

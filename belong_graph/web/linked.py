@@ -91,11 +91,7 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
             f"{where.url('sparql')} can search it."
         )
     description, pages = described
-    if removed := description.values(str(PROV.invalidatedAtTime)):
-        raise EntityRemoved(
-            f"<{where.to_public(iri)}> was removed from the library on {removed[0].value[:10]}. "
-            f"{where.url('resources')} lists what the library holds."
-        )
+    refuse_removed(description, where)
     landing = landing_for(app, description, where, kind, slug)
     signposts = (
         landing_signposts(landing, page=fmt is HTML)
@@ -138,6 +134,15 @@ def dereference(kind: str, slug: str, lead_of: PageLead) -> Response:
         response = _rdf_response(triples, fmt, where, iri)
     response.headers["Belong-Truncated"] = "true" if description.truncated else "false"
     return _finish(response, app, etag, where, path, fmt, negotiated, page, paging, signposts)
+
+
+def refuse_removed(description: Description, where: Addresses) -> None:
+    """A 410 Gone for an entity that the change record says the library removed."""
+    if removed := description.values(str(PROV.invalidatedAtTime)):
+        raise EntityRemoved(
+            f"<{where.to_public(description.iri)}> was removed from the library on "
+            f"{removed[0].value[:10]}. {where.url('resources')} lists what the library holds."
+        )
 
 
 def landing_for(

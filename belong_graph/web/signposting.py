@@ -23,7 +23,7 @@ from belong_graph.linked.signposts import (
 from belong_graph.web.api import OPENAPI_PATHS
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.errors import PROBLEM_JSON
-from belong_graph.web.linked import describe, landing_for
+from belong_graph.web.linked import describe, landing_for, refuse_removed
 from belong_graph.web.state import state
 from belong_graph.web.urls import addresses
 
@@ -56,6 +56,7 @@ def linkset(kind: str, name: str) -> Response:
     description = describe(app, iri)[0] if is_iri(iri) else None
     if description is None or not description.exists:
         raise UnknownEntity(f"Nothing in the library is called <{where.to_public(iri)}>.")
+    refuse_removed(description, where)
     landing = landing_for(app, description, where, kind, slug)
     body = (
         json.dumps(linkset_json(landing), indent=1)
