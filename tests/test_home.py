@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from belong_graph.catalogue import load_catalogue
 from belong_graph.settings import Settings
+from belong_graph.web.bylines import byline
 from tests.test_seed_facts import seed_lines, seed_says
 
 HTML = {"Accept": "text/html"}
@@ -126,3 +127,37 @@ def test_the_api_reference_lists_every_view(client: FlaskClient) -> None:
         tried = section.xpath('.//a[text()="try it"]')[0].get("href")
         assert urlsplit(tried).path == f"/api/views/{view.name}"
         assert set(parse_qs(urlsplit(tried).query)) == set(view.example_values())
+
+
+def bylines(page: lxml.html.HtmlElement) -> dict[str, str]:
+    """Each listed resource's title and the byline under it ("" where it has none)."""
+    return {
+        item.xpath("./a")[0].text_content(): "".join(item.xpath('./span[@class="byline"]/text()'))
+        for item in page.xpath(RESULTS)
+    }
+
+
+def test_the_lists_name_each_resources_authors_as_the_listing_does(client: FlaskClient) -> None:
+    """Under each title, its authors in the order the library's listing prints them (seed 003),
+    many of them cut after three; a resource the listing credits to nobody has no byline."""
+    contact = "Cultivating Contact: A Guide to Building Bridges and Meaningful Connections Between "
+    contact += "Groups"
+    seed_says("Author: Linda R. Tropp, PhD and Trisha A. Dehrone, MS")
+    seed_says("Author: Dominic Abrams, Jo Broadwood, Fanny Lalot, Kaya Davies Hayon, Hilal Ozk")
+    discrimination = next(t for t in bylines(html(client, "/resources")) if "Prejudice" in t)
+    lines = seed_lines()
+    webinar = "Everybody’s Business online launch webinar"
+    after_webinar = lines[lines.index(webinar + " March 2022") + 1]
+    assert not after_webinar.startswith("Author:")
+    for url in ("/resources", "/"):
+        shown = bylines(html(client, url))
+        assert shown[contact] == "by Linda R. Tropp and Trisha A. Dehrone", url
+        assert shown[discrimination] == "by Dominic Abrams, Jo Broadwood, Fanny Lalot and 3 more"
+    assert bylines(html(client, "/resources?type=resource-type/webinar")) == {webinar: ""}
+
+
+def test_a_byline_joins_names_as_a_sentence() -> None:
+    assert byline(["A"]) == "A"
+    assert byline(["A", "B"]) == "A and B"
+    assert byline(["A", "B", "C", "D"]) == "A, B, C and D"
+    assert byline(["A", "B", "C", "D", "E"]) == "A, B, C and 2 more"

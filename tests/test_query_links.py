@@ -1,18 +1,22 @@
 """Every "open it in the query page" link, followed in a real browser from every page kind that
-has one: the editor holds the whole query (the view's .rq file, or the links into an entity),
-the query parses, the page's URL still holds it, and nothing runs until the reader asks."""
+has one: the editor holds the whole query (the view's .rq file with the page's values bound, or
+the links into an entity), the query parses and finds what the page shows, the page's URL still
+holds it, and nothing runs until the reader asks."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pyoxigraph as ox
 import pytest
 from playwright.sync_api import Page, Request
 
+from belong_graph.catalogue import load_catalogue
 from belong_graph.linked.describe import links_query
 from belong_graph.settings import Settings
+from belong_graph.sparql.bind import bind
 from tests.conftest import BASE, LiveServer, fetch
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -31,8 +35,11 @@ PAGES = {
 }
 QUERY_LINKS = """() => [...document.querySelectorAll('a[href*="/sparql?"]')].map((a) => {
   const rq = a.closest("p.sparql")?.querySelector('a[href$=".rq"]');
-  return { href: a.href, text: a.textContent.trim(), rq: rq ? rq.href : null };
+  const answer = a.closest("p.sparql")?.querySelector("a:last-child");
+  return { href: a.href, text: a.textContent.trim(), rq: rq ? rq.href : null,
+           answer: answer ? answer.href : null };
 })"""
+VIEWS = {view.name: view for view in load_catalogue(Settings.load().queries_dir)}
 EDITOR = "() => window.belongYasgui.getTab().getYasqe()"
 
 
@@ -57,14 +64,36 @@ def queries_sent(page: Page, server: LiveServer) -> list[str]:
 
 
 def expected_query(link: dict[str, str]) -> str:
-    """The query a link should open: its view's .rq file, or every link into the page's
-    entity."""
+    """The query a link should open: its view's .rq file with the values of the answer the page
+    links "as JSON" bound, or every link into the page's entity."""
     if link["rq"]:
         status, _, body = fetch(link["rq"])
         assert status == 200
-        return body.decode("utf-8")
+        view = VIEWS[link["rq"].rsplit("/", 1)[1].removesuffix(".rq")]
+        assert body.decode("utf-8") == view.sparql
+        values = {k: v for k, v in parse_qsl(urlsplit(link["answer"]).query) if k != "page"}
+        return bind(view.sparql, view.bind(values, BASE))
     assert link["text"] == "Query them all"
     return links_query(BASE + link["path"].removeprefix("/"))
+
+
+def finds_what_the_page_shows(server: LiveServer, query: str, link: dict[str, str]) -> None:
+    """Every IRI of the first rows the page shows (its answer "as JSON") is in the answer of
+    ``query`` on the endpoint."""
+    status, _, body = fetch(link["answer"])
+    assert status == 200, link["answer"]
+    shown = {
+        value["id"]
+        for item in json.loads(body)["items"][:3]
+        for value in item.values()
+        if isinstance(value, dict) and "id" in value
+    }
+    address = server.url + "/sparql?" + urlencode({"query": query})
+    status, _, body = fetch(address, {"Accept": "application/sparql-results+json"})
+    assert status == 200, link["href"]
+    rows = json.loads(body)["results"]["bindings"]
+    found = {term["value"] for row in rows for term in row.values() if term["type"] == "uri"}
+    assert shown <= found, link["href"]
 
 
 def test_every_query_link_opens_the_whole_query_without_running_it(
@@ -89,6 +118,8 @@ def test_every_query_link_opens_the_whole_query_without_running_it(
         page.goto(href)
         page.wait_for_load_state("networkidle")
         assert page.evaluate(EDITOR + ".getValue()") == query, href
+        if link["rq"]:
+            finds_what_the_page_shows(bounded_server, query, link)
         ox.Store().query(query)  # parses, as the endpoint's parser reads it
         assert page.evaluate(EDITOR + ".queryValid"), href  # and as the editor reads it
         assert page.locator("#notice").is_hidden()

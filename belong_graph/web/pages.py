@@ -16,6 +16,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from belong_graph.linked.describe import Description
 from belong_graph.stems import query_words
 from belong_graph.web import dataset, leads, linked, profile_leads, resource_lead
+from belong_graph.web.bylines import bylines
 from belong_graph.web.querying import ViewItems, scheme_concepts, view_items, view_named
 from belong_graph.web.state import AppState, state
 
@@ -70,7 +71,10 @@ def home() -> Response:
     newest = view_items(app, view_named(app, "resources"), {"sort": "newest"})
     facets = view_items(app, view_named(app, "facets"), {}).items
     page = render_template(
-        "home.html", facets=_facet_groups(facets, {}), newest=newest.items[:NEWEST]
+        "home.html",
+        facets=_facet_groups(facets, {}),
+        newest=newest.items[:NEWEST],
+        bylines=bylines(app, _resources(newest.items[:NEWEST])),
     )
     return Response(page, mimetype="text/html")
 
@@ -88,6 +92,7 @@ def resources() -> Response:
         "resources.html",
         chosen=chosen,
         listing=listing,
+        bylines=bylines(app, _resources(listing.items)),
         facets=_facet_groups(facets, chosen),
         chips=_chips(app, chosen),
         searched=query_words(chosen.get("keyword", "")).split(),
@@ -129,6 +134,11 @@ def _entity_lead(
         chart = _chart_rows(answer) if view.visualisation != "table" else []
         sections.append(leads.Section(view, answer, chart, rest, _api_url(name, values)))
     return title, leads.lead(description, sections, build)
+
+
+def _resources(items: list[dict[str, Any]]) -> list[str]:
+    """The IRIs of the resources a list of the ``resources`` view shows."""
+    return [item["resource"]["id"] for item in items]
 
 
 def _api_url(name: str, values: Mapping[str, str]) -> str:

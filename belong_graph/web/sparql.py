@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import quote, unquote_to_bytes, urlencode
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -202,7 +202,20 @@ def query_page_url(sparql: str) -> str:
     return url_for("sparql.endpoint") + "?" + urlencode({"query": sparql}, quote_via=quote)
 
 
+def view_query_page_url(view: CannedQuery, address: str | None = None) -> str:
+    """The query page with ``view`` in its editor, bound to the values of ``address`` (the
+    address of the answer a page shows, a page number left out), so that it finds what the
+    page shows; unbound where they are not enough to bind it."""
+    values = {k: v for k, v in parse_qsl(urlsplit(address or "").query) if k != "page"}
+    try:
+        sparql = bind(view.sparql, view.bind(values, state().settings.base_iri))
+    except ParameterError:
+        sparql = view.sparql
+    return query_page_url(sparql)
+
+
 blueprint.add_app_template_filter(query_page_url, "query_page")
+blueprint.add_app_template_filter(view_query_page_url, "view_query_page")
 
 
 def describe_service(app: AppState, named: str | None) -> Response:
