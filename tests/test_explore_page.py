@@ -1,11 +1,13 @@
 """The partnership explorer in a real browser, on the real library: the network is drawn with the
 seed documents' partners, search focuses a node, the lookup offers names as one types, two
-organisations' paths are highlighted and explained, neighbours expand, the drawing exports as
-PNG and SVG, and axe-core finds nothing against WCAG 2.2 A and AA, with a lookup's list open."""
+organisations' paths are highlighted and explained, neighbours expand, names never cover each
+other (on a phone too), the drawing exports as PNG and SVG, and axe-core finds nothing against
+WCAG 2.2 A and AA, with a lookup's list open."""
 
 from __future__ import annotations
 
 import io
+from itertools import combinations
 
 import pytest
 from PIL import Image
@@ -22,6 +24,12 @@ BEYOND = ID + "project/beyond-us-and-them"
 NUFFIELD = ID + "organisation/nuffield-foundation"
 NAMES = "() => window.belongExplorer.cy.nodes().map((n) => n.data('name'))"
 IDS = "() => window.belongExplorer.cy.nodes().map((n) => n.id())"
+NAMED = """() => window.belongExplorer.cy.nodes().filter((n) => n.style("label"))
+  .map((n) => {
+    const only = { includeNodes: false, includeEdges: false, includeLabels: true };
+    const box = n.renderedBoundingBox(only);
+    return [n.id(), box.x1, box.y1, box.x2, box.y2];
+  })"""
 LABELS = """() => window.belongExplorer.cy.nodes().map(
     (n) => [n.style('label') !== '', parseFloat(n.renderedStyle('font-size'))])"""
 ON_PATH = "(group) => window.belongExplorer.cy.$(group + '.on-path').map((e) => e.id())"
@@ -189,7 +197,8 @@ def test_the_first_view_is_readable_and_has_a_key(page: Page, live_server: LiveS
     open_explorer(page, live_server)
     assert page.evaluate("() => window.belongExplorer.cy.nodes().length") <= 40
     labels = page.evaluate(LABELS)
-    assert labels and all(shown and size >= 12 for shown, size in labels)  # every name, >= 12 px
+    assert any(shown for shown, _ in labels)
+    assert all(size >= 12 for shown, size in labels if shown)  # each name shown, >= 12 px
     key = page.locator(".explore-key")
     expect(key.locator("#legend-nodes li")).to_contain_text(
         ["Organisation", "Funder", "Project or programme", "Person", "Resource", "Place"]
@@ -256,3 +265,35 @@ def test_a_preset_answers_its_question_and_survives_a_reload(
         "Belong - The Cohesion and Integration Network"
     )
     assert {"University of Kent", "Beyond Us and Them"} <= set(page.evaluate(NAMES))
+
+
+def covering(named: list[list]) -> list[tuple[str, str]]:
+    """The pairs of names (node ids) whose boxes on screen overlap."""
+    return [
+        (a[0], b[0])
+        for a, b in combinations(named, 2)
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+
+
+def test_names_never_cover_each_other_on_a_phone(page: Page, live_server: LiveServer) -> None:
+    """On a phone, the best-connected names are shown and none covers another; zooming in makes
+    room for more, and a name left out shows when its node is pointed at."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_explorer(page, live_server)
+    named = page.evaluate(NAMED)
+    assert named and covering(named) == []
+    best = page.evaluate(
+        "() => window.belongExplorer.cy.nodes().max((n) => n.data('degree')).ele.id()"
+    )
+    assert best in {name[0] for name in named}
+    left_out = set(page.evaluate(IDS)) - {name[0] for name in named}
+    assert left_out  # 27 names do not fit on a phone's drawing
+    pointed = sorted(left_out)[0]
+    node = f"window.belongExplorer.cy.getElementById({pointed!r})"
+    page.evaluate(f"() => {node}.emit('mouseover')")
+    assert pointed in {name[0] for name in page.evaluate(NAMED)}
+    page.evaluate(f"() => {node}.emit('mouseout')")
+    page.evaluate("() => { const cy = window.belongExplorer.cy; cy.zoom(cy.zoom() * 3); }")
+    page.wait_for_function(f"() => ({NAMED})().length > {len(named)}")
+    assert covering(page.evaluate(NAMED)) == []

@@ -28,7 +28,7 @@
         "label": "data(label)", "font-size": () => labelSize, "color": "#1d1d1f",
         "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "ellipsis",
         "text-max-width": () => 12 * labelSize, "text-outline-color": "#ffffff",
-        "text-outline-width": () => labelSize / 7, "min-zoomed-font-size": 6,
+        "text-outline-width": () => labelSize / 7,
         "width": (n) => size(n), "height": (n) => size(n),
         "border-width": 1, "border-color": "#ffffff",
       } },
@@ -69,14 +69,29 @@
     return (STYLES.nodes[node.data("type")] || STYLES.nodes.other).colour;
   }
 
-  // Names keep LABEL_PIXELS on screen at any zoom below 1 (and grow as one zooms in); when zoomed
-  // out, only the MAJOR best-connected are labelled, so that the names do not cover each other.
+  // Names keep LABEL_PIXELS on screen at any zoom. The best-connected are named first, and a name
+  // that would cover one already named is left out, so that names never cover each other (on a
+  // phone above all); zoomed out, at most MAJOR are named. Zooming in makes room for more; a name
+  // left out shows when its node is pointed at or selected, and every name is in the tables.
   function fitLabels() {
     const zoom = cy.zoom();
-    labelSize = LABEL_PIXELS / Math.min(zoom, 1);
+    labelSize = LABEL_PIXELS / zoom;
+    cy.batch(() => cy.nodes().removeClass("minor"));
+    cy.style().update(); // the names' new size, before they are measured
     const ranked = cy.nodes().sort((a, b) => (b.data("degree") || 0) - (a.data("degree") || 0));
-    cy.batch(() => ranked.forEach((node, rank) => node.toggleClass("minor", zoom < 0.9 && rank >= MAJOR)));
-    cy.style().update();
+    const named = [];
+    const crowded = ranked.filter((node) => {
+      const box = node.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      const left = (zoom < 0.9 && named.length >= MAJOR) || named.some((other) => overlap(box, other));
+      if (!left) named.push(box);
+      return left;
+    });
+    cy.batch(() => crowded.addClass("minor"));
+  }
+
+  function overlap(a, b) {
+    const gap = 2; // pixels kept between two names
+    return a.x1 < b.x2 + gap && b.x1 < a.x2 + gap && a.y1 < b.y2 + gap && b.y1 < a.y2 + gap;
   }
 
   function add(doc) {
