@@ -76,22 +76,34 @@
   function fitLabels() {
     const zoom = cy.zoom();
     labelSize = LABEL_PIXELS / zoom;
-    cy.batch(() => cy.nodes().removeClass("minor"));
-    cy.style().update(); // the names' new size, before they are measured
     const ranked = cy.nodes().sort((a, b) => (b.data("degree") || 0) - (a.data("degree") || 0));
     const named = [];
     const crowded = ranked.filter((node) => {
-      const box = node.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      const box = nameBox(node, zoom);
       const left = (zoom < 0.9 && named.length >= MAJOR) || named.some((other) => overlap(box, other));
       if (!left) named.push(box);
       return left;
     });
-    cy.batch(() => crowded.addClass("minor"));
+    cy.batch(() => {
+      cy.nodes().removeClass("minor");
+      crowded.addClass("minor");
+    });
+    cy.style().update();
+  }
+
+  // Where a node's name is drawn on screen, a little larger than Cytoscape draws it (its outline
+  // included); measured here, as Cytoscape measures a name only when it next draws it.
+  const measure = document.createElement("canvas").getContext("2d");
+  function nameBox(node, zoom) {
+    measure.font = `${LABEL_PIXELS}px ${node.style("font-family")}`;
+    const width = Math.min(measure.measureText(node.data("label")).width, 12 * LABEL_PIXELS) + 8;
+    const at = node.renderedPosition();
+    const top = at.y + node.renderedHeight() / 2 + 3 * zoom - 4;
+    return { x1: at.x - width / 2, x2: at.x + width / 2, y1: top, y2: top + 1.6 * LABEL_PIXELS };
   }
 
   function overlap(a, b) {
-    const gap = 2; // pixels kept between two names
-    return a.x1 < b.x2 + gap && b.x1 < a.x2 + gap && a.y1 < b.y2 + gap && b.y1 < a.y2 + gap;
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
   }
 
   function add(doc) {
