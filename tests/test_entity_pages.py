@@ -166,6 +166,25 @@ def test_related_resources_share_an_author_first(client: FlaskClient) -> None:
                 "Works with": ["Nuffield Foundation Beyond Us and Them (funder)"],
             },
         ),
+        (  # 'Author: The University of Sheffield (Julie Walsh & Maria Teresa Ferazzoli), ...'
+            "/id/organisation/university-of-sheffield",
+            "The University of Sheffield is credited on one resource, works with 4 partners and "
+            "has 2 people affiliated with it.",
+            {
+                "Resources": [
+                    "Supporting Migrant Communities: A resource for practitioners its people as "
+                    "authors"
+                ],
+                "People": ["Julie Walsh", "Maria Teresa Ferazzoli"],
+            },
+        ),
+        (  # 'Dr Kaya Davies Hayon and Dr Jeni Vine from Belong - the Cohesion and Integration
+            # Network', and Belong an author of 'Everybody’s Business'
+            "/id/organisation/belong",
+            "Belong - The Cohesion and Integration Network is credited on 2 resources, took part "
+            "in 9 initiatives, works with 11 partners and has 2 people affiliated with it.",
+            {"Resources": ["A Bradford for Everyone", "Everybody’s Business: the role"]},
+        ),
         (  # the report's six authors
             "/id/person/dominic-abrams",
             "Dominic Abrams is credited on one resource and has 5 co-authors.",

@@ -50,7 +50,7 @@ SELECT ?organisationLabel (COUNT(DISTINCT ?resource) AS ?resources)
   OPTIONAL {
     ?part (org:unitOf|org:subOrganizationOf)* ?organisation .
     ?resource dcterms:creator|dcterms:contributor|dcterms:publisher
-        |bel:publishedInPartnershipWith ?part .
+        |bel:publishedInPartnershipWith|prov:qualifiedAttribution/schema:affiliation ?part .
   }
   OPTIONAL {
     ?member (org:unitOf|org:subOrganizationOf)* ?organisation .

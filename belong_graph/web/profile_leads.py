@@ -42,7 +42,7 @@ def organisation(made: Lead, context: Context) -> None:
         )
 
     lists = {
-        "Resources": listed(WORK, lambda i: str(i["relation"]), resources=True),
+        "Resources": listed((*WORK, "affiliation"), _part_in_resource, resources=True),
         "Other publications": listed(WORK, _part_and_kind),
         "Initiatives": listed(("initiative",), lambda i: i["role"] or ""),
         "People": listed(("person",), lambda i: ""),
@@ -192,6 +192,14 @@ def _add_identifiers(made: Lead, context: Context) -> None:
 
 def _shared(item: Item) -> str:
     return counted(item["shared"], "shared resources", "one shared resource")
+
+
+def _part_in_resource(item: Item) -> str:
+    """``publisher``: the part an organisation took in a resource; ``its people as authors``
+    where the resource prints it as the affiliation of those it credits."""
+    if item["relation"] == "affiliation":
+        return f"its people as {str(item['role']).lower()}s"
+    return str(item["relation"])
 
 
 def _part_and_kind(item: Item) -> str:
