@@ -200,6 +200,16 @@ def test_related_resources_share_an_author_first(client: FlaskClient) -> None:
             "3 resources in the library are on social cohesion, all from 2022.",
             {"Resources": ["Everybody’s Business online launch webinar March 2022; Webinar"]},
         ),
+        (  # 'The Everyday Integration Toolkit', and 'A toolkit to support councils'
+            "/id/resource-type/toolkit",
+            "2 resources in the library are of the type Toolkit.",
+            {
+                "Resources": [
+                    "The Everyday Integration Toolkit July 2022",
+                    "Building the foundations for social connections in Yorkshire and Humber",
+                ]
+            },
+        ),
         (  # the discrimination report, 'in the Context of COVID-19'
             "/id/theme/covid-19",
             "One resource in the library is on COVID-19, from 2022.",
@@ -210,6 +220,9 @@ def test_related_resources_share_an_author_first(client: FlaskClient) -> None:
 def test_other_pages_open_with_a_summary_and_their_lists(
     client: FlaskClient, path: str, summary: str, lists: dict[str, list[str]]
 ) -> None:
+    if path.endswith("/toolkit"):
+        seed_says("The Everyday Integration Toolkit July 2022")
+        seed_says("A toolkit to support councils")
     html = page_of(client, path)
     assert part(html, '<p class="summary">', "</p>") == summary
     for title, entries in lists.items():
@@ -340,3 +353,24 @@ def test_the_sources_heading_promises_a_website_only_where_there_is_one(
     client: FlaskClient, path: str, heading: str
 ) -> None:
     assert f'<h2 id="listed-heading">{heading}</h2>' in page_of(client, path)
+
+
+def test_a_page_offers_the_explorer_only_for_what_the_network_holds(client: FlaskClient) -> None:
+    """ "See its partnerships in the explorer" leads to the explorer focused on the entity from
+    every page in the sitemap that offers it; the pages of a resource type or of the listing,
+    which are no node of the network, do not offer it (it led to an error)."""
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    paths = [
+        re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    ]
+    offered = {}
+    for path in (p for p in paths if p.startswith("/id/")):
+        html = client.get(path, headers=BROWSER).get_data(as_text=True)
+        link = re.search(r'<a href="([^"]+)">See its partnerships in the explorer</a>', html)
+        if link:
+            offered[path] = link.group(1).replace("&amp;", "&")
+    assert "/id/organisation/belong" in offered and "/id/project/beyond-us-and-them" in offered
+    assert "/id/resource-type/toolkit" not in offered
+    assert "/id/source/belong-network-library" not in offered
+    for path, explorer in offered.items():
+        assert client.get(explorer, headers=BROWSER).status_code == 200, path

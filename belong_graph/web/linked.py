@@ -57,7 +57,7 @@ from belong_graph.linked.vocabulary import ontology_query, vocabulary
 from belong_graph.namespaces import PROV
 from belong_graph.sparql.answer import Job
 from belong_graph.sparql.results import read_json
-from belong_graph.web import citing, leads
+from belong_graph.web import citing, leads, network_request
 from belong_graph.web.caching import add_validators, etag_for, not_modified
 from belong_graph.web.negotiation import check_format_name, negotiate
 from belong_graph.web.querying import cached_answer
@@ -323,6 +323,7 @@ def _entity_page(
         meta_tags=citation.tags if citation else [],
         alternates=[(f, _file(where, path, f, pages.page)) for f in LINKED_RDF_FORMATS],
         signposts=signposts,
+        in_network=network_request.served().has(description.iri),
     )
 
 

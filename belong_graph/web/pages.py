@@ -54,6 +54,7 @@ ENTITY_VIEWS: dict[str, tuple[str, tuple[tuple[str, str], ...], leads.Builder]] 
         profile_leads.person,
     ),
     "project": ("Initiative", (("initiatives", "initiative"),), profile_leads.initiative),
+    "resource-type": ("Resource type", (("resources", "type"),), profile_leads.resource_type),
     "theme": (
         "Theme",
         (("resources", "theme"), ("resources-per-year-and-theme", "theme")),

@@ -1,7 +1,7 @@
-"""The leads of an organisation, a person, an initiative and a theme: a sentence that sums up
-what the library holds of it ("University of Kent took part in 2 initiatives.") and the lists
-a reader wants, from the views of its page (``organisation-profile``, ``person-profile``,
-``initiatives``, ``resources`` and the timeline)."""
+"""The leads of an organisation, a person, an initiative, a theme and a resource type: a sentence
+that sums up what the library holds of it ("University of Kent took part in 2 initiatives.") and
+the lists a reader wants, from the views of its page (``organisation-profile``,
+``person-profile``, ``initiatives``, ``resources`` and the timeline)."""
 
 from __future__ import annotations
 
@@ -132,13 +132,9 @@ def initiative(made: Lead, context: Context) -> None:
 
 def theme(made: Lead, context: Context) -> None:
     """Its resources, newest first, and how many were issued each year, as a chart."""
-    resources = [
-        entry(
-            i["resource"], "; ".join(p for p in (readable_date(i["issued"] or ""), i["types"]) if p)
-        )
-        for i in context.items("resources")
-    ]
-    _add_listings(made, context, "resources", {"Resources": resources}, keep_empty=True)
+    _add_listings(
+        made, context, "resources", {"Resources": _resources(context, "types")}, keep_empty=True
+    )
     view, _, timeline, _, address = context.sections["resources-per-year-and-theme"]
     topic = _within_sentence(context.name) or "this theme"
     made.figures.append(
@@ -158,10 +154,33 @@ def theme(made: Lead, context: Context) -> None:
         span = f", {'all ' if total > 1 else ''}from {years[0]}"
     elif years:
         span = f", from {years[0]} to {years[-1]}"
-    held = {0: "No resources in the library are", 1: "One resource in the library is"}.get(
+    made.summary = f"{_held(total)} on {topic}{span}."
+
+
+def resource_type(made: Lead, context: Context) -> None:
+    """Its resources, newest first, and how many the library holds (counted by the build)."""
+    _add_listings(
+        made, context, "resources", {"Resources": _resources(context, "themes")}, keep_empty=True
+    )
+    counted = context.description.values(str(BEL.typeCount))
+    made.summary = f"{_held(int(counted[0].value) if counted else 0)} of the type {context.name}."
+
+
+def _resources(context: Context, column: str) -> list[Entry]:
+    """The resources of the page's ``resources`` view, each with its date and ``column``."""
+    return [
+        entry(
+            i["resource"], "; ".join(p for p in (readable_date(i["issued"] or ""), i[column]) if p)
+        )
+        for i in context.items("resources")
+    ]
+
+
+def _held(total: int) -> str:
+    """``3 resources in the library are``, as a summary of ``total`` resources begins."""
+    return {0: "No resources in the library are", 1: "One resource in the library is"}.get(
         total, f"{total} resources in the library are"
     )
-    made.summary = f"{held} on {topic}{span}."
 
 
 def _add_listings(
