@@ -43,6 +43,8 @@ SEARCHED = {  # keyword -> the seed resources it finds, newest first (the seed's
     "Sheffield": [MIGRANT_COMMUNITIES],
     "Levelling Up": [INTEGRATION_AREAS, BRADFORD_FOR_EVERYONE],
     "Council of Europe": ["everybodys-business"],
+    # and an organisation by the other name it is known by ("Author: IPPR/Migration Yorkshire")
+    "IPPR": [FOUNDATIONS],
 }
 
 
