@@ -101,7 +101,8 @@ def test_an_organisation_is_credited_by_the_name_printed_and_partners_are_listed
 ) -> None:
     """'Author: Department for Levelling Up, Housing and Communities' (August 2022; its name
     today is MHCLG); 'DLUHC (then MHCLG) commissioned IFF Research to carry out an independent
-    evaluation' of the programme DLUHC funded."""
+    evaluation' of the programme DLUHC funded. One body, one name on the page: its partners
+    list names it as the credits do (it gave today's name beside the credit's)."""
     html = page_of(client, EVALUATIONS)
     assert part(html, '<p class="credits">', "</p>") == (
         "By Department for Levelling Up, Housing and Communities"
@@ -109,9 +110,11 @@ def test_an_organisation_is_credited_by_the_name_printed_and_partners_are_listed
     assert "From the initiative Integration Area Programme" in part(html, "<dl", "</dl>")
     partners = part(html, ">Partners and funders</h2>", "</ul>")
     assert (
-        "Ministry of Housing, Communities and Local Government commissioned it, "
+        "Department for Levelling Up, Housing and Communities commissioned it, "
         "Integration Area Programme (commissioner), Integration Area Programme (funder)"
     ) in partners
+    shown = html.split("<main", 1)[1].split('<details class="graph-facts">')[0]
+    assert "Ministry of Housing" not in shown
     assert "IFF Research Integration Area Programme (evaluator)" in partners
 
 
