@@ -193,10 +193,17 @@ def test_related_resources_share_an_author_first(client: FlaskClient) -> None:
             "Dominic Abrams is credited on one resource and has 5 co-authors.",
             {"Co-authors": ["Andrew Dixon", "Jo Broadwood", "Kaya Davies Hayon"]},
         ),
-        (  # 'this research project funded by the Nuffield Foundation'
+        (  # 'this research project funded by the Nuffield Foundation'; its findings 'were
+            # regularly shared with ... GO-Science and SAGE', who are no partners of it
             "/id/project/beyond-us-and-them",
-            "Beyond Us and Them is a research project with 8 organisations taking part.",
-            {"Partners and funders": ["Nuffield Foundation Funder", "University of Kent"]},
+            "Beyond Us and Them is a research project with 8 partners, funders and others.",
+            {
+                "Partners and funders": [
+                    "Nuffield Foundation Funder",
+                    "University of Kent",
+                    "Scientific Advisory Group for Emergencies Findings shared with",
+                ]
+            },
         ),
         (
             "/id/theme/social-cohesion",

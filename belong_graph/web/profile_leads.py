@@ -103,7 +103,8 @@ def person(made: Lead, context: Context) -> None:
 
 
 def initiative(made: Lead, context: Context) -> None:
-    """Its kind, the organisations taking part with their roles, and its resources."""
+    """Its kind, who is named in it with their roles (partners, funders, those its findings
+    were shared with: organisations and people), and its resources."""
     items = context.items("initiatives")
     lists = {
         "Partners and funders": merged(
@@ -113,12 +114,16 @@ def initiative(made: Lead, context: Context) -> None:
     }
     _add_listings(made, context, "initiatives", lists)
     kind = str(items[0]["kind"]).lower() if items else "initiative"
-    taking_part = counted(len(lists["Partners and funders"]), "organisations", "one organisation")
+    named = counted(
+        len(lists["Partners and funders"]),
+        "partners, funders and others",
+        "one partner, funder or other",
+    )
     made.summary = _sentence(
         context.name,
         [
             f"is {'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
-            + (f" with {taking_part} taking part" if taking_part else ""),
+            + (f" with {named}" if named else ""),
             counted(
                 len(lists["Resources"]),
                 "resources that came out of it",
