@@ -260,3 +260,25 @@ def test_every_person_is_given_and_family_name_as_printed() -> None:
             graph.value(person, SCHEMA.familyName),
         )
         assert f"{given} {family}" == str(graph.value(person, SCHEMA.name))
+
+
+def test_chicago_gives_given_names_whole_as_the_style_asks(client: FlaskClient) -> None:
+    """Chicago's bibliography keeps given names whole (its cs:name says initialize="false"), and
+    a given name's initials keep their full stop: the seed prints "Linda R. Tropp, PhD and
+    Trisha A. Dehrone, MS" and "Julie Walsh & Maria Teresa Ferazzoli" (citeproc-py gave "Tropp,
+    L. R." and "Walsh, J., M. T. Ferazzoli"); APA still gives initials, as it asks."""
+    seed_says("Author: Linda R. Tropp, PhD and Trisha A. Dehrone, MS")
+    seed_says("The University of Sheffield (Julie Walsh & Maria Teresa Ferazzoli)")
+
+    def cited(slug: str, style: str) -> str:
+        answer = client.get(
+            f"/id/resource/{slug}", query_string={"format": "bibliography", "style": style}
+        )
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    chicago = cited("cultivating-contact", "chicago-author-date")
+    assert chicago.startswith("Tropp, Linda R., and Trisha A. Dehrone. 2022."), chicago
+    migrants = cited("supporting-migrant-communities", "chicago-author-date")
+    assert migrants.startswith("Walsh, Julie, Maria Teresa Ferazzoli, Lloyd Dobbs,"), migrants
+    assert cited("cultivating-contact", "apa").startswith("Tropp, L. R., & Dehrone, T. A.")

