@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -195,6 +196,11 @@ def app(built_settings: Settings) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def filed(title: str) -> str:
+    """A title as library catalogues file it: letter case aside, a leading article passed over."""
+    return re.sub(r"^(the|an?)\s+", "", title.lower())
 
 
 def fetch(

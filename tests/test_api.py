@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from belong_graph.catalogue import read_query
 from belong_graph.errors import CatalogueError
 from belong_graph.settings import PROJECT_ROOT, Settings
-from tests.conftest import DISCRIMINATION_AUTHORS, make_app, problem
+from tests.conftest import DISCRIMINATION_AUTHORS, filed, make_app, problem
 
 BASE = "https://data.belongnetwork.co.uk/id/"
 
@@ -335,7 +335,7 @@ def test_organisations_roll_up_their_units(client: FlaskClient) -> None:
 
 def test_resources_sort_by_title_or_oldest_first(client: FlaskClient) -> None:
     by_title = titles(view(client, "resources", sort="title"))
-    assert by_title == sorted(by_title, key=str.lower)
+    assert by_title == sorted(by_title, key=filed)
     oldest = view(client, "resources", sort="oldest")["items"]
     assert [i["issued"] for i in oldest] == sorted(i["issued"] for i in oldest)
     assert client.get("/api/views/resources?sort=random").status_code == 400
@@ -359,7 +359,7 @@ def test_a_paged_view_links_its_next_page(built_settings: Settings, tmp_path: Pa
             pages.append(titles(document))
         assert [len(p) for p in pages] == [4, 4, 2]
         everything = [title for page in pages for title in page]
-        assert everything == sorted(everything, key=str.lower) and len(set(everything)) == 10
+        assert everything == sorted(everything, key=filed) and len(set(everything)) == 10
 
 
 def test_a_theme_outside_its_scheme_is_refused_with_the_choices(client: FlaskClient) -> None:

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, filed
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -45,7 +45,7 @@ def test_keyword_and_sort(page: Page, live_server: LiveServer) -> None:
     page.get_by_label("Sort").select_option("title")
     page.get_by_role("button", name="Search").click()
     found = results(page)
-    assert found == sorted(found, key=str.lower)
+    assert found == sorted(found, key=filed)
     assert "The Everyday Integration Toolkit" in found
 
 
