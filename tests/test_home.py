@@ -79,6 +79,9 @@ def test_the_newest_resources_come_first(client: FlaskClient) -> None:
     newest = html(client, "/").xpath('//section[@aria-labelledby="newest-heading"]//ol/li/a')
     assert [a.text_content() for a in newest[:2]] == [first, second]
     assert newest[0].get("href").endswith("/id/resource/supporting-migrant-communities")
+    for url in ("/", "/resources"):  # each date as the listing prints it, not "2022-11"
+        meta = html(client, url).xpath(RESULTS + '/span[@class="meta"]')[0].text_content()
+        assert meta.startswith("November 2022 · "), url
 
 
 def test_the_search_box_leads_to_results(client: FlaskClient) -> None:

@@ -279,7 +279,7 @@ def test_an_entity_the_library_removed_is_gone(
     assert page.status_code == 410 and page.mimetype == "text/html"
     text = page.get_data(as_text=True)
     assert f"was removed from the library on {entry.modified.isoformat()}" in text
-    assert "See its partnerships" not in text
+    assert "partnerships in the explorer" not in text
     turtle = client.get(f"/id/{removed[0]}", headers={"Accept": "text/turtle"})
     assert turtle.status_code == 410
     assert f"/id/{removed[0]}> was removed" in turtle.get_data(as_text=True)

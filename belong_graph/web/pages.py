@@ -21,6 +21,7 @@ from belong_graph.web.querying import ViewItems, scheme_concepts, view_items, vi
 from belong_graph.web.state import AppState, state
 
 blueprint = Blueprint("pages", __name__)
+blueprint.add_app_template_filter(leads.readable_date, "readable_date")
 
 FILTERS = ("theme", "type", "in", "keyword", "sort")
 FACETS = (("theme", "Resource Themes"), ("type", "Resource Type"), ("year", "Resource Years"))
