@@ -308,11 +308,11 @@ def test_the_explorer_works_without_javascript(client: FlaskClient) -> None:
         '<a href="http://localhost/id/organisation/dluhc">'
         not in focused.split('id="relationships"')[1].split("</table>")[0]
     )
-    evidence = (  # each link's evidence: the participation, quoted, and its source document
-        "<q>Research project funded by the Nuffield Foundation.</q> "
+    evidence = (  # each link's evidence: its source document, its words, the participation
+        '<a href="http://localhost/id/source/research-and-resources">Research and Resources</a> '
+        "says: <q>Research project funded by the Nuffield Foundation.</q> ("
         '<a href="http://localhost/id/participation/beyond-us-and-them--nuffield-foundation--funder">'
-        'the participation</a>, from <a href="http://localhost/id/source/research-and-resources">'
-        "Research and Resources</a>"
+        "the participation</a>)"
     )
     assert evidence in focused
     funders = client.get("/explore?preset=funders").get_data(as_text=True)

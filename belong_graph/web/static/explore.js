@@ -279,14 +279,22 @@
     return words.join(" ");
   }
 
+  // "Research and Resources says: “...” (the participation)": the source, its words, the record;
+  // as the page's tables give it (templates/explore.html).
   function evidence(edge) {
     const item = text("span", null, { class: "evidence" });
-    if (edge.data("note")) item.append(text("q", edge.data("note")), " ");
-    if (edge.data("recordPage")) item.append(text("a", edge.data("relation") === "partnership" ? "the participation" : "the credit", { href: edge.data("recordPage") }));
+    const note = edge.data("note");
+    const record = edge.data("relation") === "partnership" ? "participation" : "credit";
     if (edge.data("documentPage")) {
-      item.append(", from ", text("a", edge.data("documentLabel") || "its source", { href: edge.data("documentPage") }));
+      item.append(text("a", edge.data("documentLabel") || "Its source", { href: edge.data("documentPage") }), note ? " says: " : "");
     } else if (!edge.data("recordPage")) {
-      item.append("As the pages of ", pageLink(edge.source()), " and ", pageLink(edge.target()), " say");
+      item.append("As the pages of ", pageLink(edge.source()), " and ", pageLink(edge.target()), note ? " say: " : " say");
+    }
+    if (note) item.append(text("q", note));
+    if (edge.data("recordPage")) {
+      const said = edge.data("documentPage") || note;
+      const link = text("a", (said ? "the " : "The ") + record, { href: edge.data("recordPage") });
+      item.append(...(said ? [" (", link, ")"] : [link]));
     }
     return item;
   }
