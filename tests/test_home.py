@@ -164,3 +164,18 @@ def test_a_byline_joins_names_as_a_sentence() -> None:
     assert byline(["A", "B"]) == "A and B"
     assert byline(["A", "B", "C", "D"]) == "A, B, C and D"
     assert byline(["A", "B", "C", "D", "E"]) == "A, B, C and 2 more"
+
+
+def test_the_themes_say_they_are_the_catalogues_own(client: FlaskClient) -> None:
+    """Seed 003 prints the headings "Resource Themes", "Resource Type" and "Resource Years" with
+    no values: the themes are this catalogue's, read from the resources, and say so (the types
+    are those the listing shows: reports, toolkits, a webinar...)."""
+    lines = seed_lines()
+    heading = lines.index("Resource Themes")
+    assert lines[heading + 1 : heading + 3] == ["Resource Type", "Resource Years"]
+    for url in ("/", "/resources"):
+        page = html(client, url)
+        for facet in ("theme", "type", "year"):
+            notes = page.xpath(f'//section[@data-facet="{facet}"]/p[@class="note"]')
+            said = " ".join(note.text_content() for note in notes)
+            assert ("This catalogue's themes" in said) == (facet == "theme"), (url, facet)
