@@ -227,3 +227,29 @@ def capped_server(built_settings) -> Iterator[LiveServer]:  # type: ignore[no-un
     server = LiveServer(built_settings.store_dir, result_limit="5", query_timeout="2")
     yield server
     server.stop()
+
+
+def test_on_a_phone_the_editor_comes_before_the_examples(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """The twenty-odd examples start folded on a phone, so that a query opened from a link is in
+    sight (it sat 1,600 px down); "Examples" opens them; on a desk they stay open."""
+    query = "SELECT ?s WHERE { ?s a ?class } LIMIT 3"
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        phone.goto(live_server.url + "/sparql?query=" + quote(query, safe=""))
+        editor = phone.locator(".yasqe .CodeMirror")
+        expect(editor).to_be_visible()
+        assert editor.bounding_box()["y"] < 844  # in the first screen
+        expect(phone.get_by_role("button", name="Funders and what they funded")).to_be_hidden()
+        phone.locator("details.examples > summary").click()
+        expect(phone.get_by_role("button", name="Funders and what they funded")).to_be_visible()
+        assert violations(phone) == []
+    finally:
+        phone.close()
+    desk = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        desk.goto(live_server.url + "/sparql")
+        expect(desk.get_by_role("button", name="Funders and what they funded")).to_be_visible()
+    finally:
+        desk.close()

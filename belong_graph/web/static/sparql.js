@@ -7,6 +7,10 @@
   "use strict";
   const config = JSON.parse(document.getElementById("config").textContent);
   const notice = document.getElementById("notice");
+  // On a phone the examples start folded, so that the editor comes first on the screen; without
+  // this script they stay open, as on a desk.
+  const examples = document.querySelector("details.examples");
+  if (examples && window.matchMedia("(max-width: 50rem)").matches) examples.open = false;
 
   ourAutocompleters(Yasgui.Yasqe, config);
 
