@@ -126,6 +126,12 @@ APA = {
         f"{DLUHC}. (2022). Independent Evaluations of the Integration Area Programme.",
         ["Author: " + DLUHC, "Independent Evaluations of the Integration Area Programme August"],
     ),
+    "resource/ncvo-guidance-on-impact-and-evaluation": (  # its author published it: APA 7, 9.29
+        # leaves the publisher out (it printed "... Evaluation. National Council for ...")
+        "National Council for Voluntary Organisations. (2022, June). NCVO Guidance on Impact and "
+        "Evaluation.",
+        ["Author: NCVO, Publisher: NCVO", "NCVO Guidance on Impact and Evaluation June 2022"],
+    ),
 }
 
 

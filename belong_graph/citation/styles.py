@@ -38,6 +38,9 @@ _RENDERING = threading.Lock()
 _REPRESS = Substitute.add_to_repressed_list
 _INITIALIZE = Name.initialize
 TITLE_TEXT = f"{{{CSL}}}text"  # the element a style prints the title with
+# Styles that leave the publisher out where the authors published it: APA 7th edition, 9.29
+# ("NCVO. (2022). Guidance.", not "... Guidance. NCVO."); its CSL file cannot compare the two.
+AUTHOR_NOT_PUBLISHER = frozenset({"apa"})
 
 
 def _repress_title_through_macros(self: Substitute, child: Any, context: Any) -> None:
@@ -118,6 +121,8 @@ def formatted(record: Record, style: str, locale: str, *, html: bool = False) ->
 def _formatted(record_json: str, style: str, locale: str, html: bool) -> str:
     record: Record = json.loads(record_json)
     item = {key: value for key, value in record.items() if key in READ}
+    if style in AUTHOR_NOT_PUBLISHER and _published_by_its_authors(record):
+        del item["publisher"]
     source = CiteProcJSON([item])
     with _RENDERING:
         bibliography = CitationStylesBibliography(
@@ -127,6 +132,12 @@ def _formatted(record_json: str, style: str, locale: str, html: bool) -> str:
         entries = bibliography.bibliography()
         text = str(entries[0]) if entries else ""
         return _one_version(text, str(record.get("version", "")), _style(style, locale))
+
+
+def _published_by_its_authors(record: Record) -> bool:
+    """Whether every publisher of ``record`` is one of its authors (organisations)."""
+    authors = {name.get("literal") for name in record.get("author", [])}
+    return "publisher" in record and set(str(record["publisher"]).split("; ")) <= authors
 
 
 def _one_version(text: str, version: str, style: CitationStylesStyle) -> str:
