@@ -156,6 +156,16 @@ def test_the_lists_name_each_resources_authors_as_the_listing_does(client: Flask
         shown = bylines(html(client, url))
         assert shown[contact] == "by Linda R. Tropp and Trisha A. Dehrone", url
         assert shown[discrimination] == "by Dominic Abrams, Jo Broadwood, Fanny Lalot and 3 more"
+    # a unit with the organisation it is a unit of, as the listing prints it
+    seed_says(
+        "Author: Belong - The Cohesion and Integration Network, Intercultural Cities Unit, "
+        "Council of Europe"
+    )
+    business = next(t for t in bylines(html(client, "/resources")) if t.endswith("communities"))
+    assert bylines(html(client, "/resources"))[business] == (
+        "by Belong - The Cohesion and Integration Network and Intercultural Cities Unit, Council "
+        "of Europe"
+    )
     assert bylines(html(client, "/resources?type=resource-type/webinar")) == {webinar: ""}
 
 

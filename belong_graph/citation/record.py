@@ -41,15 +41,20 @@ IDENTIFIERS = {"doi": "DOI", "isbn": "ISBN", "issn": "ISSN"}  # identifier schem
 
 
 def printed_name(resource: str) -> str:
-    """A SPARQL OPTIONAL that binds ``?printed`` to the dated name (``bel:datedName``) that
-    ``?agent`` had when the resource ``?<resource>`` was issued, where the graph gives one. Each
-    step is named, as in queries/resource.rq, where the path read every dated name."""
+    """SPARQL that binds ``?printed`` to the name ``?agent`` (named ``?name``) is printed by in
+    the resource ``?<resource>``: the dated name (``bel:datedName``) it had when the resource was
+    issued, where the graph gives one, and for a unit, the organisation it is a unit of after it
+    ("Intercultural Cities Unit, Council of Europe", as the listing prints it). Each step is
+    named, as in queries/resource.rq, where the path read every dated name."""
     return f"""OPTIONAL {{
       ?agent bel:datedName ?dated .
-      ?dated rdf:value ?printed ; dcterms:temporal ?period .
+      ?dated rdf:value ?datedName ; dcterms:temporal ?period .
       ?period time:inside ?instant . ?instant time:inXSDgYearMonth ?issued .
       ?{resource} dcterms:issued ?issued .
-    }}"""
+    }}
+    OPTIONAL {{ ?agent org:unitOf ?whole . ?whole rdfs:label ?wholeName }}
+    BIND (COALESCE(?datedName, ?name) AS ?own)
+    BIND (IF(BOUND(?wholeName), CONCAT(STR(?own), ", ", STR(?wholeName)), ?own) AS ?printed)"""
 
 
 RECORD = (
