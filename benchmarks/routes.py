@@ -67,7 +67,7 @@ RDF = {  # format name: media type, for dereferencing
     "rdfxml": "application/rdf+xml",
     "ntriples": "application/n-triples",
 }
-KINDS = ("resource", "organisation", "person", "project", "theme")
+KINDS = ("resource", "organisation", "person", "project", "theme", "resource-type")
 CLASS_KINDS = {  # the class a view's iri parameter names: the kind of entity to vary it over
     "org:Organization": "organisation",
     "schema:Person": "person",
